@@ -1,0 +1,172 @@
+"""The public library: `ask`, its streaming twin and `retrieve`, over one configured Bot."""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+
+import openai
+from langchain_core.runnables import Runnable
+from langchain_openai import ChatOpenAI
+
+from bot.answering import (
+    answer_chain,
+    condense_chain,
+    refusal,
+    select_evidence,
+    stream_answer,
+)
+from bot.config import Settings, load_settings
+from bot.embeddings import make_embeddings
+from bot.errors import QuestionError
+from bot.language import detect_language
+from bot.llm import chat_model, endpoint_error, resolve_endpoint, token_counter
+from bot.local_model import Endpoint
+from bot.results import Answer, Citation
+from bot.retrieval import Retriever
+from bot.store import VectorStore, open_store
+
+History = list[tuple[str, str]]
+
+
+class Bot:
+    """A configured question-answering bot; parts start lazily, on first use, thread-safely."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or load_settings()
+        self._lock = threading.RLock()
+        self._store: VectorStore | None = None
+        self._endpoint: Endpoint | None = None
+        self._llm: ChatOpenAI | None = None
+
+    @property
+    def store(self) -> VectorStore:
+        """The opened vector store; raises StoreError with the fix when it is missing."""
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.settings, make_embeddings(self.settings))
+            return self._store
+
+    @property
+    def retriever(self) -> Retriever:
+        """Retrieval over the store."""
+        return Retriever(self.store, self.settings.top_k)
+
+    @property
+    def endpoint(self) -> Endpoint:
+        """The chat endpoint; the embedded server starts here, not before."""
+        with self._lock:
+            if self._endpoint is None:
+                self._endpoint = resolve_endpoint(self.settings)
+            return self._endpoint
+
+    @property
+    def llm(self) -> ChatOpenAI:
+        """The chat model client."""
+        with self._lock:
+            if self._llm is None:
+                self._llm = chat_model(self.settings, self.endpoint)
+            return self._llm
+
+    @property
+    def count_tokens(self) -> Callable[[str], int]:
+        """Prompt-size measure used for the context budget."""
+        return token_counter(self.endpoint)
+
+    def retrieve(self, question: str, k: int | None = None) -> list[Citation]:
+        """The chunks most relevant to `question`, best first."""
+        return self.retriever.retrieve(check_question(question, self.settings), k)
+
+    def ask(self, question: str, history: History | None = None) -> Answer:
+        """Answer from the corpus with citations, or refuse when it does not cover the question."""
+        answer = None
+        for item in self.ask_stream(question, history):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def ask_stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
+        """Yield text pieces as they are written, then the final Answer."""
+        question = check_question(question, self.settings)
+        language = detect_language(question)
+        standalone = self._standalone(question, history) if history else question
+        hits = self.retriever.retrieve(standalone)
+        evidence = select_evidence(
+            hits,
+            self.settings.min_relevance,
+            self.settings.context_budget,
+            lambda text: self.count_tokens(text),  # resolved only if the model will be asked
+        )
+        if evidence.refused:
+            answer = refusal(standalone, language)
+            yield answer.text
+            yield answer
+            return
+        yield from self._guard(
+            stream_answer(answer_chain(self.llm), standalone, language, evidence.contexts)
+        )
+
+    def _standalone(self, question: str, history: History) -> str:
+        """Rewrite a follow-up so retrieval sees what "it" and "they" refer to."""
+        turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in history[-3:])
+        chain: Runnable = condense_chain(self.llm)
+        rewritten = "".join(self._guard(chain.stream({"history": turns, "question": question})))
+        rewritten = rewritten.strip().splitlines()[0].strip() if rewritten.strip() else ""
+        if not rewritten or len(rewritten) > 3 * len(question) + 200:
+            return f"{history[-1][0]} {question}"
+        return rewritten
+
+    def _guard(self, pieces: Iterator) -> Iterator:
+        """Re-raise endpoint failures as one readable sentence naming the endpoint."""
+        try:
+            yield from pieces
+        except openai.OpenAIError as exc:
+            raise endpoint_error(exc, self.endpoint) from None
+
+
+def check_question(question: str, settings: Settings) -> str:
+    """Refuse empty, wordless or over-long questions before any work is done."""
+    if not isinstance(question, str):
+        raise QuestionError("The question must be text.")
+    cleaned = "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in question
+    ).strip()
+    if not cleaned:
+        raise QuestionError("The question is empty; type a question about the articles.")
+    if len(cleaned) > settings.max_question_chars:
+        raise QuestionError(
+            f"The question is {len(cleaned):,} characters long; the limit is "
+            f"{settings.max_question_chars:,} (BOT_MAX_QUESTION_CHARS), so please shorten it."
+        )
+    if not any(ch.isalnum() for ch in cleaned):
+        raise QuestionError("The question has no words in it; please ask it in words.")
+    return " ".join(cleaned.split())
+
+
+@lru_cache(maxsize=4)
+def _bot_for(settings: Settings) -> Bot:
+    """One Bot per distinct configuration, so repeated calls reuse the store and model."""
+    return Bot(settings)
+
+
+def default_bot() -> Bot:
+    """The Bot for the current environment and `.env`."""
+    return _bot_for(load_settings())
+
+
+def ask(question: str, history: History | None = None) -> Answer:
+    """Answer a question about the corpus, with citations; see `Bot.ask`."""
+    return default_bot().ask(question, history)
+
+
+def ask_stream(question: str, history: History | None = None) -> Iterator[str | Answer]:
+    """Stream an answer: text pieces, then the final Answer; see `Bot.ask_stream`."""
+    return default_bot().ask_stream(question, history)
+
+
+def retrieve(question: str, k: int | None = None) -> list[Citation]:
+    """The chunks most relevant to `question`, best first; see `Bot.retrieve`."""
+    return default_bot().retrieve(question, k)

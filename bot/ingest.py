@@ -1,0 +1,110 @@
+"""files -> chunks -> store: bring the store in line with a folder of articles."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from bot.chunking import Chunk, split_document
+from bot.config import Settings
+from bot.embeddings import BATCH_SIZE, make_embeddings
+from bot.errors import CorpusError
+from bot.loading import SUPPORTED_SUFFIXES, load_corpus
+from bot.store import VectorStore, open_store, promote_rebuilt, write_lock
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did, for the summary line and for tests."""
+
+    files: int
+    chunks: int
+    added: int
+    removed: int
+    seconds: float
+    tokens: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """The one line `bot ingest` ends with."""
+        line = (
+            f"Ingested {self.files} files into {self.chunks} chunks "
+            f"({self.added} added, {self.removed} removed) in {self.seconds:.1f} s."
+        )
+        if self.skipped:
+            line += (
+                f" Skipped {len(self.skipped)} file(s): "
+                + "; ".join(f"{source} ({reason})" for source, reason in self.skipped)
+                + "."
+            )
+        return line
+
+
+def ingest(
+    settings: Settings,
+    corpus_dir: Path | None = None,
+    *,
+    rebuild: bool = False,
+    progress: bool | None = None,
+) -> IngestReport:
+    """Mirror `corpus_dir` into the store: add new chunks, drop those of changed or gone files."""
+    started = time.perf_counter()
+    root = corpus_dir or settings.corpus_dir
+    with write_lock(settings):
+        loaded = load_corpus(root, int(settings.max_file_mb * 1_000_000))
+        if not loaded.documents and not loaded.skipped:
+            raise CorpusError(
+                f"No {', '.join(SUPPORTED_SUFFIXES)} files found in {root}; "
+                "add articles there or point `bot ingest DIR` at another folder."
+            )
+        chunks = [
+            chunk
+            for doc in loaded.documents
+            for chunk in split_document(doc, settings.chunk_tokens, settings.chunk_overlap)
+        ]
+        store = open_store(settings, make_embeddings(settings), create=True, rebuild=rebuild)
+        stored = store.ids_by_source()
+        new, stale = _plan(chunks, stored, keep={source for source, _ in loaded.skipped})
+        _add(store, new, progress)
+        store.delete(stale)
+        if rebuild:
+            promote_rebuilt(settings)
+    return IngestReport(
+        files=len(loaded.documents),
+        chunks=len(chunks),
+        added=len(new),
+        removed=len(stale),
+        seconds=time.perf_counter() - started,
+        tokens=sum(c.tokens for c in new),
+        skipped=loaded.skipped,
+    )
+
+
+def _plan(
+    chunks: list[Chunk], stored: dict[str, set[str]], keep: set[str]
+) -> tuple[list[Chunk], list[str]]:
+    """Chunks to embed, and stored ids no file produces any more (unreadable files keep theirs)."""
+    stored_ids = {cid for source, ids in stored.items() for cid in ids}
+    wanted = {c.id for c in chunks}
+    new = [c for c in chunks if c.id not in stored_ids]
+    stale = sorted(
+        cid
+        for source, ids in stored.items()
+        if source not in keep
+        for cid in ids
+        if cid not in wanted
+    )
+    return new, stale
+
+
+def _add(store: VectorStore, chunks: list[Chunk], progress: bool | None) -> None:
+    """Embed in batches, with a progress bar (by default only on a terminal)."""
+    disable = None if progress is None else not progress
+    with tqdm(total=len(chunks), desc="Embedding", unit="chunk", disable=disable) as bar:
+        for start in range(0, len(chunks), BATCH_SIZE):
+            batch = chunks[start : start + BATCH_SIZE]
+            store.add(batch)
+            bar.update(len(batch))

@@ -1,0 +1,89 @@
+"""The chat model behind any OpenAI-compatible endpoint, and errors that name it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+import httpx
+import openai
+from langchain_openai import ChatOpenAI
+
+from bot.chunking import count_tokens
+from bot.config import Settings
+from bot.errors import ConfigError, EndpointError
+from bot.local_model import Endpoint, embedded_endpoint
+
+
+def resolve_endpoint(settings: Settings) -> Endpoint:
+    """OPENAI_BASE_URL when set, else the embedded llama.cpp server (started on first use)."""
+    if settings.uses_embedded_model:
+        return embedded_endpoint(
+            settings.local_model_path, settings.local_threads, settings.local_parallel
+        )
+    if not settings.chat_model:
+        raise ConfigError(
+            "Set BOT_CHAT_MODEL to the model your endpoint serves "
+            "(for example gpt-4o-mini, llama3.1 or the name vLLM was started with)."
+        )
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
+    return Endpoint(base_url=str(settings.openai_base_url), api_key=key, model=settings.chat_model)
+
+
+def chat_model(settings: Settings, endpoint: Endpoint) -> ChatOpenAI:
+    """One client for every endpoint: bounded output, timeout and retries with backoff."""
+    extra: dict[str, object] = {}
+    if "api.openai.com" not in endpoint.base_url:
+        extra["max_tokens"] = settings.max_tokens  # some Ollama versions ignore the newer name
+    if endpoint.embedded:
+        extra["repeat_penalty"] = 1.15  # a 135M model loops without it
+    return ChatOpenAI(
+        base_url=endpoint.base_url,
+        api_key=endpoint.api_key,
+        model=settings.chat_model or endpoint.model,
+        max_tokens=settings.max_tokens,
+        temperature=settings.temperature,
+        timeout=settings.timeout,
+        max_retries=settings.max_retries,
+        extra_body=extra or None,
+        stream_usage=True,
+    )
+
+
+def token_counter(endpoint: Endpoint, timeout: float = 5.0) -> Callable[[str], int]:
+    """Count prompt tokens in the model's own tokenizer where we can ask it, else in cl100k."""
+    if not endpoint.embedded:
+        return count_tokens
+    url = endpoint.base_url.removesuffix("/v1") + "/tokenize"
+    headers = {"Authorization": f"Bearer {endpoint.api_key}"}
+
+    @lru_cache(maxsize=4096)
+    def count(text: str) -> int:
+        try:
+            reply = httpx.post(url, json={"content": text}, headers=headers, timeout=timeout)
+            reply.raise_for_status()
+            return len(reply.json()["tokens"])
+        except (httpx.HTTPError, KeyError, ValueError):
+            return count_tokens(text) * 2  # SmolLM2 spends about twice cl100k on non-English
+
+    return count
+
+
+def endpoint_error(exc: Exception, endpoint: Endpoint) -> EndpointError:
+    """One sentence naming the endpoint and what to do; the API key is never included."""
+    where = (
+        "The embedded model server" if endpoint.embedded else f"The endpoint {endpoint.base_url}"
+    )
+    if isinstance(exc, openai.APITimeoutError):
+        what = "timed out; raise BOT_TIMEOUT or try a smaller question"
+    elif isinstance(exc, openai.APIConnectionError):
+        what = "cannot be reached; check OPENAI_BASE_URL and that the server is running"
+    elif isinstance(exc, openai.AuthenticationError):
+        what = "rejected the API key; check OPENAI_API_KEY"
+    elif isinstance(exc, openai.NotFoundError):
+        what = "does not serve that model or path; check BOT_CHAT_MODEL and OPENAI_BASE_URL"
+    elif isinstance(exc, openai.APIStatusError):
+        what = f"failed with HTTP {exc.status_code}; try again later or check the server's log"
+    else:
+        what = "sent a reply we could not read; check that it is OpenAI-compatible"
+    return EndpointError(f"{where} {what}.")

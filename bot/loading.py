@@ -1,0 +1,262 @@
+"""Read article files in any common encoding and strip site boilerplate around the story."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from charset_normalizer import from_bytes
+
+from bot.errors import CorpusError
+from bot.language import detect_language
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
+_TERMINAL = tuple(".!?…\"»”')")
+_BULLET = re.compile(r"^\s*(?:[-*•·▪‣]|\d+[.)])\s+")
+_COUNTER = re.compile(r"^[\W\d]*\w{0,20}\s*[(\[]\d+[)\]]\W*$")
+_HTML_DROP = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg")
+_HTML_BLOCKS = (
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
+    "tr",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "td",
+    "dd",
+    "dt",
+)
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One article after cleaning: what the chunker and citations need to know about it."""
+
+    source: str
+    title: str
+    text: str
+    language: str
+    url: str = ""
+    sha256: str = ""
+
+
+@dataclass
+class LoadReport:
+    """Documents read, and files passed over with the reason, so nothing is skipped silently."""
+
+    documents: list[SourceDocument] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def iter_corpus_files(root: Path) -> Iterator[Path]:
+    """Walk the corpus without following directory links, so a symlink loop cannot hang us."""
+    if not root.is_dir():
+        raise CorpusError(
+            f"Corpus folder {root} does not exist or is not a folder; "
+            "pass an existing folder to `bot ingest DIR` or set BOT_CORPUS_DIR."
+        )
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.lower().endswith(SUPPORTED_SUFFIXES) and not name.startswith("."):
+                yield Path(folder) / name
+
+
+def load_corpus(root: Path, max_bytes: int) -> LoadReport:
+    """Load every supported file under `root`; unreadable ones are reported, not fatal."""
+    report = LoadReport()
+    for path in iter_corpus_files(root):
+        source = path.relative_to(root).as_posix()
+        try:
+            report.documents.append(load_document(path, source, max_bytes))
+        except (OSError, ValueError) as exc:
+            report.skipped.append((source, _reason(exc)))
+    return report
+
+
+def _reason(exc: Exception) -> str:
+    """A short, traceback-free reason for the ingest summary."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc)
+
+
+def load_document(path: Path, source: str, max_bytes: int) -> SourceDocument:
+    """Read, decode and clean one file; raises ValueError when it holds no usable text."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ValueError(f"larger than {max_bytes // 1_000_000} MB (BOT_MAX_FILE_MB)")
+    raw = path.read_bytes()
+    text = decode(raw)
+    suffix = path.suffix.lower()
+    html_title = ""
+    if suffix in (".html", ".htm"):
+        html_title, text = html_to_text(text)
+    elif suffix in (".md", ".markdown"):
+        text = markdown_to_text(text)
+    title, url, body = clean_text(text)
+    if not body.strip():
+        raise ValueError("no article text found")
+    return SourceDocument(
+        source=source,
+        title=html_title or title,
+        text=body,
+        language=detect_language(body),
+        url=url,
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 first; otherwise the most plausible legacy encoding (latin-1, cp1258, ...)."""
+    if b"\x00" in raw[:8192]:
+        raise ValueError("binary file (contains NUL bytes)")
+    if not raw.strip():
+        raise ValueError("empty file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(raw).best()
+    if best is None:
+        raise ValueError("not text in any known encoding")
+    return str(best)
+
+
+def html_to_text(html: str) -> tuple[str, str]:
+    """Drop page chrome elements and return (title, text with one block per line)."""
+    soup = BeautifulSoup(html, "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    heading = soup.find("h1")
+    if heading:
+        title = heading.get_text(" ", strip=True) or title
+    for tag in soup(_HTML_DROP):
+        tag.decompose()
+    for tag in soup.find_all(_HTML_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    for link in soup.find_all("a", href=True):
+        if _URL.match(link["href"]) and link.get("rel") == ["canonical"]:
+            link.replace_with(link["href"])
+    body = soup.body or soup
+    return title, body.get_text("")
+
+
+def markdown_to_text(md: str) -> str:
+    """Keep the words of Markdown, not its syntax."""
+    md = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", md)
+    md = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", md)
+    md = re.sub(r"^#{1,6}\s*", "", md, flags=re.M)
+    md = re.sub(r"(\*\*|__|`)", "", md)
+    return md
+
+
+def clean_text(text: str) -> tuple[str, str, str]:
+    """Return (title, url, body): the story's lines without menus, link lists and counters."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [re.sub(r"[ \t\u00a0\u200b]+", " ", line).strip() for line in text.split("\n")]
+    url = _first_source_url(lines)
+    repeated = _repeated_short_lines(lines)
+    kinds = [_line_kind(line, repeated) for line in lines]
+    kinds = _drop_short_runs(lines, kinds)
+    prose = [i for i, kind in enumerate(kinds) if kind == "prose"]
+    if not prose:
+        return "", url, ""
+    first, last = prose[0], prose[-1]
+    title = _title(lines, kinds, first)
+    kept = [lines[i] for i in range(first, last + 1) if kinds[i] in ("prose", "short")]
+    return title, url, _join_paragraphs(kept)
+
+
+def _first_source_url(lines: list[str]) -> str:
+    """The article's own URL, when the page names it on a line of its own."""
+    for line in lines:
+        match = _URL.search(line)
+        if match and len(line) - len(match.group()) <= 12:
+            return match.group().rstrip(".,;")
+    return ""
+
+
+def _repeated_short_lines(lines: list[str]) -> set[str]:
+    """Short lines that occur more than once are menus, widgets or placeholders."""
+    counts = Counter(line for line in lines if line and len(line.split()) <= 6)
+    return {line for line, n in counts.items() if n > 1}
+
+
+def _line_kind(line: str, repeated: set[str]) -> str:
+    """Classify a line as blank, junk, prose or short (a heading or a link-like line)."""
+    if not line:
+        return "blank"
+    words = line.split()
+    link_chars = sum(len(m) for m in _URL.findall(line))
+    if (
+        line in repeated
+        or link_chars > len(line) / 2
+        or _COUNTER.match(line)
+        or line.startswith("©")
+        or (_DATE.search(line) and len(words) <= 8)
+        or not any(ch.isalpha() for ch in line)
+    ):
+        return "junk"
+    body = _BULLET.sub("", line)
+    if len(body.split()) >= 15 and body.endswith(_TERMINAL):
+        return "prose"
+    if len(body.split()) >= 40:
+        return "prose"
+    return "short"
+
+
+def _drop_short_runs(lines: list[str], kinds: list[str]) -> list[str]:
+    """Three or more short lines in a row are a menu or a related-links list, not a story."""
+    out = list(kinds)
+    i = 0
+    while i < len(kinds):
+        if kinds[i] != "short":
+            i += 1
+            continue
+        j = i
+        run: list[int] = []
+        while j < len(kinds) and kinds[j] in ("short", "blank", "junk"):
+            if kinds[j] != "blank":
+                run.append(j)
+            j += 1
+        shorts = [k for k in run if kinds[k] == "short"]
+        if len(shorts) >= 3 and not all(lines[k].endswith(_TERMINAL) for k in shorts):
+            for k in shorts[:-1] if j < len(kinds) else shorts:
+                out[k] = "junk"
+        i = j
+    return out
+
+
+def _title(lines: list[str], kinds: list[str], first_prose: int) -> str:
+    """The nearest heading above the story, else the story's first sentence."""
+    for i in range(first_prose - 1, -1, -1):
+        if kinds[i] == "short" and len(lines[i]) <= 200:
+            return lines[i]
+        if kinds[i] == "junk":
+            break
+    sentence = re.split(r"(?<=[.!?])\s", lines[first_prose], maxsplit=1)[0]
+    return sentence if len(sentence) <= 160 else sentence[:157].rsplit(" ", 1)[0] + "..."
+
+
+def _join_paragraphs(lines: list[str]) -> str:
+    """One paragraph per line, separated by blank lines, as the chunker expects."""
+    return "\n\n".join(line for line in lines if line)

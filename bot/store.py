@@ -1,0 +1,292 @@
+"""The Chroma collection: local folder or server, stamped with the embedder that filled it."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import chromadb
+import chromadb.errors
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from filelock import FileLock, Timeout
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from bot.chunking import Chunk
+from bot.config import Settings
+from bot.errors import StoreError
+
+SCHEMA_VERSION = 1
+_BUILDING_SUFFIX = "__building"
+_WRITE_ERRORS = (chromadb.errors.ChromaError, sqlite3.Error, OSError, ValueError)
+
+
+@dataclass
+class Hit:
+    """A stored chunk with its unit vector and cosine similarity to the query."""
+
+    id: str
+    text: str
+    metadata: dict
+    vector: np.ndarray
+    score: float
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    """What the UI header and `bot ingest` summary report."""
+
+    documents: int
+    chunks: int
+
+
+class VectorStore:
+    """Our view of one Chroma collection: sync by chunk id, search by embedding."""
+
+    def __init__(self, chroma: Chroma, label: str) -> None:
+        self.chroma = chroma
+        self.label = label
+
+    @property
+    def collection(self) -> chromadb.Collection:
+        """The raw collection, for bulk reads LangChain does not expose."""
+        return self.chroma._collection
+
+    def ids_by_source(self) -> dict[str, set[str]]:
+        """Every stored chunk id, grouped by the file it came from."""
+        out: dict[str, set[str]] = {}
+        for ids, metas, _ in self._pages(include=["metadatas"]):
+            for chunk_id, meta in zip(ids, metas, strict=True):
+                out.setdefault(str((meta or {}).get("source", "")), set()).add(chunk_id)
+        return out
+
+    def iter_chunks(self) -> Iterator[tuple[str, str, dict]]:
+        """(id, text, metadata) for every chunk, paged so 100k chunks stay cheap."""
+        for ids, metas, docs in self._pages(include=["metadatas", "documents"]):
+            yield from zip(ids, docs, metas, strict=True)
+
+    def _pages(self, include: list[str], page: int = 5000) -> Iterator[tuple[list, list, list]]:
+        """Read the collection in pages of `page` rows."""
+        offset = 0
+        while True:
+            got = self.collection.get(include=include, limit=page, offset=offset)
+            ids = got["ids"]
+            if not ids:
+                return
+            yield (
+                ids,
+                got.get("metadatas") or [{}] * len(ids),
+                got.get("documents") or [""] * len(ids),
+            )
+            offset += len(ids)
+
+    def add(self, chunks: list[Chunk]) -> None:
+        """Embed and upsert a batch; ids derive from content, so a retry never duplicates."""
+        vectors = self.chroma.embeddings.embed_documents([c.embedding_text for c in chunks])
+        try:
+            self.collection.upsert(
+                ids=[c.id for c in chunks],
+                embeddings=vectors,
+                documents=[c.text for c in chunks],
+                metadatas=[c.metadata() for c in chunks],
+            )
+        except _WRITE_ERRORS as exc:
+            raise StoreError(f"Could not write to the store in {self.label} ({exc}).") from None
+
+    def delete(self, ids: list[str]) -> None:
+        """Remove chunks whose file changed or disappeared."""
+        try:
+            for start in range(0, len(ids), 5000):
+                self.chroma.delete(ids=ids[start : start + 5000])
+        except _WRITE_ERRORS as exc:
+            raise StoreError(f"Could not delete from the store in {self.label} ({exc}).") from None
+
+    def count(self) -> int:
+        """Number of chunks stored."""
+        return self.collection.count()
+
+    def embed_query(self, question: str) -> list[float]:
+        """The question's vector, from the same embedder that filled the store."""
+        return self.chroma.embeddings.embed_query(question)
+
+    def nearest(self, query: np.ndarray, n: int) -> list[Hit]:
+        """The `n` chunks closest to the query vector, closest first."""
+        if n <= 0 or self.count() == 0:
+            return []
+        try:
+            got = self.collection.query(
+                query_embeddings=[query.tolist()],
+                n_results=n,
+                include=["documents", "metadatas", "embeddings"],
+            )
+        except _WRITE_ERRORS as exc:
+            raise StoreError(f"Could not search the store in {self.label} ({exc}).") from None
+        return _hits(
+            got["ids"][0], got["documents"][0], got["metadatas"][0], got["embeddings"][0], query
+        )
+
+    def fetch(self, ids: list[str], query: np.ndarray) -> list[Hit]:
+        """Named chunks, scored against the query vector."""
+        if not ids:
+            return []
+        got = self.collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        return _hits(got["ids"], got["documents"], got["metadatas"], got["embeddings"], query)
+
+    def stats(self) -> StoreStats:
+        """Documents and chunks, for headers and summaries."""
+        sources = self.ids_by_source()
+        return StoreStats(documents=len(sources), chunks=sum(len(v) for v in sources.values()))
+
+
+def _hits(ids: list, texts: list, metas: list, vectors: list, query: np.ndarray) -> list[Hit]:
+    """Rows from Chroma as Hits, scored by cosine similarity."""
+    q = query / (np.linalg.norm(query) or 1.0)
+    out = []
+    for chunk_id, text, meta, vector in zip(ids, texts, metas, vectors, strict=True):
+        v = np.asarray(vector, dtype=np.float32)
+        v = v / (np.linalg.norm(v) or 1.0)
+        out.append(Hit(chunk_id, text or "", dict(meta or {}), v, float(v @ q)))
+    return out
+
+
+def open_store(
+    settings: Settings, embeddings: Embeddings, *, create: bool = False, rebuild: bool = False
+) -> VectorStore:
+    """Open the collection; refuse one built with another embedder, or a missing one."""
+    client, label = _client(settings, create=create)
+    name = settings.collection + (_BUILDING_SUFFIX if rebuild else "")
+    if rebuild:
+        _drop(client, name)
+    existing = _find(client, name)
+    if existing is None and not create:
+        raise StoreError(
+            f"No vector store in {label} yet; run `bot ingest` to build it from your articles."
+        )
+    # Probing a remote embedder costs a request, so only writers pay for the dimension check.
+    dimension = getattr(embeddings, "dimension", None) or (
+        len(embeddings.embed_query("dimension")) if create else None
+    )
+    if existing is not None:
+        _check_embedder(existing.metadata or {}, settings.embeddings_model, dimension, label)
+    metadata = {
+        "embedding_model": settings.embeddings_model,
+        "embedding_dim": dimension or 0,
+        "schema_version": SCHEMA_VERSION,
+    }
+    try:
+        chroma = Chroma(
+            collection_name=name,
+            embedding_function=embeddings,
+            client=client,
+            collection_metadata=metadata,
+            collection_configuration={"hnsw": {"space": "cosine"}},
+        )
+    except _WRITE_ERRORS as exc:
+        raise StoreError(f"Could not open the store in {label} ({exc}).") from None
+    return VectorStore(chroma, label)
+
+
+def promote_rebuilt(settings: Settings) -> None:
+    """Swap a fully built `__building` collection in place of the live one."""
+    client, _ = _client(settings, create=True)
+    _drop(client, settings.collection)
+    client.get_collection(settings.collection + _BUILDING_SUFFIX).modify(name=settings.collection)
+
+
+def write_lock(settings: Settings) -> contextlib.AbstractContextManager:
+    """One writer at a time on a local store; a second ingest is told to wait."""
+    if settings.chroma_url:
+        return contextlib.nullcontext()
+    directory = settings.vectorstore_dir
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"Cannot create the store folder {directory} ({exc.strerror}).") from None
+    return _held(FileLock(str(directory / ".ingest.lock"), timeout=0), directory)
+
+
+@contextlib.contextmanager
+def _held(lock: FileLock, directory: Path) -> Iterator[None]:
+    """Acquire without waiting, so the user hears at once that another ingest is running."""
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StoreError(
+            f"Another `bot ingest` is writing to {directory}; wait for it to finish, then retry."
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"Cannot lock the store in {directory} ({exc.strerror}).") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _client(settings: Settings, *, create: bool) -> tuple[chromadb.ClientAPI, str]:
+    """A persistent client on the folder, or an HTTP client when BOT_CHROMA_URL is set."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        label = f"the Chroma server at {settings.chroma_url}"
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or 8000,
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+            client.heartbeat()
+        except Exception:
+            raise StoreError(
+                f"Cannot reach {label}; start it with `chroma run --path DIR --port N` "
+                "or fix BOT_CHROMA_URL."
+            ) from None
+        return client, label
+    directory = settings.vectorstore_dir
+    label = str(directory)
+    if not create and not (directory / "chroma.sqlite3").exists():
+        raise StoreError(
+            f"No vector store in {label} yet; run `bot ingest` to build it from your articles."
+        )
+    try:
+        return chromadb.PersistentClient(path=str(directory), settings=chroma_settings), label
+    except _WRITE_ERRORS as exc:
+        raise StoreError(f"Cannot open the store in {label} ({exc}).") from None
+
+
+def _find(client: chromadb.ClientAPI, name: str) -> chromadb.Collection | None:
+    """The collection if it exists, without creating it."""
+    try:
+        return client.get_collection(name)
+    except chromadb.errors.NotFoundError:
+        return None
+    except ValueError:
+        return None
+
+
+def _drop(client: chromadb.ClientAPI, name: str) -> None:
+    """Delete a collection if present."""
+    if _find(client, name) is not None:
+        client.delete_collection(name)
+
+
+def _check_embedder(metadata: dict, model: str, dimension: int | None, label: str) -> None:
+    """Vectors from two embedders are not comparable: stop before returning nonsense."""
+    built_with = metadata.get("embedding_model")
+    built_dim = metadata.get("embedding_dim") or None
+    if built_with and built_with != model:
+        raise StoreError(
+            f"The store in {label} was built with embeddings model {built_with!r}, but "
+            f"BOT_EMBEDDINGS_MODEL is {model!r}; run `bot ingest --rebuild` "
+            f"to rebuild it, or set BOT_EMBEDDINGS_MODEL={built_with}."
+        )
+    if built_dim and dimension and built_dim != dimension:
+        raise StoreError(
+            f"The store in {label} holds {built_dim}-dimensional vectors but {model!r} now "
+            f"returns {dimension}; run `bot ingest --rebuild` to rebuild it."
+        )

@@ -1,0 +1,65 @@
+"""Shared fixtures: real stores in temp folders, the real embedded model, real corpora."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.api import Bot
+from bot.config import Settings, load_settings
+from bot.ingest import ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test may read a developer's .env or endpoint settings by accident."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("BOT_") or name in ("OPENAI_BASE_URL", "OPENAI_API_KEY"):
+            monkeypatch.delenv(name, raising=False)
+
+
+def make_settings(tmp: Path, **overrides: object) -> Settings:
+    """Settings on a private store folder, everything else default."""
+    values: dict[str, object] = {
+        "vectorstore_dir": tmp / "vectorstore",
+        "corpus_dir": SEEDS,
+        "_env_file": None,
+        "openai_base_url": None,
+        "openai_api_key": None,
+        "chat_model": None,
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A private copy of three seed articles (the long one left out, for speed) to change."""
+    target = tmp_path / "corpus"
+    shutil.copytree(SEEDS, target, ignore=shutil.ignore_patterns("001_*"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def seeded_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """One real Chroma store of the seeds, built once per session (about 6 s)."""
+    settings = make_settings(tmp_path_factory.mktemp("seeded"))
+    ingest(settings, progress=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def seeded_bot(seeded_settings: Settings) -> Iterator[Bot]:
+    """A Bot on the seeded store with the real embedded llama.cpp server."""
+    yield Bot(seeded_settings)

@@ -1,0 +1,128 @@
+"""End to end: real embedded llama.cpp server on loopback, real Chroma, real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import Answer, ask
+from bot.api import Bot
+from bot.errors import EndpointError, QuestionError
+from bot.local_model import embedded_endpoint
+
+from .conftest import ROOT, SEEDS, make_settings
+
+pytestmark = pytest.mark.slow
+MUSK = "How much did Elon Musk offer to buy OpenAI?"
+
+
+def test_musk_question_is_answered_from_the_right_article(seeded_bot: Bot) -> None:
+    answer = seeded_bot.ask(MUSK)
+    assert isinstance(answer, Answer) and not answer.refused
+    assert answer.contexts[0].source == "003_ec62060a0c8869d6.txt"
+    assert answer.text.strip() and answer.language == "en"
+    for citation in answer.citations + answer.contexts:
+        assert (SEEDS / citation.source).is_file()
+    assert all(c in answer.contexts for c in answer.citations)
+
+
+def test_public_ask_reads_settings_from_the_environment(
+    seeded_settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_VECTORSTORE_DIR", str(seeded_settings.vectorstore_dir))
+    answer = ask(MUSK)
+    assert answer.contexts[0].source == "003_ec62060a0c8869d6.txt"
+
+
+def test_stream_yields_text_then_the_answer(seeded_bot: Bot) -> None:
+    items = list(seeded_bot.ask_stream("Combien Elon Musk a-t-il proposé pour racheter OpenAI ?"))
+    assert all(isinstance(i, str) for i in items[:-1]) and len(items) > 2
+    assert isinstance(items[-1], Answer) and items[-1].language == "fr"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the capital of Australia?",
+        "Quelle est la recette de la tarte tatin ?",
+        "Ai là người đầu tiên đặt chân lên mặt trăng?",
+    ],
+)
+def test_out_of_corpus_questions_are_refused(seeded_bot: Bot, question: str) -> None:
+    answer = seeded_bot.ask(question)
+    assert answer.refused and answer.citations == []
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t ", "\x00\x07", "😀🎉🚀", "x" * 100_000])
+def test_bad_questions_raise_one_readable_value_error(seeded_bot: Bot, question: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        seeded_bot.ask(question)
+    assert isinstance(caught.value, QuestionError)
+    assert "\n" not in str(caught.value) and len(str(caught.value)) < 200
+
+
+def test_dead_endpoint_names_the_endpoint_and_what_to_do(seeded_settings, tmp_path) -> None:
+    settings = make_settings(
+        tmp_path,
+        vectorstore_dir=seeded_settings.vectorstore_dir,
+        openai_base_url="http://127.0.0.1:9/v1",
+        chat_model="m",
+        openai_api_key="sk-do-not-leak",
+        max_retries=0,
+        timeout=3,
+    )
+    with pytest.raises(EndpointError) as caught:
+        Bot(settings).ask(MUSK)
+    message = str(caught.value)
+    assert "http://127.0.0.1:9/v1" in message and "OPENAI_BASE_URL" in message
+    assert "sk-do-not-leak" not in message
+
+
+def test_embedded_server_is_started_once_and_requires_its_key() -> None:
+    import httpx
+
+    endpoint = embedded_endpoint()
+    assert endpoint is embedded_endpoint()
+    assert endpoint.base_url.startswith("http://127.0.0.1:")
+    unauthenticated = httpx.get(endpoint.base_url + "/models", timeout=5)
+    assert unauthenticated.status_code == 401
+
+
+def _bot_cli(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_cli_round_trip(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "OPENAI_"))}
+    env["BOT_VECTORSTORE_DIR"] = str(tmp_path / "store")
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    (corpus / "003_ec62060a0c8869d6.txt").write_bytes(
+        (SEEDS / "003_ec62060a0c8869d6.txt").read_bytes()
+    )
+    ingested = _bot_cli("ingest", str(corpus), cwd=tmp_path, env=env)
+    assert ingested.returncode == 0, ingested.stderr
+    assert ingested.stdout.startswith("Ingested 1 files into")
+    answered = _bot_cli("ask", MUSK, cwd=tmp_path, env=env)
+    assert answered.returncode == 0, answered.stderr
+    assert answered.stdout.strip()
+    searched = _bot_cli("search", MUSK, cwd=tmp_path, env=env)
+    assert searched.stdout.startswith("[1] ") and "003_ec62060a0c8869d6.txt" in searched.stdout
+    empty = _bot_cli("ask", "  ", cwd=tmp_path, env=env)
+    assert empty.returncode == 1 and empty.stderr.startswith("Error: The question is empty")
+    assert "Traceback" not in empty.stderr
+    missing = _bot_cli("ingest", str(tmp_path / "nope"), cwd=tmp_path, env=env)
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    helped = _bot_cli("--help", cwd=ROOT, env=env)
+    assert "ingest" in helped.stdout and "ask" in helped.stdout

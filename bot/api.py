@@ -38,6 +38,7 @@ class Bot:
         self.settings = settings or load_settings()
         self._lock = threading.RLock()
         self._store: VectorStore | None = None
+        self._retriever: Retriever | None = None
         self._endpoint: Endpoint | None = None
         self._llm: ChatOpenAI | None = None
 
@@ -51,8 +52,13 @@ class Bot:
 
     @property
     def retriever(self) -> Retriever:
-        """Retrieval over the store."""
-        return Retriever(self.store, self.settings.top_k)
+        """Retrieval over the store; built once, as it holds the keyword index."""
+        with self._lock:
+            if self._retriever is None:
+                self._retriever = Retriever(
+                    self.store, self.settings.top_k, self.settings.retriever
+                )
+            return self._retriever
 
     @property
     def endpoint(self) -> Endpoint:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -100,6 +101,87 @@ def search(question: str, k: int | None) -> None:
 
     for n, hit in enumerate(default_bot().retrieve(question, k), 1):
         click.echo(f"[{n}] {hit.score:.3f} {hit.source}: {hit.snippet}")
+
+
+@cli.command("eval")
+@click.option("--golden", type=click.Path(path_type=Path), help="Golden pairs (YAML or JSONL).")
+@click.option(
+    "--k",
+    "k",
+    type=click.IntRange(1, 50),
+    default=4,
+    show_default=True,
+    help="Chunks retrieved per question.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder for report.json and report.png.",
+)
+@click.option(
+    "--compare-dense/--no-compare-dense",
+    default=True,
+    show_default=True,
+    help="Also score plain dense retrieval, in the same run.",
+)
+@click.option("--min-hit", type=float, help="Fail when hit@k is below this.")
+@click.option("--min-mrr", type=float, help="Fail when MRR is below this.")
+@click.option("--min-recall", type=float, help="Fail when source recall is below this.")
+@click.option("--min-refusal", type=float, help="Fail when refusal accuracy is below this.")
+@click.option("--max-false-refusal", type=float, help="Fail when false refusals exceed this.")
+@click.option("--min-citation-precision", type=float, help="Fail below this citation precision.")
+@click.option("--min-cited", type=float, help="Fail when fewer answers than this cite anything.")
+@click.option("--min-facts", type=float, help="Fail when key-fact coverage is below this.")
+@friendly
+def evaluate(
+    golden: Path | None, k: int, out: Path, compare_dense: bool, **bounds: float | None
+) -> None:
+    """Score the bot on golden Q&A pairs; exit 1 when a --min/--max gate fails."""
+    from tqdm import tqdm
+
+    from bot.api import Bot
+    from bot.config import load_settings
+    from bot.evaluation import (
+        DEFAULT_GOLDEN,
+        failed_gates,
+        format_table,
+        load_golden,
+        run_eval,
+        write_chart,
+    )
+
+    pairs = load_golden(golden or DEFAULT_GOLDEN)
+    settings = load_settings()
+    bot = Bot(settings)
+    dense = Bot(settings.model_copy(update={"retriever": "dense"})) if compare_dense else None
+    report = run_eval(
+        bot, pairs, k, dense, progress=lambda p: tqdm(p, desc="Evaluating", unit="pair")
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
+    write_chart(report, out / "report.png")
+    click.echo(format_table(report))
+    click.echo(
+        f"\nRefusal gate: BOT_MIN_RELEVANCE={report['min_relevance']}; on this golden set the "
+        f"best balance is at {report['suggested_threshold']:.2f}. Report: {out / 'report.json'},"
+        f" chart: {out / 'report.png'}."
+    )
+    minimums = {
+        key.removeprefix("min_"): v
+        for key, v in bounds.items()
+        if key.startswith("min_") and v is not None
+    }
+    maximums = {
+        key.removeprefix("max_"): v
+        for key, v in bounds.items()
+        if key.startswith("max_") and v is not None
+    }
+    failures = failed_gates(report, minimums, maximums)
+    if failures:
+        click.echo("Gate failed: " + "; ".join(failures) + ".", err=True)
+        sys.exit(1)
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,8 +42,9 @@ class Settings(BaseSettings):
     collection: str = Field("news", validation_alias=_env("BOT_COLLECTION"))
     chroma_url: str | None = Field(None, validation_alias=_env("BOT_CHROMA_URL"))
 
+    retriever: Literal["hybrid", "dense"] = Field("hybrid", validation_alias=_env("BOT_RETRIEVER"))
     top_k: int = Field(4, ge=1, le=50, validation_alias=_env("BOT_TOP_K"))
-    min_relevance: float = Field(0.80, ge=-1.0, le=1.0, validation_alias=_env("BOT_MIN_RELEVANCE"))
+    min_relevance: float = Field(0.81, ge=-1.0, le=1.0, validation_alias=_env("BOT_MIN_RELEVANCE"))
     context_tokens: int | None = Field(
         None, ge=100, le=100_000, validation_alias=_env("BOT_CONTEXT_TOKENS")
     )

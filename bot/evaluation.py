@@ -1,0 +1,301 @@
+"""Score the bot on golden Q&A pairs: retrieval, citations, answers, refusal and latency."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, Field
+
+from bot.api import Bot
+from bot.errors import BotError, ConfigError
+from bot.keywords import fold
+from bot.results import Answer
+
+DEFAULT_GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "golden" / "golden.yaml"
+THRESHOLDS = np.round(np.arange(0.70, 0.901, 0.01), 2)
+
+
+class GoldenPair(BaseModel):
+    """One hand-written question with what a correct answer must show."""
+
+    id: str
+    question: str
+    language: str
+    sources: list[str] = Field(default_factory=list)
+    answer: str = ""
+    facts: list[str] = Field(default_factory=list)
+    unanswerable: bool = False
+    tags: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class PairResult:
+    """How the bot did on one pair."""
+
+    id: str
+    language: str
+    unanswerable: bool
+    ranks: list[str]
+    top_score: float
+    hit: float | None
+    reciprocal_rank: float | None
+    recall: float | None
+    refused: bool
+    cited: list[str]
+    citation_precision: float | None
+    citation_recall: float | None
+    fact_coverage: float | None
+    seconds: float
+    answer: str
+    dense: dict[str, float | None] = field(default_factory=dict)
+
+
+def load_golden(path: Path) -> list[GoldenPair]:
+    """Read the YAML or JSONL golden file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"Cannot read the golden file {path} ({exc.strerror}).") from None
+    try:
+        if path.suffix == ".jsonl":
+            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+        else:
+            rows = yaml.safe_load(text) or []
+        return [GoldenPair.model_validate(row) for row in rows]
+    except (ValueError, yaml.YAMLError) as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise ConfigError(f"The golden file {path} is malformed ({first}).") from None
+
+
+def retrieval_scores(ranked: list[str], expected: list[str]) -> tuple[float, float, float]:
+    """hit@k, reciprocal rank and recall of the expected files in a ranked list of files."""
+    if not expected:
+        raise ValueError("an answerable pair needs expected sources")
+    positions = [i for i, source in enumerate(ranked) if source in expected]
+    hit = 1.0 if positions else 0.0
+    rr = 1.0 / (positions[0] + 1) if positions else 0.0
+    recall = len(set(ranked) & set(expected)) / len(set(expected))
+    return hit, rr, recall
+
+
+def citation_scores(cited: list[str], expected: list[str]) -> tuple[float | None, float]:
+    """Precision (None when nothing is cited) and recall of cited files against expected ones."""
+    cited_set, expected_set = set(cited), set(expected)
+    precision = len(cited_set & expected_set) / len(cited_set) if cited_set else None
+    return precision, len(cited_set & expected_set) / len(expected_set)
+
+
+def fact_coverage(text: str, facts: list[str]) -> float:
+    """Share of key-fact patterns found in the answer, raw or accent-folded."""
+    if not facts:
+        return 1.0
+    folded = fold(text)
+    found = sum(
+        bool(re.search(p, text, re.IGNORECASE) or re.search(fold(p), folded, re.IGNORECASE))
+        for p in facts
+    )
+    return found / len(facts)
+
+
+def evaluate_pair(bot: Bot, pair: GoldenPair, k: int, dense: Bot | None) -> PairResult:
+    """Run one pair through retrieve() and ask()."""
+    hits = bot.retrieve(pair.question, k)
+    ranked = [h.source for h in hits]
+    started = time.perf_counter()
+    try:
+        answer = bot.ask(pair.question)
+    except BotError as exc:  # a failing pair is a data point, not the end of the run
+        answer = Answer(text=f"error: {exc}", citations=[], contexts=[], refused=False)
+    seconds = time.perf_counter() - started
+    cited = list(dict.fromkeys(c.source for c in answer.citations))
+    result = PairResult(
+        id=pair.id,
+        language=pair.language,
+        unanswerable=pair.unanswerable,
+        ranks=ranked,
+        top_score=max((h.score for h in hits), default=0.0),
+        hit=None,
+        reciprocal_rank=None,
+        recall=None,
+        refused=answer.refused,
+        cited=cited,
+        citation_precision=None,
+        citation_recall=None,
+        fact_coverage=None,
+        seconds=seconds,
+        answer=answer.text,
+    )
+    if not pair.unanswerable:
+        result.hit, result.reciprocal_rank, result.recall = retrieval_scores(ranked, pair.sources)
+        if cited:
+            result.citation_precision, result.citation_recall = citation_scores(cited, pair.sources)
+        result.fact_coverage = 0.0 if answer.refused else fact_coverage(answer.text, pair.facts)
+        if dense is not None:
+            dense_ranked = [h.source for h in dense.retrieve(pair.question, k)]
+            hit, rr, recall = retrieval_scores(dense_ranked, pair.sources)
+            result.dense = {"hit": hit, "mrr": rr, "recall": recall}
+    return result
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    """Mean of the defined values; None when there are none."""
+    defined = [v for v in values if v is not None]
+    return float(np.mean(defined)) if defined else None
+
+
+def summarize(results: list[PairResult]) -> dict[str, float | int | None]:
+    """All metrics for one group of results."""
+    answerable = [r for r in results if not r.unanswerable]
+    unanswerable = [r for r in results if r.unanswerable]
+    seconds = [r.seconds for r in results]
+    return {
+        "pairs": len(results),
+        "hit": _mean(r.hit for r in answerable),
+        "mrr": _mean(r.reciprocal_rank for r in answerable),
+        "recall": _mean(r.recall for r in answerable),
+        "dense_hit": _mean(r.dense.get("hit") for r in answerable),
+        "dense_mrr": _mean(r.dense.get("mrr") for r in answerable),
+        "citation_precision": _mean(r.citation_precision for r in answerable),
+        "citation_recall": _mean(r.citation_recall for r in answerable),
+        "cited": _mean(float(bool(r.cited)) for r in answerable),
+        "facts": _mean(r.fact_coverage for r in answerable),
+        "refusal": _mean(float(r.refused) for r in unanswerable),
+        "false_refusal": _mean(float(r.refused) for r in answerable),
+        "p50_s": float(np.percentile(seconds, 50)) if seconds else None,
+        "p95_s": float(np.percentile(seconds, 95)) if seconds else None,
+    }
+
+
+def threshold_sweep(results: list[PairResult]) -> list[dict[str, float]]:
+    """Refusal rate and false refusals if the relevance gate sat at each threshold."""
+    answerable = [r.top_score for r in results if not r.unanswerable]
+    unanswerable = [r.top_score for r in results if r.unanswerable]
+    rows = []
+    for t in THRESHOLDS:
+        rows.append(
+            {
+                "threshold": float(t),
+                "refusal": float(np.mean([s < t for s in unanswerable])) if unanswerable else 0.0,
+                "false_refusal": float(np.mean([s < t for s in answerable])) if answerable else 0.0,
+            }
+        )
+    return rows
+
+
+def best_threshold(sweep: list[dict[str, float]]) -> float:
+    """The threshold with the best balance; ties go to the lowest (fewest false refusals)."""
+    return max(sweep, key=lambda r: (r["refusal"] - r["false_refusal"], -r["threshold"]))[
+        "threshold"
+    ]
+
+
+def run_eval(
+    bot: Bot,
+    pairs: list[GoldenPair],
+    k: int,
+    dense: Bot | None = None,
+    progress: Callable[[Iterable[GoldenPair]], Iterable[GoldenPair]] = iter,
+) -> dict:
+    """Evaluate every pair; the report holds per-language and total metrics."""
+    results = [evaluate_pair(bot, pair, k, dense) for pair in progress(pairs)]
+    languages = sorted({r.language for r in results})
+    sweep = threshold_sweep(results)
+    return {
+        "k": k,
+        "retriever": bot.settings.retriever,
+        "model": bot.settings.chat_model or "embedded",
+        "min_relevance": bot.settings.min_relevance,
+        "by_language": {
+            lang: summarize([r for r in results if r.language == lang]) for lang in languages
+        },
+        "total": summarize(results),
+        "threshold_sweep": sweep,
+        "suggested_threshold": best_threshold(sweep),
+        "pairs": [asdict(r) for r in results],
+    }
+
+
+METRIC_LABELS = {
+    "hit": "hit@k",
+    "mrr": "MRR",
+    "recall": "recall",
+    "dense_hit": "dense hit@k",
+    "dense_mrr": "dense MRR",
+    "citation_precision": "cite prec",
+    "citation_recall": "cite rec",
+    "cited": "cited",
+    "facts": "facts",
+    "refusal": "refusal",
+    "false_refusal": "false ref",
+    "p50_s": "p50 s",
+    "p95_s": "p95 s",
+}
+
+
+def format_table(report: dict) -> str:
+    """A Markdown table: one row per language and a total row."""
+    keys = [
+        k
+        for k in METRIC_LABELS
+        if any(row.get(k) is not None for row in [*report["by_language"].values(), report["total"]])
+    ]
+    header = "| language | pairs | " + " | ".join(METRIC_LABELS[k] for k in keys) + " |"
+    lines = [header, "|" + "---|" * (len(keys) + 2)]
+    rows = [*report["by_language"].items(), ("total", report["total"])]
+    for name, row in rows:
+        cells = ["-" if row[k] is None else f"{row[k]:.2f}" for k in keys]
+        lines.append(f"| {name} | {row['pairs']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def failed_gates(report: dict, minimums: dict[str, float], maximums: dict[str, float]) -> list[str]:
+    """Each total metric outside its bound, as a readable line."""
+    total = report["total"]
+    failures = []
+    for key, bound in minimums.items():
+        value = total.get(key)
+        if value is None or value < bound:
+            failures.append(
+                f"{METRIC_LABELS[key]} {value if value is None else f'{value:.3f}'}"
+                f" is below {bound}"
+            )
+    for key, bound in maximums.items():
+        value = total.get(key)
+        if value is not None and value > bound:
+            failures.append(f"{METRIC_LABELS[key]} {value:.3f} is above {bound}")
+    return failures
+
+
+def write_chart(report: dict, path: Path) -> None:
+    """Metrics per language, and the latency distribution, as one PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    metrics = ["hit", "mrr", "cited", "citation_precision", "facts", "refusal", "false_refusal"]
+    languages = list(report["by_language"])
+    fig, (bars, hist) = plt.subplots(1, 2, figsize=(13, 4.5))
+    width = 0.8 / max(len(languages), 1)
+    for i, lang in enumerate(languages):
+        row = report["by_language"][lang]
+        values = [row.get(m) or 0.0 for m in metrics]
+        bars.bar(np.arange(len(metrics)) + i * width, values, width, label=lang)
+    bars.set_xticks(np.arange(len(metrics)) + width * (len(languages) - 1) / 2)
+    bars.set_xticklabels([METRIC_LABELS[m] for m in metrics], rotation=30, ha="right")
+    bars.set_ylim(0, 1.05)
+    bars.set_title(f"Metrics per language (k={report['k']}, {report['retriever']})")
+    bars.legend()
+    hist.hist([p["seconds"] for p in report["pairs"]], bins=15, color="#4477aa")
+    hist.set_title("Latency per question (s)")
+    hist.set_xlabel("seconds")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -1,0 +1,100 @@
+"""The eval: scoring functions pinned on hand-made cases, and `bot eval` end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.evaluation import (
+    DEFAULT_GOLDEN,
+    best_threshold,
+    citation_scores,
+    fact_coverage,
+    failed_gates,
+    load_golden,
+    retrieval_scores,
+)
+
+
+def test_known_hit_known_miss_and_recall() -> None:
+    assert retrieval_scores(["a", "b", "c"], ["a"]) == (1.0, 1.0, 1.0)
+    assert retrieval_scores(["b", "a", "c"], ["a"]) == (1.0, 0.5, 1.0)
+    assert retrieval_scores(["b", "c"], ["a"]) == (0.0, 0.0, 0.0)
+    assert retrieval_scores(["a", "x"], ["a", "b"]) == (1.0, 1.0, 0.5)
+
+
+def test_wrong_citation_lowers_precision() -> None:
+    assert citation_scores(["a"], ["a"]) == (1.0, 1.0)
+    assert citation_scores(["a", "wrong"], ["a"]) == (0.5, 1.0)
+    assert citation_scores(["wrong"], ["a", "b"]) == (0.0, 0.0)
+    assert citation_scores([], ["a"]) == (None, 0.0)
+
+
+def test_fact_patterns_match_across_number_formats_and_accents() -> None:
+    assert fact_coverage("Musk a offert 97,4 milliards", ["97[.,]4"]) == 1.0
+    assert fact_coverage("It was 97.4 billion", ["97[.,]4", "2018"]) == 0.5
+    assert fact_coverage("Hop dong keo dai sau nam", ["sáu"]) == 1.0
+    assert fact_coverage("nothing here", ["grok"]) == 0.0
+
+
+def test_gates_and_threshold_choice() -> None:
+    report = {"total": {"hit": 0.9, "refusal": 1.0, "false_refusal": 0.1}}
+    assert failed_gates(report, {"hit": 0.95}, {"false_refusal": 0.05}) == [
+        "hit@k 0.900 is below 0.95",
+        "false ref 0.100 is above 0.05",
+    ]
+    assert failed_gates(report, {"hit": 0.9}, {}) == []
+    sweep = [
+        {"threshold": 0.79, "refusal": 0.7, "false_refusal": 0.0},
+        {"threshold": 0.81, "refusal": 0.9, "false_refusal": 0.0},
+        {"threshold": 0.83, "refusal": 0.9, "false_refusal": 0.1},
+    ]
+    assert best_threshold(sweep) == 0.81
+
+
+def test_golden_set_covers_what_the_eval_promises() -> None:
+    pairs = load_golden(DEFAULT_GOLDEN)
+    assert len(pairs) >= 40
+    assert sum(p.unanswerable for p in pairs) >= 8
+    assert {p.language for p in pairs} == {"en", "fr", "vi"}
+    assert any("injection" in p.tags for p in pairs)
+    assert sum("two-articles" in p.tags for p in pairs) >= 2
+    seeds = Path(DEFAULT_GOLDEN).parent.parent.parent / "seeds"
+    for pair in pairs:
+        assert pair.unanswerable or (pair.sources and pair.facts), pair.id
+        assert all((seeds / s).is_file() for s in pair.sources), pair.id
+    articles = {s for p in pairs for s in p.sources}
+    assert len(articles) == 4
+
+
+@pytest.mark.slow
+def test_bot_eval_gates_on_retrieval_and_refusal(seeded_settings, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("BOT_VECTORSTORE_DIR", str(seeded_settings.vectorstore_dir))
+    monkeypatch.setenv("BOT_MAX_TOKENS", "96")  # answers are scored, but kept short for CI time
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "eval",
+            "--out",
+            str(out),
+            "--min-hit",
+            "0.95",
+            "--min-mrr",
+            "0.85",
+            "--min-refusal",
+            "0.9",
+            "--max-false-refusal",
+            "0.05",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "| total | 49 |" in result.output
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert set(report["by_language"]) == {"en", "fr", "vi"}
+    assert report["total"]["dense_hit"] is not None
+    assert (out / "report.png").stat().st_size > 10_000

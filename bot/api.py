@@ -41,6 +41,7 @@ class Bot:
         self._retriever: Retriever | None = None
         self._endpoint: Endpoint | None = None
         self._llm: ChatOpenAI | None = None
+        self._count_tokens: Callable[[str], int] | None = None
 
     @property
     def store(self) -> VectorStore:
@@ -78,8 +79,11 @@ class Bot:
 
     @property
     def count_tokens(self) -> Callable[[str], int]:
-        """Prompt-size measure used for the context budget."""
-        return token_counter(self.endpoint)
+        """Prompt-size measure used for the context budget; built once, so its cache is reused."""
+        with self._lock:
+            if self._count_tokens is None:
+                self._count_tokens = token_counter(self.endpoint)
+            return self._count_tokens
 
     def retrieve(self, question: str, k: int | None = None) -> list[Citation]:
         """The chunks most relevant to `question`, best first."""

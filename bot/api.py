@@ -6,6 +6,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import TypeVar
 
 import openai
 from langchain_core.runnables import Runnable
@@ -29,6 +30,7 @@ from bot.retrieval import Retriever
 from bot.store import VectorStore, open_store
 
 History = list[tuple[str, str]]
+T = TypeVar("T")
 
 
 class Bot:
@@ -43,47 +45,42 @@ class Bot:
         self._llm: ChatOpenAI | None = None
         self._count_tokens: Callable[[str], int] | None = None
 
+    def _once(self, attr: str, build: Callable[[], T]) -> T:
+        """Build a part on first use, exactly once even when threads race for it."""
+        with self._lock:
+            if getattr(self, attr) is None:
+                setattr(self, attr, build())
+            return getattr(self, attr)
+
     @property
     def store(self) -> VectorStore:
         """The opened vector store; raises StoreError with the fix when it is missing."""
-        with self._lock:
-            if self._store is None:
-                self._store = open_store(self.settings, make_embeddings(self.settings))
-            return self._store
+        return self._once(
+            "_store", lambda: open_store(self.settings, make_embeddings(self.settings))
+        )
 
     @property
     def retriever(self) -> Retriever:
         """Retrieval over the store; built once, as it holds the keyword index."""
-        with self._lock:
-            if self._retriever is None:
-                self._retriever = Retriever(
-                    self.store, self.settings.top_k, self.settings.retriever
-                )
-            return self._retriever
+        return self._once(
+            "_retriever",
+            lambda: Retriever(self.store, self.settings.top_k, self.settings.retriever),
+        )
 
     @property
     def endpoint(self) -> Endpoint:
         """The chat endpoint; the embedded server starts here, not before."""
-        with self._lock:
-            if self._endpoint is None:
-                self._endpoint = resolve_endpoint(self.settings)
-            return self._endpoint
+        return self._once("_endpoint", lambda: resolve_endpoint(self.settings))
 
     @property
     def llm(self) -> ChatOpenAI:
         """The chat model client."""
-        with self._lock:
-            if self._llm is None:
-                self._llm = chat_model(self.settings, self.endpoint)
-            return self._llm
+        return self._once("_llm", lambda: chat_model(self.settings, self.endpoint))
 
     @property
     def count_tokens(self) -> Callable[[str], int]:
         """Prompt-size measure used for the context budget; built once, so its cache is reused."""
-        with self._lock:
-            if self._count_tokens is None:
-                self._count_tokens = token_counter(self.endpoint)
-            return self._count_tokens
+        return self._once("_count_tokens", lambda: token_counter(self.endpoint))
 
     def retrieve(self, question: str, k: int | None = None) -> list[Citation]:
         """The chunks most relevant to `question`, best first."""

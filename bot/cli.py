@@ -168,17 +168,7 @@ def evaluate(
         f"best balance is at {report['suggested_threshold']:.2f}. Report: {out / 'report.json'},"
         f" chart: {out / 'report.png'}."
     )
-    minimums = {
-        key.removeprefix("min_"): v
-        for key, v in bounds.items()
-        if key.startswith("min_") and v is not None
-    }
-    maximums = {
-        key.removeprefix("max_"): v
-        for key, v in bounds.items()
-        if key.startswith("max_") and v is not None
-    }
-    failures = failed_gates(report, minimums, maximums)
+    failures = failed_gates(report, bounds)
     if failures:
         click.echo("Gate failed: " + "; ".join(failures) + ".", err=True)
         sys.exit(1)

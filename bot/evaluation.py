@@ -255,20 +255,19 @@ def format_table(report: dict) -> str:
     return "\n".join(lines)
 
 
-def failed_gates(report: dict, minimums: dict[str, float], maximums: dict[str, float]) -> list[str]:
-    """Each total metric outside its bound, as a readable line."""
+def failed_gates(report: dict, bounds: dict[str, float | None]) -> list[str]:
+    """Each total metric outside its `min_<metric>` / `max_<metric>` bound, as a readable line."""
     total = report["total"]
     failures = []
-    for key, bound in minimums.items():
+    for name, bound in bounds.items():
+        if bound is None:
+            continue
+        kind, key = name.split("_", 1)
         value = total.get(key)
-        if value is None or value < bound:
-            failures.append(
-                f"{METRIC_LABELS[key]} {value if value is None else f'{value:.3f}'}"
-                f" is below {bound}"
-            )
-    for key, bound in maximums.items():
-        value = total.get(key)
-        if value is not None and value > bound:
+        if kind == "min" and (value is None or value < bound):
+            shown = "None" if value is None else f"{value:.3f}"
+            failures.append(f"{METRIC_LABELS[key]} {shown} is below {bound}")
+        elif kind == "max" and value is not None and value > bound:
             failures.append(f"{METRIC_LABELS[key]} {value:.3f} is above {bound}")
     return failures
 

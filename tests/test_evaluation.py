@@ -43,11 +43,11 @@ def test_fact_patterns_match_across_number_formats_and_accents() -> None:
 
 def test_gates_and_threshold_choice() -> None:
     report = {"total": {"hit": 0.9, "refusal": 1.0, "false_refusal": 0.1}}
-    assert failed_gates(report, {"hit": 0.95}, {"false_refusal": 0.05}) == [
+    assert failed_gates(report, {"min_hit": 0.95, "max_false_refusal": 0.05}) == [
         "hit@k 0.900 is below 0.95",
         "false ref 0.100 is above 0.05",
     ]
-    assert failed_gates(report, {"hit": 0.9}, {}) == []
+    assert failed_gates(report, {"min_hit": 0.9, "min_mrr": None}) == []
     sweep = [
         {"threshold": 0.79, "refusal": 0.7, "false_refusal": 0.0},
         {"threshold": 0.81, "refusal": 0.9, "false_refusal": 0.0},

@@ -11,11 +11,11 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 
+from bot.grounding import Grounder
 from bot.language import language_name
-from bot.prompts import load_prompt, refusal_markers, refusal_message
+from bot.prompts import load_prompt, quote_line, refusal_markers, refusal_message
 from bot.results import Answer, Citation
 
-_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _SOURCE_TAG = re.compile(r"</?source\b", re.IGNORECASE)
 
 
@@ -91,15 +91,21 @@ def refusal(question: str, language: str, contexts: list[Citation] | None = None
     )
 
 
-def finish(question: str, language: str, reply: str, contexts: list[Citation]) -> Answer:
-    """Turn the model's raw reply into an Answer: citations resolved, refusals recognised."""
+def finish(
+    question: str, language: str, reply: str, contexts: list[Citation], grounder: Grounder
+) -> Answer:
+    """Turn the model's raw reply into an Answer: citations verified, refusals recognised."""
     reply = reply.strip()
     if not reply or looks_like_refusal(reply):
         return refusal(question, language, contexts)
-    text, citations = resolve_citations(reply, contexts)
+    grounded = grounder.ground(reply, question, contexts)
+    text = grounded.text
+    if grounded.quote:
+        n, sentence = grounded.quote
+        text = f"{text}\n\n{quote_line(language).format(quote=sentence, n=n)}".strip()
     return Answer(
         text=text,
-        citations=citations,
+        citations=grounded.citations,
         contexts=contexts,
         refused=False,
         question=question,
@@ -113,27 +119,12 @@ def looks_like_refusal(reply: str) -> bool:
     return bool(refusal_markers().search(first_sentence))
 
 
-def resolve_citations(reply: str, contexts: list[Citation]) -> tuple[str, list[Citation]]:
-    """Cited chunks in order of first mention; markers naming no source are removed."""
-    cited: list[int] = []
-
-    def keep_valid(match: re.Match[str]) -> str:
-        numbers = [int(p) for p in re.split(r"\s*[,;]\s*", match.group(1))]
-        valid = [n for n in dict.fromkeys(numbers) if 1 <= n <= len(contexts)]
-        cited.extend(n for n in valid if n not in cited)
-        return "".join(f"[{n}]" for n in valid)
-
-    text = _MARKER.sub(keep_valid, reply)
-    text = re.sub(r"[ \t]+([.,;:!?])", r"\1", text)
-    return text.strip(), [contexts[n - 1] for n in cited]
-
-
 def stream_answer(
-    chain: Runnable, question: str, language: str, contexts: list[Citation]
+    chain: Runnable, question: str, language: str, contexts: list[Citation], grounder: Grounder
 ) -> Iterator[str | Answer]:
     """Yield the reply's text pieces as the model writes them, then the final Answer."""
     pieces: list[str] = []
     for piece in chain.stream(prompt_inputs(question, language, contexts)):
         pieces.append(piece)
         yield piece
-    yield finish(question, language, "".join(pieces), contexts)
+    yield finish(question, language, "".join(pieces), contexts, grounder)

@@ -22,10 +22,11 @@ from bot.answering import (
 from bot.config import Settings, load_settings
 from bot.embeddings import make_embeddings
 from bot.errors import QuestionError
+from bot.grounding import Grounder
 from bot.language import detect_language
 from bot.llm import chat_model, endpoint_error, resolve_endpoint, token_counter
-from bot.local_model import Endpoint
-from bot.results import Answer, Citation
+from bot.local_model import MODEL_NAME, Endpoint
+from bot.results import Answer, Citation, Status
 from bot.retrieval import Retriever
 from bot.store import VectorStore, open_store
 
@@ -44,6 +45,7 @@ class Bot:
         self._endpoint: Endpoint | None = None
         self._llm: ChatOpenAI | None = None
         self._count_tokens: Callable[[str], int] | None = None
+        self._grounder: Grounder | None = None
 
     def _once(self, attr: str, build: Callable[[], T]) -> T:
         """Build a part on first use, exactly once even when threads race for it."""
@@ -82,6 +84,19 @@ class Bot:
         """Prompt-size measure used for the context budget; built once, so its cache is reused."""
         return self._once("_count_tokens", lambda: token_counter(self.endpoint))
 
+    def status(self) -> Status:
+        """What is loaded, for headers: model name and corpus size; never starts the model."""
+        model = self.settings.chat_model or (
+            f"{MODEL_NAME} (embedded)" if self.settings.uses_embedded_model else "?"
+        )
+        stats = self.store.stats()
+        return Status(model=model, documents=stats.documents, chunks=stats.chunks)
+
+    @property
+    def grounder(self) -> Grounder:
+        """Citation checks, with the embedder that filled the store."""
+        return self._once("_grounder", lambda: Grounder(self.store.chroma.embeddings))
+
     def retrieve(self, question: str, k: int | None = None) -> list[Citation]:
         """The chunks most relevant to `question`, best first."""
         return self.retriever.retrieve(check_question(question, self.settings), k)
@@ -113,7 +128,9 @@ class Bot:
             yield answer
             return
         yield from self._guard(
-            stream_answer(answer_chain(self.llm), standalone, language, evidence.contexts)
+            stream_answer(
+                answer_chain(self.llm), standalone, language, evidence.contexts, self.grounder
+            )
         )
 
     def _standalone(self, question: str, history: History) -> str:

@@ -120,9 +120,12 @@ def _tail(
 ) -> list[tuple[str, bool, int]]:
     """The last sentences of a chunk that fit in the overlap, to carry context across the cut.
 
-    When the last sentence alone is longer than the overlap, its closing words are carried.
+    A last sentence up to twice the overlap is carried whole, so a fact cut at the boundary
+    is whole in one chunk; a longer one carries its closing words.
     """
     budget = min(overlap, room)
+    if current and current[-1][2] <= min(2 * overlap, room):
+        budget = max(budget, current[-1][2])
     tail: list[tuple[str, bool, int]] = []
     size = 0
     for item in reversed(current):

@@ -32,12 +32,22 @@ def load_prompt(name: str) -> str:
         raise ConfigError(f"Prompt template {path} is missing; reinstall the package.") from None
 
 
-def refusal_message(language: str) -> str:
-    """The localized "not in the corpus" reply; English where no translation exists."""
+def localized(name: str, language: str) -> str:
+    """`prompts/<name>.<language>.txt`, or the English one where no translation exists."""
     try:
-        return load_prompt(f"refusal.{language}")
+        return load_prompt(f"{name}.{language}")
     except ConfigError:
-        return load_prompt("refusal.en")
+        return load_prompt(f"{name}.en")
+
+
+def refusal_message(language: str) -> str:
+    """The localized "not in the corpus" reply."""
+    return localized("refusal", language)
+
+
+def quote_line(language: str) -> str:
+    """The localized line that quotes a source sentence: `{quote}` and its number `{n}`."""
+    return localized("quote", language)
 
 
 @cache

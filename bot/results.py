@@ -37,3 +37,17 @@ class Answer(BaseModel):
     question: str = ""
     """The question as answered: a follow-up is rewritten to stand alone."""
     language: str = "en"
+
+    def numbered_citations(self) -> list[tuple[int, Citation]]:
+        """Each cited chunk with the number `[n]` the text uses for it."""
+        return [(self.contexts.index(c) + 1, c) for c in self.citations]
+
+
+class Status(BaseModel):
+    """What a Bot has loaded, for the UI header and health checks."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str
+    documents: int
+    chunks: int

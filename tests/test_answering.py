@@ -13,7 +13,6 @@ from bot.answering import (
     answer_chain,
     format_sources,
     looks_like_refusal,
-    resolve_citations,
     select_evidence,
 )
 from bot.api import Bot
@@ -46,18 +45,6 @@ def _scripted_bot(settings, replies: list[str], model=FakeListChatModel) -> Bot:
     bot._endpoint = Endpoint(base_url="http://fake.invalid/v1", api_key="k", model="fake")
     bot._llm = model(responses=replies)
     return bot
-
-
-def test_citations_follow_first_mention_and_bad_markers_are_dropped() -> None:
-    contexts = [_c(1), _c(2), _c(3)]
-    text, cited = resolve_citations("Musk offered $97.4B [2]. Altman said no [1, 2]. [9]", contexts)
-    assert [c.chunk_id for c in cited] == ["id2", "id1"]
-    assert text == "Musk offered $97.4B [2]. Altman said no [1][2]."
-
-
-def test_reply_without_markers_cites_nothing() -> None:
-    text, cited = resolve_citations("A plain sentence.", [_c(1)])
-    assert (text, cited) == ("A plain sentence.", [])
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-# Two commands for a fresh machine: `make run` (build the store, answer on the embedded model)
+# Two commands for a fresh machine: `make run` (build the store, open the chat on the embedded model)
 # and `make test`. Both create .venv and install everything on first use.
 PYTHON ?= python3
 VENV ?= .venv
@@ -19,7 +19,7 @@ setup: $(STAMP)
 
 run: setup
 	$(BIN)/bot ingest
-	$(BIN)/bot ask "How much did Elon Musk offer to buy OpenAI?"
+	$(BIN)/bot ui
 
 test: setup
 	$(BIN)/python -m pytest

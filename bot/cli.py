@@ -86,8 +86,7 @@ def ask(question: str, as_json: bool) -> None:
     click.echo()
     if answer.citations:
         click.echo("\nSources:")
-        for citation in answer.citations:
-            n = answer.contexts.index(citation) + 1
+        for n, citation in answer.numbered_citations():
             click.echo(f"  [{n}] {citation.source} ({citation.score:.2f}) {citation.title}")
 
 
@@ -172,6 +171,22 @@ def evaluate(
     if failures:
         click.echo("Gate failed: " + "; ".join(failures) + ".", err=True)
         sys.exit(1)
+
+
+@cli.command()
+@click.option("--host", help="Address to bind (default BOT_UI_HOST, 127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default BOT_UI_PORT, 7860).")
+@friendly
+def ui(host: str | None, port: int | None) -> None:
+    """Open the web chat: streamed answers with numbered, expandable sources."""
+    import logging
+
+    from bot.config import load_settings
+    from bot.ui import launch
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index build at DEBUG
+    launch(load_settings(), host, port)
 
 
 def main() -> None:

@@ -1,0 +1,208 @@
+"""The Gradio web chat: a thin shell over `Bot.ask_stream`; every rendered string is escaped."""
+
+from __future__ import annotations
+
+import functools
+import html
+import ipaddress
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from bot.api import Bot, History
+from bot.config import Settings
+from bot.errors import BotError, ConfigError
+from bot.results import Answer, Citation
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "How much did Elon Musk offer to buy OpenAI?",
+    "Pour combien d'années le contrat entre Meta et Google Cloud a-t-il été signé ?",
+    "WeChat có bao nhiêu người dùng?",
+]
+ERROR_MARK = "⚠️"
+SOURCES_TITLE = "Sources"
+UNEXPECTED = "Something went wrong on our side (see the server log); please try again."
+
+Message = dict[str, Any]
+
+
+def build_app(bot: Bot) -> gr.Blocks:
+    """The chat page; conversation state lives in the browser, so replicas can share a load."""
+    with gr.Blocks(title="newsbot") as app:
+        header = gr.Markdown(elem_id="header")
+        chat = gr.Chatbot(
+            elem_id="chat",
+            label="Chat",
+            height=560,
+            buttons=["copy"],
+            group_consecutive_messages=False,
+            placeholder="Ask about the articles in English, French or Vietnamese.",
+        )
+        with gr.Row():
+            box = gr.Textbox(
+                elem_id="question",
+                show_label=False,
+                placeholder="Ask a question about the articles…",
+                scale=8,
+                autofocus=True,
+                submit_btn="Ask",
+                stop_btn="Stop",
+            )
+        gr.Examples(EXAMPLES, inputs=box, label="Examples (en / fr / vi)")
+        gr.ClearButton([chat, box], value="New chat")
+        app.load(lambda: header_text(bot), outputs=header, api_visibility="private")
+        box.submit(
+            functools.partial(respond, bot),
+            inputs=[box, chat],
+            outputs=[box, chat],
+            api_name="ask",
+            concurrency_limit=bot.settings.local_parallel * 2,
+        )
+    return app
+
+
+def header_text(bot: Bot) -> str:
+    """Model and corpus size, or the one sentence that says how to build the store."""
+    try:
+        status = bot.status()
+    except BotError as exc:
+        return f"### newsbot\n{ERROR_MARK} {html.escape(str(exc))}"
+    return (
+        f"### newsbot\nModel: `{status.model}` · {status.documents} documents, "
+        f"{status.chunks} chunks · answers cite their sources by number."
+    )
+
+
+def respond(bot: Bot, message: str, history: list[Message]) -> Iterator[tuple[str, list]]:
+    """Stream one turn into the chat; errors become a chat message and the page stays usable."""
+    shown: list[Message | gr.ChatMessage] = [*history, user_message(message)]
+    yield "", shown
+    try:
+        text = ""
+        for piece in bot.ask_stream(message, conversation(history)):
+            if isinstance(piece, Answer):
+                yield "", [*shown, *answer_messages(piece)]
+                return
+            text += piece
+            yield "", [*shown, gr.ChatMessage(role="assistant", content=escape(text))]
+    except BotError as exc:
+        yield message, [*shown, error_message(str(exc))]
+    except Exception:  # the UI must survive anything; the log keeps the traceback
+        log.exception("Unexpected error while answering %r", message[:200])
+        yield message, [*shown, error_message(UNEXPECTED)]
+
+
+def user_message(message: str) -> gr.ChatMessage:
+    """The question as the user typed it, shown as text."""
+    return gr.ChatMessage(role="user", content=escape(message))
+
+
+def error_message(sentence: str) -> gr.ChatMessage:
+    """One readable sentence, marked so it is never fed back as conversation."""
+    return gr.ChatMessage(role="assistant", content=f"{ERROR_MARK} {escape(sentence)}")
+
+
+def answer_messages(answer: Answer) -> list[gr.ChatMessage]:
+    """The answer text, then its numbered sources (omitted for refusals)."""
+    messages = [gr.ChatMessage(role="assistant", content=escape(answer.text))]
+    if answer.citations:
+        messages.append(
+            gr.ChatMessage(
+                role="assistant",
+                content=sources_markdown(answer.numbered_citations()),
+                metadata={"title": SOURCES_TITLE},
+            )
+        )
+    return messages
+
+
+def sources_markdown(numbered: list[tuple[int, Citation]]) -> str:
+    """Number, file, title, relevance and snippet per source; the full chunk folds out."""
+    blocks = []
+    for n, c in numbered:
+        blocks.append(
+            f"<details><summary><b>[{n}]</b> <code>{html.escape(c.source)}</code> · "
+            f"{html.escape(c.title)} · relevance {c.score:.2f}<br>"
+            f"<i>{html.escape(c.snippet)}</i></summary>\n\n{escape(c.text)}\n\n</details>"
+        )
+    return "\n".join(blocks)
+
+
+def escape(text: str) -> str:
+    """Show document and model text literally: no HTML from an article or model ever runs."""
+    return html.escape(text, quote=False)
+
+
+def conversation(history: list[Message]) -> History:
+    """(question, answer) pairs from the chat, skipping source lists and error notes."""
+    pairs: History = []
+    question: str | None = None
+    for message in history:
+        text = html.unescape(message_text(message))
+        if message.get("role") == "user":
+            question = text
+        elif question is not None and not (message.get("metadata") or {}).get("title"):
+            if not text.startswith(ERROR_MARK):
+                pairs.append((question, text))
+            question = None
+    return pairs
+
+
+def message_text(message: Message) -> str:
+    """Gradio 6 sends content as a list of typed parts; older clients send a string."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return ""
+
+
+def launch(
+    settings: Settings, host: str | None = None, port: int | None = None, *, block: bool = True
+) -> gr.Blocks:
+    """Serve the chat; warn when it is reachable from other machines without a login."""
+    host = host or settings.ui_host
+    auth = login(settings)
+    if not is_loopback(host) and auth is None:
+        log.warning(
+            "The chat is bound to %s without a login; anyone on the network can use it. "
+            "Set BOT_UI_AUTH=user:password to require one.",
+            host,
+        )
+    app = build_app(Bot(settings)).queue(default_concurrency_limit=settings.local_parallel * 2)
+    app.launch(
+        server_name=host,
+        server_port=port or settings.ui_port,
+        auth=auth,
+        theme=gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["monospace"]),
+        footer_links=[],
+        show_error=False,
+        prevent_thread_lock=not block,
+        quiet=not block,
+    )
+    return app
+
+
+def login(settings: Settings) -> tuple[str, str] | None:
+    """BOT_UI_AUTH as Gradio's (user, password)."""
+    if settings.ui_auth is None:
+        return None
+    user, colon, password = settings.ui_auth.get_secret_value().partition(":")
+    if not (user and colon and password):
+        raise ConfigError("BOT_UI_AUTH must look like user:password; fix it in .env.")
+    return user, password
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach `host`."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,247 @@
+"""The web chat: real Gradio app on loopback, driven by headless Chromium and by gradio_client."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from gradio_client import Client
+
+from bot.config import Settings
+from bot.local_model import MODEL_NAME, EmbeddedServer, bundled_model_path
+from bot.ui import ERROR_MARK, conversation, launch, sources_markdown
+
+from .conftest import ROOT, make_settings
+
+MUSK = "How much did Elon Musk offer to buy OpenAI?"
+MUSK_FILE = "003_ec62060a0c8869d6.txt"
+FOLLOW_UP = "And when did he co-found it?"
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _serve(settings: Settings) -> Iterator[str]:
+    """Run the real app on a free loopback port for the duration of a fixture."""
+    from bot.local_model import _free_port
+
+    port = _free_port()
+    app = launch(settings, "127.0.0.1", port, block=False)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        app.close()
+
+
+@pytest.fixture(scope="module")
+def chat_url(seeded_settings: Settings) -> Iterator[str]:
+    """The chat over the seeded store and the embedded model."""
+    yield from _serve(seeded_settings)
+
+
+@pytest.fixture
+def outside_server() -> Iterator[EmbeddedServer]:
+    """A separate real llama.cpp server the test can stop, standing in for a remote endpoint."""
+    server = EmbeddedServer(bundled_model_path(), parallel=1)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def outside_chat_url(
+    seeded_settings: Settings, outside_server: EmbeddedServer, tmp_path: Path
+) -> Iterator[str]:
+    """The chat configured for `outside_server` through OPENAI_BASE_URL, as a user would."""
+    settings = make_settings(
+        tmp_path,
+        vectorstore_dir=seeded_settings.vectorstore_dir,
+        openai_base_url=outside_server.endpoint.base_url,
+        openai_api_key=outside_server.api_key,
+        chat_model=MODEL_NAME,
+        context_tokens=400,
+        max_retries=1,
+        timeout=10,
+    )
+    yield from _serve(settings)
+
+
+# Unit tests of the UI's own logic (no server).
+
+
+def test_conversation_pairs_skip_sources_and_errors() -> None:
+    history = [
+        {"role": "user", "content": [{"type": "text", "text": "q1"}]},
+        {"role": "assistant", "content": [{"type": "text", "text": "a1 &lt;b&gt;"}]},
+        {"role": "assistant", "content": "[1] file", "metadata": {"title": "Sources"}},
+        {"role": "user", "content": "q2"},
+        {"role": "assistant", "content": f"{ERROR_MARK} The endpoint cannot be reached."},
+        {"role": "user", "content": "q3"},
+    ]
+    assert conversation(history) == [("q1", "a1 <b>")]
+
+
+def test_sources_markdown_escapes_document_html(seeded_bot) -> None:
+    hit = seeded_bot.retrieve(MUSK, 1)[0]
+    evil = hit.model_copy(
+        update={"title": "<img src=x onerror=alert(1)>", "text": "<script>x</script>"}
+    )
+    rendered = sources_markdown([(3, evil)])
+    assert "<script>" not in rendered and "&lt;script&gt;" in rendered
+    assert "<img" not in rendered and "[3]" in rendered and MUSK_FILE in rendered
+
+
+# The same flows through gradio_client: a new client per test, as clients share history.
+
+
+def _assistant_texts(history: list[dict]) -> list[str]:
+    return [_text(m) for m in history if m["role"] == "assistant"]
+
+
+def _text(message: dict) -> str:
+    content = message["content"]
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content)
+    return str(content)
+
+
+@pytest.mark.slow
+def test_client_answers_with_sources_and_follow_up(chat_url: str) -> None:
+    client = Client(chat_url, verbose=False)
+    box, history = client.predict(MUSK, [], api_name="/ask")
+    assert box == ""
+    sources = [m for m in history if (m.get("metadata") or {}).get("title") == "Sources"]
+    assert sources and MUSK_FILE in _text(sources[-1])
+    box, history = client.predict(FOLLOW_UP, history, api_name="/ask")
+    replies = _assistant_texts(history)
+    assert len([m for m in history if m["role"] == "user"]) == 2
+    assert replies[-1].strip() and not any(r.startswith(ERROR_MARK) for r in replies)
+
+
+@pytest.mark.slow
+def test_client_empty_question_gets_a_sentence_not_a_traceback(chat_url: str) -> None:
+    client = Client(chat_url, verbose=False)
+    _, history = client.predict("   ", [], api_name="/ask")
+    assert _assistant_texts(history)[-1].startswith(f"{ERROR_MARK} The question is empty")
+
+
+@pytest.mark.slow
+def test_client_reports_a_stopped_endpoint(
+    outside_chat_url: str, outside_server: EmbeddedServer
+) -> None:
+    client = Client(outside_chat_url, verbose=False)
+    _, history = client.predict(MUSK, [], api_name="/ask")
+    assert not _assistant_texts(history)[0].startswith(ERROR_MARK)
+    outside_server.stop()
+    _, history = Client(outside_chat_url, verbose=False).predict(MUSK, [], api_name="/ask")
+    error = _assistant_texts(history)[-1]
+    assert error.startswith(ERROR_MARK) and "cannot be reached" in error
+    assert outside_server.api_key not in error
+
+
+# A real headless Chromium against the running app.
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest) -> Iterator:
+    """A fresh browser page that records every request leaving this machine."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium (.ci/run does).")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.outside = []
+        page.on(
+            "request",
+            lambda r: (
+                None
+                if r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+                else page.outside.append(r.url)
+            ),
+        )
+        yield page
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
+        browser.close()
+
+
+def _ask(page, question: str) -> None:
+    page.fill("#question textarea", question)
+    page.press("#question textarea", "Enter")
+
+
+def _bot_messages(page):
+    return page.locator("#chat .message.bot")
+
+
+def _wait_for_answer(page, count: int, timeout: float = 90) -> str:
+    """Wait until the `count`-th answer bubble has not changed for two seconds; return it."""
+    deadline = time.monotonic() + timeout
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        replies = _bot_messages(page).filter(has_not=page.locator("details"))
+        answers = [t for t in replies.all_inner_texts() if t.strip()]
+        if len(answers) >= count:
+            seen.append(answers[count - 1])
+            if len(seen) >= 8 and len(set(seen[-8:])) == 1:
+                return seen[-1]
+        time.sleep(0.25)
+    raise AssertionError(f"no answer {count} after {timeout} s; saw {seen[-1:]}")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_streams_a_cited_answer_and_a_follow_up(page, chat_url: str, seeded_bot) -> None:
+    page.goto(chat_url)
+    header = page.locator("#header")
+    header.get_by_text("4 documents").wait_for()
+    chunks = seeded_bot.status().chunks
+    assert f"{chunks} chunks" in header.inner_text() and "smollm2" in header.inner_text()
+    _ask(page, MUSK)
+    lengths: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(lengths) < 3:
+        lengths |= {len(t) for t in _bot_messages(page).all_inner_texts() if t.strip()}
+        time.sleep(0.05)
+    assert len(lengths) >= 3, "the answer did not arrive in pieces"
+    _wait_for_answer(page, 1)
+    source = page.locator("#chat details").first
+    source.wait_for()
+    assert MUSK_FILE in source.inner_text()
+    source.locator("summary").click()
+    assert "Musk" in source.inner_text()
+    _ask(page, FOLLOW_UP)
+    follow_up = _wait_for_answer(page, 2)
+    assert follow_up.strip() and not follow_up.startswith(ERROR_MARK)
+    assert page.locator("#chat .message.user").count() == 2
+    assert page.outside == [], f"the page fetched from the internet: {page.outside}"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_empty_question_shows_a_message_and_the_app_stays_usable(
+    page, chat_url: str
+) -> None:
+    page.goto(chat_url)
+    _ask(page, "   ")
+    assert _wait_for_answer(page, 1).startswith(f"{ERROR_MARK} The question is empty")
+    _ask(page, MUSK)
+    assert not _wait_for_answer(page, 2).startswith(ERROR_MARK)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_shows_a_stopped_endpoint_as_a_message(
+    page, outside_chat_url: str, outside_server: EmbeddedServer
+) -> None:
+    page.goto(outside_chat_url)
+    outside_server.stop()
+    _ask(page, MUSK)
+    error = _wait_for_answer(page, 1)
+    assert error.startswith(ERROR_MARK) and "cannot be reached" in error
+    assert "Traceback" not in page.inner_text("body")
+    assert page.locator("#question textarea").is_editable()

@@ -255,20 +255,29 @@ def format_table(report: dict) -> str:
     return "\n".join(lines)
 
 
-def failed_gates(report: dict, bounds: dict[str, float | None]) -> list[str]:
-    """Each total metric outside its `min_<metric>` / `max_<metric>` bound, as a readable line."""
-    total = report["total"]
+def failed_gates(
+    report: dict, bounds: dict[str, float | None], per_language: tuple[str, ...] = ()
+) -> list[str]:
+    """Each metric outside its `min_<metric>` / `max_<metric>` bound, as a readable line.
+
+    Bounds apply to the total, and also to every language for metrics named in `per_language`.
+    """
+    rows = [("", report["total"])]
+    rows += [(f" ({lang})", row) for lang, row in report["by_language"].items()]
     failures = []
     for name, bound in bounds.items():
         if bound is None:
             continue
         kind, key = name.split("_", 1)
-        value = total.get(key)
-        if kind == "min" and (value is None or value < bound):
-            shown = "None" if value is None else f"{value:.3f}"
-            failures.append(f"{METRIC_LABELS[key]} {shown} is below {bound}")
-        elif kind == "max" and value is not None and value > bound:
-            failures.append(f"{METRIC_LABELS[key]} {value:.3f} is above {bound}")
+        for where, row in rows:
+            if where and key not in per_language:
+                continue
+            value = row.get(key)
+            if kind == "min" and (value is None or value < bound):
+                shown = "None" if value is None else f"{value:.3f}"
+                failures.append(f"{METRIC_LABELS[key]}{where} {shown} is below {bound}")
+            elif kind == "max" and value is not None and value > bound:
+                failures.append(f"{METRIC_LABELS[key]}{where} {value:.3f} is above {bound}")
     return failures
 
 

@@ -42,12 +42,18 @@ def test_fact_patterns_match_across_number_formats_and_accents() -> None:
 
 
 def test_gates_and_threshold_choice() -> None:
-    report = {"total": {"hit": 0.9, "refusal": 1.0, "false_refusal": 0.1}}
+    report = {
+        "total": {"hit": 0.9, "refusal": 1.0, "false_refusal": 0.1},
+        "by_language": {"en": {"hit": 1.0, "false_refusal": 0.2}, "vi": {"hit": 0.8}},
+    }
     assert failed_gates(report, {"min_hit": 0.95, "max_false_refusal": 0.05}) == [
         "hit@k 0.900 is below 0.95",
         "false ref 0.100 is above 0.05",
     ]
     assert failed_gates(report, {"min_hit": 0.9, "min_mrr": None}) == []
+    assert failed_gates(report, {"min_hit": 0.9}, per_language=("hit",)) == [
+        "hit@k (vi) 0.800 is below 0.9"
+    ]
     sweep = [
         {"threshold": 0.79, "refusal": 0.7, "false_refusal": 0.0},
         {"threshold": 0.81, "refusal": 0.9, "false_refusal": 0.0},
@@ -72,7 +78,9 @@ def test_golden_set_covers_what_the_eval_promises() -> None:
 
 
 @pytest.mark.slow
-def test_bot_eval_gates_on_retrieval_and_refusal(seeded_settings, monkeypatch, tmp_path) -> None:
+def test_bot_eval_gates_on_retrieval_refusal_and_citations(
+    seeded_settings, monkeypatch, tmp_path
+) -> None:
     monkeypatch.setenv("BOT_VECTORSTORE_DIR", str(seeded_settings.vectorstore_dir))
     monkeypatch.setenv("BOT_MAX_TOKENS", "96")  # answers are scored, but kept short for CI time
     out = tmp_path / "reports"
@@ -82,14 +90,10 @@ def test_bot_eval_gates_on_retrieval_and_refusal(seeded_settings, monkeypatch, t
             "eval",
             "--out",
             str(out),
-            "--min-hit",
-            "0.95",
-            "--min-mrr",
-            "0.85",
-            "--min-refusal",
-            "0.9",
-            "--max-false-refusal",
-            "0.05",
+            *("--min-hit", "0.97", "--min-mrr", "0.90"),
+            *("--per-language", "hit", "--per-language", "mrr"),
+            *("--min-refusal", "0.9", "--max-false-refusal", "0.05"),
+            *("--min-citation-precision", "0.9", "--min-cited", "0.8"),
         ],
     )
     assert result.exit_code == 0, result.output

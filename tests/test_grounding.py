@@ -105,3 +105,13 @@ def test_finish_shows_the_quote_in_the_asker_language(
     prefix = quote_line("fr").split("{quote}")[0]
     assert prefix in answer.text and answer.text.rstrip().endswith("[1]")
     assert answer.numbered_citations() == [(1, contexts[0])]
+
+
+def test_a_backed_sentence_that_does_not_address_the_question_is_not_cited(
+    grounder: Grounder,
+) -> None:
+    labs = _chunk(1, "Superintelligence Labs", "en")
+    aside = "Meta created Meta Superintelligence Labs and hired top talent for it [1]."
+    assert grounder.ground(aside, "Who won the 2022 FIFA World Cup?", [labs]).quote is not None
+    on_topic = grounder.ground(aside, "What lab did Meta create for its AI push?", [labs])
+    assert on_topic.quote is None and on_topic.citations == [labs]

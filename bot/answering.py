@@ -11,9 +11,15 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 
-from bot.grounding import Grounder
+from bot.grounding import Grounder, split_sentences
 from bot.language import language_name
-from bot.prompts import load_prompt, quote_line, refusal_markers, refusal_message
+from bot.prompts import (
+    injection_markers,
+    load_prompt,
+    quote_line,
+    refusal_markers,
+    refusal_message,
+)
 from bot.results import Answer, Citation
 
 _SOURCE_TAG = re.compile(r"</?source\b", re.IGNORECASE)
@@ -65,9 +71,17 @@ def format_sources(contexts: list[Citation]) -> str:
     """Number the chunks inside tags that mark them as quoted data, not instructions."""
     blocks = []
     for n, c in enumerate(contexts, 1):
-        body = _SOURCE_TAG.sub("<\u200bsource", c.text)
+        body = _SOURCE_TAG.sub("<\u200bsource", withhold_instructions(c.text))
         blocks.append(f'<source id="{n}" file="{c.source}">\n{body}\n</source>')
     return "\n".join(blocks)
+
+
+def withhold_instructions(text: str) -> str:
+    """Drop sentences that address the assistant ("ignore previous instructions..."): a small
+    model obeys text it is shown, whatever the system prompt says."""
+    if not injection_markers().search(text):
+        return text
+    return " ".join(s for s in split_sentences(text) if not injection_markers().search(s))
 
 
 def prompt_inputs(question: str, language: str, contexts: list[Citation]) -> dict[str, str]:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import TypeVar
 
+import httpx
 import openai
+from langchain_core.embeddings import Embeddings
 from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 
@@ -37,8 +41,11 @@ T = TypeVar("T")
 class Bot:
     """A configured question-answering bot; parts start lazily, on first use, thread-safely."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, embeddings: Embeddings | None = None
+    ) -> None:
         self.settings = settings or load_settings()
+        self.embeddings = embeddings
         self._lock = threading.RLock()
         self._store: VectorStore | None = None
         self._retriever: Retriever | None = None
@@ -58,7 +65,8 @@ class Bot:
     def store(self) -> VectorStore:
         """The opened vector store; raises StoreError with the fix when it is missing."""
         return self._once(
-            "_store", lambda: open_store(self.settings, make_embeddings(self.settings))
+            "_store",
+            lambda: open_store(self.settings, self.embeddings or make_embeddings(self.settings)),
         )
 
     @property
@@ -128,7 +136,7 @@ class Bot:
             yield answer
             return
         yield from self._guard(
-            stream_answer(
+            lambda: stream_answer(
                 answer_chain(self.llm), standalone, language, evidence.contexts, self.grounder
             )
         )
@@ -137,18 +145,33 @@ class Bot:
         """Rewrite a follow-up so retrieval sees what "it" and "they" refer to."""
         turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in history[-3:])
         chain: Runnable = condense_chain(self.llm)
-        rewritten = "".join(self._guard(chain.stream({"history": turns, "question": question})))
+        inputs = {"history": turns, "question": question}
+        rewritten = "".join(self._guard(lambda: chain.stream(inputs)))
         rewritten = rewritten.strip().splitlines()[0].strip() if rewritten.strip() else ""
         if not rewritten or len(rewritten) > 3 * len(question) + 200:
             return f"{history[-1][0]} {question}"
         return rewritten
 
-    def _guard(self, pieces: Iterator) -> Iterator:
-        """Re-raise endpoint failures as one readable sentence naming the endpoint."""
-        try:
-            yield from pieces
-        except openai.OpenAIError as exc:
-            raise endpoint_error(exc, self.endpoint) from None
+    def _guard(self, start: Callable[[], Iterator]) -> Iterator:
+        """Endpoint failures as one sentence naming the endpoint; garbled streams retried.
+
+        The openai client already retries refused connections, timeouts and 5xx replies with
+        backoff; a stream that breaks before its first piece or is not JSON is retried here,
+        with the same bound. Once text has reached the reader nothing is retried.
+        """
+        for attempt in range(self.settings.max_retries + 1):
+            started = False
+            try:
+                for piece in start():
+                    started = True
+                    yield piece
+                return
+            except openai.OpenAIError as exc:
+                raise endpoint_error(exc, self.endpoint, midway=started) from None
+            except (httpx.HTTPError, json.JSONDecodeError) as exc:
+                if started or attempt == self.settings.max_retries:
+                    raise endpoint_error(exc, self.endpoint, midway=started) from None
+                time.sleep(min(8.0, 0.5 * 2**attempt))
 
 
 def check_question(question: str, settings: Settings) -> str:

@@ -27,10 +27,8 @@ class Chunk:
     title: str
     url: str
     language: str
-    doc_language: str
     index: int
     tokens: int
-    file_sha256: str
 
     @property
     def embedding_text(self) -> str:
@@ -38,16 +36,12 @@ class Chunk:
         return f"{self.title}\n\n{self.text}" if self.title else self.text
 
     def metadata(self) -> dict[str, str | int]:
-        """Flat metadata, as Chroma stores it."""
+        """What retrieval and citations read back; every extra key is a row per chunk in Chroma."""
         return {
             "source": self.source,
             "title": self.title,
             "url": self.url,
             "language": self.language,
-            "doc_language": self.doc_language,
-            "chunk_index": self.index,
-            "tokens": self.tokens,
-            "file_sha256": self.file_sha256,
         }
 
 
@@ -79,10 +73,8 @@ def split_document(doc: SourceDocument, max_tokens: int, overlap: int) -> list[C
             title=doc.title,
             url=doc.url,
             language=detect_language(text, default=doc.language),
-            doc_language=doc.language,
             index=i,
             tokens=count_tokens(text),
-            file_sha256=doc.sha256,
         )
         for i, text in enumerate(dict.fromkeys(texts))
     ]

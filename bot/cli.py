@@ -33,11 +33,30 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
         except BotError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(1)
+        except OSError as exc:  # a full disk or a folder we may not write, outside the store
+            where = f" ({exc.filename})" if exc.filename else ""
+            click.echo(
+                f"Error: {exc.strerror or exc}{where}; check free disk space and permissions, "
+                "then try again.",
+                err=True,
+            )
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
 
     return wrapper
+
+
+def out_option(default: str, files: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--out FOLDER`, where a command writes its report files."""
+    return click.option(
+        "--out",
+        type=click.Path(path_type=Path),
+        default=Path(default),
+        show_default=True,
+        help=f"Folder for {files}.",
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,13 +131,7 @@ def search(question: str, k: int | None) -> None:
     show_default=True,
     help="Chunks retrieved per question.",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="Folder for report.json and report.png.",
-)
+@out_option("reports", "report.json and report.png")
 @click.option(
     "--compare-dense/--no-compare-dense",
     default=True,
@@ -133,9 +146,20 @@ def search(question: str, k: int | None) -> None:
 @click.option("--min-citation-precision", type=float, help="Fail below this citation precision.")
 @click.option("--min-cited", type=float, help="Fail when fewer answers than this cite anything.")
 @click.option("--min-facts", type=float, help="Fail when key-fact coverage is below this.")
+@click.option(
+    "--per-language",
+    multiple=True,
+    type=click.Choice(["hit", "mrr", "recall", "citation_precision", "cited", "facts"]),
+    help="Apply this metric's gate to every language too, not only the total (repeatable).",
+)
 @friendly
 def evaluate(
-    golden: Path | None, k: int, out: Path, compare_dense: bool, **bounds: float | None
+    golden: Path | None,
+    k: int,
+    out: Path,
+    compare_dense: bool,
+    per_language: tuple[str, ...],
+    **bounds: float | None,
 ) -> None:
     """Score the bot on golden Q&A pairs; exit 1 when a --min/--max gate fails."""
     from tqdm import tqdm
@@ -167,7 +191,7 @@ def evaluate(
         f"best balance is at {report['suggested_threshold']:.2f}. Report: {out / 'report.json'},"
         f" chart: {out / 'report.png'}."
     )
-    failures = failed_gates(report, bounds)
+    failures = failed_gates(report, bounds, per_language)
     if failures:
         click.echo("Gate failed: " + "; ".join(failures) + ".", err=True)
         sys.exit(1)
@@ -187,6 +211,74 @@ def ui(host: str | None, port: int | None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index build at DEBUG
     launch(load_settings(), host, port)
+
+
+@cli.command()
+@click.option(
+    "--sizes",
+    default="seeds,10k,100k",
+    show_default=True,
+    help="Comma-separated corpus sizes: seeds, 10k, 100k.",
+)
+@click.option(
+    "--answers",
+    type=click.IntRange(0, 49),
+    default=5,
+    show_default=True,
+    help="Questions answered end to end per size (0 skips the model).",
+)
+@out_option("reports/bench", "bench.json and bench.png")
+@friendly
+def bench(sizes: str, answers: int, out: Path) -> None:
+    """Measure ingest, retrieval and answer latency next to the LangChain tutorial baseline."""
+    import tempfile
+
+    from bot.benchmark import SIZES, format_table, run_bench, write_chart
+    from bot.config import load_settings
+    from bot.evaluation import DEFAULT_GOLDEN, load_golden
+
+    chosen = [s.strip() for s in sizes.split(",") if s.strip()]
+    unknown = [s for s in chosen if s not in SIZES]
+    if unknown or not chosen:
+        raise click.BadParameter(f"choose from {', '.join(SIZES)}", param_hint="--sizes")
+    if chosen[0] != "seeds":
+        chosen.insert(0, "seeds")  # the synthetic sizes are measured in copies of the seeds
+    questions = [p.question for p in load_golden(DEFAULT_GOLDEN) if not p.unanswerable]
+    with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as work:
+        report = run_bench(
+            load_settings(),
+            chosen,
+            Path(work),
+            questions,
+            answers,
+            progress=lambda line: click.echo(line, err=True),
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(report, indent=2), "utf-8")
+    write_chart(report, out / "bench.png")
+    click.echo(format_table(report))
+    click.echo(f"\nReport: {out / 'bench.json'}, chart: {out / 'bench.png'}.")
+
+
+@cli.command()
+@click.argument("url", default="http://127.0.0.1:7860/")
+@click.option("--sessions", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--turns", type=click.IntRange(1, 10), default=2, show_default=True)
+@friendly
+def loadtest(url: str, sessions: int, turns: int) -> None:
+    """Run concurrent chat sessions against the web chat at URL (this machine only)."""
+    from bot.config import load_settings
+    from bot.evaluation import DEFAULT_GOLDEN, load_golden
+    from bot.loadtest import chat_load
+    from bot.ui import login
+
+    questions = [p.question for p in load_golden(DEFAULT_GOLDEN) if not p.unanswerable]
+    report = chat_load(url, questions, sessions, turns, auth=login(load_settings()))
+    click.echo(report.summary())
+    for failure in report.failures:
+        click.echo(f"  {failure}", err=True)
+    if report.failures:
+        sys.exit(1)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
 from bot.chunking import Chunk, split_document
@@ -14,6 +15,8 @@ from bot.embeddings import BATCH_SIZE, make_embeddings
 from bot.errors import CorpusError
 from bot.loading import SUPPORTED_SUFFIXES, load_corpus
 from bot.store import VectorStore, open_store, promote_rebuilt, write_lock
+
+WRITE_BATCH = 1024  # chunks per store write: a killed ingest loses at most this much work
 
 
 @dataclass
@@ -49,6 +52,7 @@ def ingest(
     *,
     rebuild: bool = False,
     progress: bool | None = None,
+    embeddings: Embeddings | None = None,
 ) -> IngestReport:
     """Mirror `corpus_dir` into the store: add new chunks, drop those of changed or gone files."""
     started = time.perf_counter()
@@ -65,7 +69,8 @@ def ingest(
             for doc in loaded.documents
             for chunk in split_document(doc, settings.chunk_tokens, settings.chunk_overlap)
         ]
-        store = open_store(settings, make_embeddings(settings), create=True, rebuild=rebuild)
+        embedder = embeddings or make_embeddings(settings)
+        store = open_store(settings, embedder, create=True, rebuild=rebuild)
         stored = store.ids_by_source()
         new, stale = _plan(chunks, stored, keep={source for source, _ in loaded.skipped})
         _add(store, new, progress)
@@ -101,10 +106,13 @@ def _plan(
 
 
 def _add(store: VectorStore, chunks: list[Chunk], progress: bool | None) -> None:
-    """Embed in batches, with a progress bar (by default only on a terminal)."""
+    """Embed in small batches (progress bar), write in large ones (few store round trips)."""
     disable = None if progress is None else not progress
     with tqdm(total=len(chunks), desc="Embedding", unit="chunk", disable=disable) as bar:
-        for start in range(0, len(chunks), BATCH_SIZE):
-            batch = chunks[start : start + BATCH_SIZE]
-            store.add(batch)
-            bar.update(len(batch))
+        for start in range(0, len(chunks), WRITE_BATCH):
+            batch = chunks[start : start + WRITE_BATCH]
+            vectors: list[list[float]] = []
+            for offset in range(0, len(batch), BATCH_SIZE):
+                vectors += store.embed(batch[offset : offset + BATCH_SIZE])
+                bar.update(min(BATCH_SIZE, len(batch) - offset))
+            store.write(batch, vectors)

@@ -69,12 +69,14 @@ def token_counter(endpoint: Endpoint, timeout: float = 5.0) -> Callable[[str], i
     return count
 
 
-def endpoint_error(exc: Exception, endpoint: Endpoint) -> EndpointError:
+def endpoint_error(exc: Exception, endpoint: Endpoint, midway: bool = False) -> EndpointError:
     """One sentence naming the endpoint and what to do; the API key is never included."""
     where = (
         "The embedded model server" if endpoint.embedded else f"The endpoint {endpoint.base_url}"
     )
-    if isinstance(exc, openai.APITimeoutError):
+    if midway:
+        what = "stopped in the middle of the answer; ask again"
+    elif isinstance(exc, openai.APITimeoutError):
         what = "timed out; raise BOT_TIMEOUT or try a smaller question"
     elif isinstance(exc, openai.APIConnectionError):
         what = "cannot be reached; check OPENAI_BASE_URL and that the server is running"

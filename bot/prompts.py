@@ -51,11 +51,19 @@ def quote_line(language: str) -> str:
 
 
 @cache
-def refusal_markers() -> re.Pattern[str]:
-    """One pattern matching any phrasing of "the sources do not say" we know of."""
+def patterns(name: str) -> re.Pattern[str]:
+    """One case-blind pattern from `prompts/<name>.txt`: a regex a line, `#` lines are notes."""
     lines = [
-        line
-        for line in load_prompt("refusal_markers").splitlines()
-        if line.strip() and not line.startswith("#")
+        line for line in load_prompt(name).splitlines() if line.strip() and not line.startswith("#")
     ]
     return re.compile("|".join(f"(?:{line})" for line in lines), re.IGNORECASE)
+
+
+def refusal_markers() -> re.Pattern[str]:
+    """Any phrasing of "the sources do not say" we know of."""
+    return patterns("refusal_markers")
+
+
+def injection_markers() -> re.Pattern[str]:
+    """Sentences in documents that address the assistant instead of informing the reader."""
+    return patterns("injection_markers")

@@ -60,34 +60,48 @@ class VectorStore:
     def ids_by_source(self) -> dict[str, set[str]]:
         """Every stored chunk id, grouped by the file it came from."""
         out: dict[str, set[str]] = {}
-        for ids, metas, _ in self._pages(include=["metadatas"]):
-            for chunk_id, meta in zip(ids, metas, strict=True):
+        for got in self._pages(include=["metadatas"]):
+            for chunk_id, meta in zip(got["ids"], got["metadatas"], strict=True):
                 out.setdefault(str((meta or {}).get("source", "")), set()).add(chunk_id)
         return out
 
     def iter_chunks(self) -> Iterator[tuple[str, str, dict]]:
         """(id, text, metadata) for every chunk, paged so 100k chunks stay cheap."""
-        for ids, metas, docs in self._pages(include=["metadatas", "documents"]):
-            yield from zip(ids, docs, metas, strict=True)
+        for got in self._pages(include=["metadatas", "documents"]):
+            yield from zip(got["ids"], got["documents"], got["metadatas"], strict=True)
 
-    def _pages(self, include: list[str], page: int = 5000) -> Iterator[tuple[list, list, list]]:
+    def language_means(self) -> dict[str, np.ndarray]:
+        """The mean chunk vector per chunk language, and over all chunks under "*"."""
+        sums: dict[str, np.ndarray] = {}
+        counts: dict[str, int] = {}
+        for got in self._pages(include=["metadatas", "embeddings"]):
+            vectors = np.asarray(got["embeddings"], dtype=np.float32)
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+            languages = [str((m or {}).get("language", "")) for m in got["metadatas"]]
+            for language in {*languages, "*"}:
+                rows = vectors if language == "*" else vectors[[x == language for x in languages]]
+                sums[language] = sums.get(language, 0) + rows.sum(axis=0)
+                counts[language] = counts.get(language, 0) + len(rows)
+        return {language: sums[language] / counts[language] for language in sums}
+
+    def _pages(self, include: list[str], page: int = 5000) -> Iterator[dict]:
         """Read the collection in pages of `page` rows."""
         offset = 0
         while True:
             got = self.collection.get(include=include, limit=page, offset=offset)
-            ids = got["ids"]
-            if not ids:
+            if not got["ids"]:
                 return
-            yield (
-                ids,
-                got.get("metadatas") or [{}] * len(ids),
-                got.get("documents") or [""] * len(ids),
-            )
-            offset += len(ids)
+            got["metadatas"] = got.get("metadatas") or [{}] * len(got["ids"])
+            yield got
+            offset += len(got["ids"])
 
-    def add(self, chunks: list[Chunk]) -> None:
-        """Embed and upsert a batch; ids derive from content, so a retry never duplicates."""
-        vectors = self.chroma.embeddings.embed_documents([c.embedding_text for c in chunks])
+    def embed(self, chunks: list[Chunk]) -> list[list[float]]:
+        """Chunk vectors from the store's embedder (title + text, passage side)."""
+        return self.chroma.embeddings.embed_documents([c.embedding_text for c in chunks])
+
+    def write(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+        """Upsert embedded chunks in one call; ids derive from content, so a retry never
+        duplicates."""
         try:
             self.collection.upsert(
                 ids=[c.id for c in chunks],
@@ -96,7 +110,10 @@ class VectorStore:
                 metadatas=[c.metadata() for c in chunks],
             )
         except _WRITE_ERRORS as exc:
-            raise StoreError(f"Could not write to the store in {self.label} ({exc}).") from None
+            raise StoreError(
+                f"Could not write to the store in {self.label} ({exc}); check free disk space "
+                "and write permission, then run `bot ingest` again: chunks already stored are kept."
+            ) from None
 
     def delete(self, ids: list[str]) -> None:
         """Remove chunks whose file changed or disappeared."""
@@ -116,7 +133,7 @@ class VectorStore:
 
     def nearest(self, query: np.ndarray, n: int) -> list[Hit]:
         """The `n` chunks closest to the query vector, closest first."""
-        if n <= 0 or self.count() == 0:
+        if n <= 0:
             return []
         try:
             got = self.collection.query(

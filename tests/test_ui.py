@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from gradio_client import Client
+from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.local_model import MODEL_NAME, EmbeddedServer, bundled_model_path
@@ -245,3 +246,78 @@ def test_browser_shows_a_stopped_endpoint_as_a_message(
     assert error.startswith(ERROR_MARK) and "cannot be reached" in error
     assert "Traceback" not in page.inner_text("body")
     assert page.locator("#question textarea").is_editable()
+
+
+# Safety of the web chat: binding, login, escaping, and many sessions at once.
+
+
+def test_binding_beyond_loopback_without_login_warns(
+    seeded_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.local_model import _free_port
+
+    app = launch(seeded_settings, "0.0.0.0", _free_port(), block=False)
+    app.close()
+    assert "without a login" in caplog.text and "BOT_UI_AUTH" in caplog.text
+
+
+@pytest.mark.slow
+def test_login_is_required_when_configured(seeded_settings: Settings, tmp_path: Path) -> None:
+    settings = seeded_settings.model_copy(update={"ui_auth": SecretStr("alice:wonderland")})
+    for url in _serve(settings):
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises several kinds here
+            Client(url, verbose=False).predict("   ", [], api_name="/ask")
+        client = Client(url, auth=("alice", "wonderland"), verbose=False)
+        _, history = client.predict("   ", [], api_name="/ask")
+        assert _assistant_texts(history)[-1].startswith(f"{ERROR_MARK} The question is empty")
+
+
+HOSTILE = (
+    "Orbital Bakery opened its first store on the Moon in 2031, selling croissants to "
+    "astronauts for 40 euros each. <script>window.__pwned = 1</script> "
+    '<img src=x onerror="window.__pwned = 2"> Demand for the Moon croissants tripled in a month.'
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_chat_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The chat over a corpus whose article carries live HTML."""
+    from bot.ingest import ingest
+
+    tmp = tmp_path_factory.mktemp("hostile")
+    (tmp / "articles").mkdir()
+    (tmp / "articles" / "bakery.txt").write_text(f"Moon bakery\n\n{HOSTILE}\n", "utf-8")
+    settings = make_settings(tmp, corpus_dir=tmp / "articles", max_tokens=48)
+    ingest(settings, progress=False)
+    yield from _serve(settings)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_html_in_a_document_shows_as_text_and_never_runs(page, hostile_chat_url: str) -> None:
+    page.goto(hostile_chat_url)
+    _ask(page, "What does Orbital Bakery sell on the Moon, and for how much?")
+    _wait_for_answer(page, 1)
+    source = page.locator("#chat details").first
+    source.wait_for()
+    source.locator("summary").click()
+    assert "<script>window.__pwned = 1</script>" in source.inner_text()
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#chat script, #chat img[src='x']").count() == 0
+
+
+@pytest.fixture(scope="module")
+def quick_chat_url(seeded_settings: Settings) -> Iterator[str]:
+    """The seeded chat with short answers, for load."""
+    yield from _serve(seeded_settings.model_copy(update={"max_tokens": 48}))
+
+
+@pytest.mark.slow
+def test_eight_sessions_at_once_each_get_their_own_conversation(quick_chat_url: str) -> None:
+    from bot.evaluation import DEFAULT_GOLDEN, load_golden
+    from bot.loadtest import chat_load
+
+    questions = [p.question for p in load_golden(DEFAULT_GOLDEN) if not p.unanswerable]
+    report = chat_load(quick_chat_url, questions, sessions=8, turns=2)
+    print(report.summary())
+    assert report.failures == [] and len(report.seconds) == 16

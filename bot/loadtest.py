@@ -1,0 +1,87 @@
+"""`bot loadtest`: concurrent chat sessions against a running web chat on this machine.
+
+Each session is its own gradio_client with its own history, asks a bounded number of
+questions (follow-ups included), and checks that the conversation it gets back is its own.
+"""
+
+from __future__ import annotations
+
+import html
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from bot.errors import ConfigError
+from bot.ui import ERROR_MARK, is_loopback, message_text
+
+
+@dataclass
+class LoadReport:
+    """Latency per turn and what went wrong, over every session."""
+
+    sessions: int
+    turns: int
+    seconds: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def p50(self) -> float:
+        """Median seconds per turn."""
+        return statistics.median(self.seconds) if self.seconds else 0.0
+
+    @property
+    def p95(self) -> float:
+        """95th percentile seconds per turn (nearest rank)."""
+        ordered = sorted(self.seconds)
+        return ordered[max(0, round(0.95 * len(ordered)) - 1)] if ordered else 0.0
+
+    def summary(self) -> str:
+        """One line for the terminal."""
+        return (
+            f"{self.sessions} sessions x {self.turns} turns: {len(self.seconds)} answered, "
+            f"{len(self.failures)} failed; latency p50 {self.p50:.2f} s, p95 {self.p95:.2f} s."
+        )
+
+
+def chat_load(
+    url: str,
+    questions: list[str],
+    sessions: int = 8,
+    turns: int = 2,
+    auth: tuple[str, str] | None = None,
+) -> LoadReport:
+    """Run `sessions` conversations of `turns` questions at once; loopback servers only."""
+    if not is_loopback(urlparse(url).hostname or ""):
+        raise ConfigError(f"{url} is not on this machine; the load test only runs on loopback.")
+    report = LoadReport(sessions, turns)
+    n = len(questions)
+    plans = [[questions[(s + t) % n] for t in range(turns)] for s in range(sessions)]
+    with ThreadPoolExecutor(max_workers=sessions) as pool:
+        for seconds, failures in pool.map(lambda asked: _session(url, asked, auth), plans):
+            report.seconds.extend(seconds)
+            report.failures.extend(failures)
+    return report
+
+
+def _session(
+    url: str, asked: list[str], auth: tuple[str, str] | None
+) -> tuple[list[float], list[str]]:
+    """One conversation; a failure is any error reply or a history that is not ours."""
+    from gradio_client import Client
+
+    client = Client(url, auth=auth, verbose=False)
+    history: list[dict] = []
+    seconds, failures = [], []
+    for turn, question in enumerate(asked):
+        started = time.perf_counter()
+        _, history = client.predict(question, history, api_name="/ask")
+        seconds.append(time.perf_counter() - started)
+        mine = [html.unescape(message_text(m)) for m in history if m["role"] == "user"]
+        replies = [message_text(m) for m in history if m["role"] == "assistant"]
+        if mine != asked[: turn + 1]:
+            failures.append(f"session history mixed up: asked {asked[: turn + 1]}, got {mine}")
+        elif not replies or replies[-1].startswith(ERROR_MARK):
+            failures.append(f"{question!r}: {replies[-1] if replies else 'no reply'}")
+    return seconds, failures

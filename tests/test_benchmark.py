@@ -1,0 +1,49 @@
+"""`bot bench` smoke check at seed and 10k sizes: it runs and reports; no timing assertions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.benchmark import HashingEmbeddings, synthetic_corpus
+from bot.cli import cli
+from bot.embeddings import E5Embeddings
+from bot.loading import load_corpus
+
+from .conftest import SEEDS
+
+pytestmark = pytest.mark.slow
+
+
+def test_synthetic_copies_differ_from_each_other_and_the_seeds(tmp_path: Path) -> None:
+    out = synthetic_corpus(SEEDS, target_chunks=160, chunks_per_copy=80, out=tmp_path / "c")
+    docs = load_corpus(out, 10_000_000).documents
+    assert len(docs) == 8 and len({d.text for d in docs}) == 8
+    seed_texts = {d.text for d in load_corpus(SEEDS, 10_000_000).documents}
+    assert not seed_texts & {d.text for d in docs}
+
+
+def test_hashing_embedder_is_deterministic_and_unit_length() -> None:
+    embedder = HashingEmbeddings(E5Embeddings())
+    a, b = embedder.embed_documents(["Musk offered 97.4 billion", "Musk offered 97.4 billion"])
+    assert a == b and abs(sum(x * x for x in a) - 1) < 1e-5
+
+
+def test_bench_smoke_at_seed_and_10k_sizes(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("BOT_MAX_TOKENS", "32")
+    monkeypatch.setenv("BOT_CORPUS_DIR", str(SEEDS))
+    out = tmp_path / "bench"
+    result = CliRunner().invoke(
+        cli, ["bench", "--sizes", "seeds,10k", "--answers", "1", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "bench.json").read_text("utf-8"))
+    runs = {(r["system"], r["corpus"]): r for r in report["runs"]}
+    assert set(runs) == {(s, c) for s in ("newsbot", "baseline") for c in ("seeds", "10k")}
+    assert 8_000 < runs["newsbot", "10k"]["chunks"] < 13_000
+    assert all(r["retrieval_p50_ms"] > 0 and r["ttft_p50_s"] for r in runs.values())
+    assert set(report["ratios"]) == {"seeds", "10k"}
+    assert "| 10k | newsbot |" in result.output and (out / "bench.png").stat().st_size > 10_000

@@ -93,12 +93,16 @@ class Bot:
         return self._once("_count_tokens", lambda: token_counter(self.endpoint))
 
     def status(self) -> Status:
-        """What is loaded, for headers: model name and corpus size; never starts the model."""
+        """What is loaded, for headers: model name and corpus size; never starts the model.
+
+        The counts come from the retriever's caches, which the first question needs anyway.
+        """
         model = self.settings.chat_model or (
             f"{MODEL_NAME} (embedded)" if self.settings.uses_embedded_model else "?"
         )
-        stats = self.store.stats()
-        return Status(model=model, documents=stats.documents, chunks=stats.chunks)
+        return Status(
+            model=model, documents=self.retriever.documents(), chunks=self.retriever.size()
+        )
 
     @property
     def grounder(self) -> Grounder:

@@ -46,6 +46,7 @@ class KeywordIndex:
                 files.setdefault(token, set()).add(source)
         # A name found in most files (Meta, OpenAI in an AI-news corpus) cannot tell them apart.
         n_files = len(set(sources))
+        self.files = n_files
         self._common = (
             {t for t, f in files.items() if len(f) > n_files / 2} if n_files >= 3 else set()
         )

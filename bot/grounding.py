@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from bot.embeddings import unit
 from bot.keywords import tokenize
 from bot.language import detect_language
 from bot.prompts import injection_markers
@@ -67,11 +68,11 @@ class Grounder:
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Reply sentences and questions, as unit vectors on e5's query side."""
-        return _unit([self.embeddings.embed_query(t) for t in texts])
+        return unit([self.embeddings.embed_query(t) for t in texts])
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         """Chunk text, as unit vectors on e5's passage side."""
-        return _unit(self.embeddings.embed_documents(texts))
+        return unit(self.embeddings.embed_documents(texts))
 
     def ground(self, reply: str, question: str, contexts: list[Citation]) -> Grounded:
         """Verified markers, attributions, and a quote when nothing else is backed."""
@@ -165,12 +166,6 @@ def anchors(sentence: str) -> set[str]:
     words = [w.strip("\"'“”«»()[]") for w in sentence.split()[1:]]
     named = " ".join(w for w in words if w and (w[0].isupper() or w[0].isdigit()))
     return set(tokenize(named))
-
-
-def _unit(vectors: np.ndarray | list) -> np.ndarray:
-    """Rows scaled to length 1, so dot products are cosines."""
-    array = np.asarray(vectors, dtype=np.float32)
-    return array / np.maximum(np.linalg.norm(array, axis=1, keepdims=True), 1e-9)
 
 
 def _join(sentences: list[str]) -> str:

@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 
+from bot.embeddings import unit
 from bot.keywords import KeywordIndex
 from bot.language import detect_language
 from bot.results import Citation
@@ -105,11 +106,11 @@ class Retriever:
         means = self._means  # built alongside the keyword index
         if not hits or len(means) < 3:  # one language (plus "*"): nothing to correct
             return hits
-        q = _unit(query - LANGUAGE_DEBIAS * means.get(language, means["*"]))
+        q = unit(query - LANGUAGE_DEBIAS * means.get(language, means["*"]))
 
         def centered(hit: Hit) -> float:
             mean = means.get(str(hit.metadata.get("language", "")), means["*"])
-            return float(_unit(hit.vector - LANGUAGE_DEBIAS * mean) @ q)
+            return float(unit(hit.vector - LANGUAGE_DEBIAS * mean) @ q)
 
         return sorted(hits, key=centered, reverse=True)
 
@@ -127,11 +128,6 @@ class Retriever:
         for hit in self.store.fetch([cid for cid in near_top if cid not in by_id], query):
             by_id[hit.id] = hit
         return [by_id[cid] for cid in order if cid in by_id]
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    """Scaled to length 1."""
-    return vector / (np.linalg.norm(vector) or 1.0)
 
 
 def name_terms(question: str) -> str:

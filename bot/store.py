@@ -19,6 +19,7 @@ from langchain_core.embeddings import Embeddings
 
 from bot.chunking import Chunk
 from bot.config import Settings
+from bot.embeddings import unit
 from bot.errors import StoreError
 
 SCHEMA_VERSION = 1
@@ -67,8 +68,7 @@ class VectorStore:
         sums: dict[str, np.ndarray] = {}
         counts: dict[str, int] = {}
         for got in self._pages(include=["metadatas", "embeddings"]):
-            vectors = np.asarray(got["embeddings"], dtype=np.float32)
-            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+            vectors = unit(got["embeddings"])
             languages = [str((m or {}).get("language", "")) for m in got["metadatas"]]
             for language in {*languages, "*"}:
                 rows = vectors if language == "*" else vectors[[x == language for x in languages]]
@@ -149,11 +149,10 @@ class VectorStore:
 
 def _hits(ids: list, texts: list, metas: list, vectors: list, query: np.ndarray) -> list[Hit]:
     """Rows from Chroma as Hits, scored by cosine similarity."""
-    q = query / (np.linalg.norm(query) or 1.0)
+    q = unit(query)
     out = []
     for chunk_id, text, meta, vector in zip(ids, texts, metas, vectors, strict=True):
-        v = np.asarray(vector, dtype=np.float32)
-        v = v / (np.linalg.norm(v) or 1.0)
+        v = unit(vector)
         out.append(Hit(chunk_id, text or "", dict(meta or {}), v, float(v @ q)))
     return out
 

@@ -33,6 +33,7 @@ from bot.api import Bot
 from bot.chunking import count_tokens
 from bot.config import Settings
 from bot.embeddings import E5Embeddings, unit
+from bot.evaluation import nearest_rank
 from bot.ingest import ingest
 from bot.keywords import tokenize
 from bot.prompts import load_prompt
@@ -169,12 +170,6 @@ def baseline_ingest(corpus: Path, embeddings: Embeddings, directory: Path) -> tu
     return store, sum(count_tokens(d.page_content) for d in splits)
 
 
-def _percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100), by nearest rank."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
-
-
 def time_each(questions: list[str], call: Callable[[str], object]) -> tuple[float, list[float]]:
     """The first call's seconds (it builds indexes), then seconds per call."""
     started = time.perf_counter()
@@ -241,7 +236,7 @@ def bench_size(
         first, seconds = time_each(questions, search)
         ms = [s * 1000 for s in seconds]
         run.extra["first_query_s"] = round(first, 3)
-        run.retrieval_p50_ms, run.retrieval_p95_ms = _percentile(ms, 50), _percentile(ms, 95)
+        run.retrieval_p50_ms, run.retrieval_p95_ms = nearest_rank(ms, 50), nearest_rank(ms, 95)
     if answer_questions:
         chain = baseline_chain(bot.llm, store)
         for run, pieces in ((ours_run, bot.ask_stream), (base_run, chain.stream)):

@@ -144,6 +144,12 @@ def evaluate_pair(bot: Bot, pair: GoldenPair, k: int, dense: Bot | None) -> Pair
     return result
 
 
+def nearest_rank(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by nearest rank: always a value that was measured."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
 def _mean(values: Iterable[float | None]) -> float | None:
     """Mean of the defined values; None when there are none."""
     defined = [v for v in values if v is not None]

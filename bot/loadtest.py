@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from bot.errors import ConfigError
+from bot.evaluation import nearest_rank
 from bot.ui import ERROR_MARK, is_loopback, message_text
 
 
@@ -34,8 +35,7 @@ class LoadReport:
     @property
     def p95(self) -> float:
         """95th percentile seconds per turn (nearest rank)."""
-        ordered = sorted(self.seconds)
-        return ordered[max(0, round(0.95 * len(ordered)) - 1)] if ordered else 0.0
+        return nearest_rank(self.seconds, 95) if self.seconds else 0.0
 
     def summary(self) -> str:
         """One line for the terminal."""

@@ -10,6 +10,7 @@ with the corpus: chunking, the store, the indexes and our own code.
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import re
 import statistics
@@ -113,8 +114,6 @@ def _rss_mb() -> float:
     """This process's resident set size, from /proc (Linux) or the high-water mark."""
     try:
         pages = int(Path("/proc/self/statm").read_text().split()[1])
-        import os
-
         return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
     except (OSError, ValueError, IndexError):
         import resource

@@ -40,23 +40,13 @@ class KeywordIndex:
         tokens = [tokenize(t) for t in texts]
         if ids:
             self._bm25.index(tokens, show_progress=False)
-        files: dict[str, set[str]] = {}
-        for doc_tokens, source in zip(tokens, sources, strict=True):
-            for token in set(doc_tokens):
-                files.setdefault(token, set()).add(source)
-        # A name found in most files (Meta, OpenAI in an AI-news corpus) cannot tell them apart.
-        n_files = len(set(sources))
-        self.files = n_files
-        self._common = (
-            {t for t, f in files.items() if len(f) > n_files / 2} if n_files >= 3 else set()
-        )
+        self.files = len(set(sources))
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Up to `k` (chunk id, score) pairs with a positive score, best first."""
         if not self.ids:
             return []
-        words = [t for t in tokenize(query) if t not in self._common]
-        terms = self._bm25.get_tokens_ids(words)
+        terms = self._bm25.get_tokens_ids(tokenize(query))
         if not terms:
             return []
         scores = self._bm25.get_scores_from_ids(terms)

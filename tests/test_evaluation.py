@@ -93,7 +93,7 @@ def test_bot_eval_gates_on_retrieval_refusal_and_citations(
             *("--min-hit", "0.97", "--min-mrr", "0.90"),
             *("--per-language", "hit", "--per-language", "mrr"),
             *("--min-refusal", "0.9", "--max-false-refusal", "0.05"),
-            *("--min-citation-precision", "0.9", "--min-cited", "0.8"),
+            *("--min-citation-precision", "0.95", "--min-cited", "0.8"),
         ],
     )
     assert result.exit_code == 0, result.output

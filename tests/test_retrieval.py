@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bot.api import Bot
-from bot.keywords import tokenize
+from bot.keywords import KeywordIndex, tokenize
 from bot.retrieval import distinct, name_terms
 from bot.store import Hit
 
@@ -72,3 +72,21 @@ def test_keyword_tokens_fold_accents_elisions_and_number_formats() -> None:
     assert tokenize("Đà Nẵng, Mỹ") == ["da", "nang", "my"]
     assert tokenize("10 000 users, 10,000 users") == ["10000", "users", "10000", "users"]
     assert name_terms("Pourquoi d'IA et Ernie X1 avec Elon Musk ?") == "Ernie X1 Elon Musk"
+
+
+def test_a_name_in_most_files_still_ranks_the_chunks_about_it() -> None:
+    # Meta is in three of four files, as in the seeds; BM25's IDF weighs it, nothing drops it.
+    index = KeywordIndex(
+        ["a1", "a2", "b1", "c1", "d1"],
+        [
+            "Meta Superintelligence Labs: Meta hires, Meta builds, Meta waits for Llama 5.",
+            "Users worry about privacy.",
+            "Google Cloud signs Meta for six years.",
+            "Tencent and Meta release open models.",
+            "Elon Musk offers 97.4 billion for OpenAI.",
+        ],
+        ["a.txt", "a.txt", "b.txt", "c.txt", "d.txt"],
+    )
+    assert index.files == 4
+    ranked = [chunk_id for chunk_id, _ in index.search("Meta", 5)]
+    assert ranked[0] == "a1" and set(ranked) == {"a1", "b1", "c1"}

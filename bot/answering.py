@@ -127,6 +127,13 @@ def finish(
     )
 
 
+def model_reply(answer: Answer) -> str:
+    """The answer without the quote line `finish` may append: the words the model wrote."""
+    head = quote_line(answer.language).split("{quote}")[0].strip()
+    body, _, last = answer.text.rpartition("\n\n")
+    return body if body and last.startswith(head) else answer.text
+
+
 def looks_like_refusal(reply: str) -> bool:
     """The model said, in one of our languages, that the sources do not answer."""
     first_sentence = re.split(r"(?<=[.!?])\s", reply.strip(), maxsplit=1)[0]

@@ -147,9 +147,16 @@ def search(question: str, k: int | None) -> None:
 @click.option("--min-cited", type=float, help="Fail when fewer answers than this cite anything.")
 @click.option("--min-facts", type=float, help="Fail when key-fact coverage is below this.")
 @click.option(
+    "--min-in-language",
+    type=float,
+    help="Fail when fewer replies than this match the question's language.",
+)
+@click.option(
     "--per-language",
     multiple=True,
-    type=click.Choice(["hit", "mrr", "recall", "citation_precision", "cited", "facts"]),
+    type=click.Choice(
+        ["hit", "mrr", "recall", "citation_precision", "cited", "facts", "in_language"]
+    ),
     help="Apply this metric's gate to every language too, not only the total (repeatable).",
 )
 @friendly

@@ -13,9 +13,11 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, Field
 
+from bot.answering import model_reply
 from bot.api import Bot
 from bot.errors import BotError, ConfigError
 from bot.keywords import fold
+from bot.language import detect_language
 from bot.results import Answer
 
 DEFAULT_GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "golden" / "golden.yaml"
@@ -52,6 +54,8 @@ class PairResult:
     citation_precision: float | None
     citation_recall: float | None
     fact_coverage: float | None
+    in_language: float | None
+    """1.0 when the model's reply (without the quoted source line) is in the question's language."""
     seconds: float
     answer: str
     dense: dict[str, float | None] = field(default_factory=dict)
@@ -129,6 +133,7 @@ def evaluate_pair(bot: Bot, pair: GoldenPair, k: int, dense: Bot | None) -> Pair
         citation_precision=None,
         citation_recall=None,
         fact_coverage=None,
+        in_language=None,
         seconds=seconds,
         answer=answer.text,
     )
@@ -137,6 +142,8 @@ def evaluate_pair(bot: Bot, pair: GoldenPair, k: int, dense: Bot | None) -> Pair
         if cited:
             result.citation_precision, result.citation_recall = citation_scores(cited, pair.sources)
         result.fact_coverage = 0.0 if answer.refused else fact_coverage(answer.text, pair.facts)
+        if not answer.refused:
+            result.in_language = float(detect_language(model_reply(answer)) == pair.language)
         if dense is not None:
             dense_ranked = [h.source for h in dense.retrieve(pair.question, k)]
             hit, rr, recall = retrieval_scores(dense_ranked, pair.sources)
@@ -172,6 +179,7 @@ def summarize(results: list[PairResult]) -> dict[str, float | int | None]:
         "citation_recall": _mean(r.citation_recall for r in answerable),
         "cited": _mean(float(bool(r.cited)) for r in answerable),
         "facts": _mean(r.fact_coverage for r in answerable),
+        "in_language": _mean(r.in_language for r in answerable),
         "refusal": _mean(float(r.refused) for r in unanswerable),
         "false_refusal": _mean(float(r.refused) for r in answerable),
         "p50_s": float(np.percentile(seconds, 50)) if seconds else None,
@@ -238,6 +246,7 @@ METRIC_LABELS = {
     "citation_recall": "cite rec",
     "cited": "cited",
     "facts": "facts",
+    "in_language": "in lang",
     "refusal": "refusal",
     "false_refusal": "false ref",
     "p50_s": "p50 s",
@@ -294,7 +303,16 @@ def write_chart(report: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    metrics = ["hit", "mrr", "cited", "citation_precision", "facts", "refusal", "false_refusal"]
+    metrics = [
+        "hit",
+        "mrr",
+        "cited",
+        "citation_precision",
+        "facts",
+        "in_language",
+        "refusal",
+        "false_refusal",
+    ]
     languages = list(report["by_language"])
     fig, (bars, hist) = plt.subplots(1, 2, figsize=(13, 4.5))
     width = 0.8 / max(len(languages), 1)

@@ -13,11 +13,12 @@ from bot.answering import (
     answer_chain,
     format_sources,
     looks_like_refusal,
+    model_reply,
     select_evidence,
 )
 from bot.api import Bot
 from bot.local_model import Endpoint
-from bot.prompts import load_prompt, refusal_message
+from bot.prompts import load_prompt, quote_line, refusal_message
 from bot.results import Answer, Citation
 
 
@@ -139,3 +140,12 @@ def test_sentences_addressed_to_the_assistant_never_reach_the_model(injected: st
     prompt = format_sources([chunk])
     assert injected not in prompt
     assert "Orbital Bakery opened on the Moon in 2031." in prompt and "Demand tripled." in prompt
+
+
+def test_model_reply_leaves_out_only_our_quote_line() -> None:
+    quote = quote_line("fr").format(quote="Musk a offert 97,4 milliards.", n=1)
+    reply = "Elon Musk voulait racheter OpenAI.\n\nIl a fait une offre."
+    quoted = Answer(text=f"{reply}\n\n{quote}", citations=[], contexts=[], refused=False)
+    assert model_reply(quoted.model_copy(update={"language": "fr"})) == reply
+    plain = Answer(text=reply, citations=[], contexts=[], refused=False, language="fr")
+    assert model_reply(plain) == reply

@@ -101,4 +101,5 @@ def test_bot_eval_gates_on_retrieval_refusal_and_citations(
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert set(report["by_language"]) == {"en", "fr", "vi"}
     assert report["total"]["dense_hit"] is not None
+    assert 0 < report["total"]["in_language"] <= 1
     assert (out / "report.png").stat().st_size > 10_000

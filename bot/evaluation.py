@@ -46,18 +46,19 @@ class PairResult:
     unanswerable: bool
     ranks: list[str]
     top_score: float
-    hit: float | None
-    reciprocal_rank: float | None
-    recall: float | None
     refused: bool
     cited: list[str]
-    citation_precision: float | None
-    citation_recall: float | None
-    fact_coverage: float | None
-    in_language: float | None
-    """1.0 when the model's reply (without the quoted source line) is in the question's language."""
     seconds: float
     answer: str
+    # Scored only where they apply (answerable pairs; a reply that was not refused).
+    hit: float | None = None
+    reciprocal_rank: float | None = None
+    recall: float | None = None
+    citation_precision: float | None = None
+    citation_recall: float | None = None
+    fact_coverage: float | None = None
+    in_language: float | None = None
+    """1.0 when the model's reply (without the quoted source line) is in the question's language."""
     dense: dict[str, float | None] = field(default_factory=dict)
 
 
@@ -125,15 +126,8 @@ def evaluate_pair(bot: Bot, pair: GoldenPair, k: int, dense: Bot | None) -> Pair
         unanswerable=pair.unanswerable,
         ranks=ranked,
         top_score=max((h.score for h in hits), default=0.0),
-        hit=None,
-        reciprocal_rank=None,
-        recall=None,
         refused=answer.refused,
         cited=cited,
-        citation_precision=None,
-        citation_recall=None,
-        fact_coverage=None,
-        in_language=None,
         seconds=seconds,
         answer=answer.text,
     )

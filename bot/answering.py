@@ -1,28 +1,42 @@
-"""Retrieved sources -> a grounded, cited answer in the asker's language (or a refusal)."""
+"""Retrieved sources -> an answer whose every shown sentence a chunk backs (or a refusal).
+
+The model's reply is read sentence by sentence as it streams: each finished sentence is
+verified and then shown with its `[n]`, or set aside as unsupported; a reply that loops,
+copies markup or drifts into another language is cut short. When no sentence is backed,
+the chunk sentences that best answer the question are quoted instead.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 
-from bot.grounding import Grounder, split_sentences
-from bot.language import language_name
-from bot.prompts import (
-    injection_markers,
-    load_prompt,
-    quote_line,
-    refusal_markers,
-    refusal_message,
-)
+from bot.grounding import Grounder, Verifier, cite, is_debris
+from bot.language import detect_language, language_name
+from bot.patterns import INJECTION, MARKUP, REFUSAL
+from bot.prompts import load_prompt, localized
 from bot.results import Answer, Citation
+from bot.text import (
+    complete_sentences,
+    first_sentence,
+    fold,
+    markers,
+    split_sentences,
+    tokenize,
+)
 
 _SOURCE_TAG = re.compile(r"</?source\b", re.IGNORECASE)
+LOOP_NGRAM = 6
+"""A run of this many words written three times over is a loop, not an answer."""
+SWITCH_WORDS = 8
+"""Sentences shorter than this are too short to tell their language reliably."""
 
 
 @dataclass(frozen=True)
@@ -79,9 +93,9 @@ def format_sources(contexts: list[Citation]) -> str:
 def withhold_instructions(text: str) -> str:
     """Drop sentences that address the assistant ("ignore previous instructions..."): a small
     model obeys text it is shown, whatever the system prompt says."""
-    if not injection_markers().search(text):
+    if not INJECTION.search(text):
         return text
-    return " ".join(s for s in split_sentences(text) if not injection_markers().search(s))
+    return " ".join(s for s in split_sentences(text) if not INJECTION.search(s))
 
 
 def prompt_inputs(question: str, language: str, contexts: list[Citation]) -> dict[str, str]:
@@ -96,7 +110,7 @@ def prompt_inputs(question: str, language: str, contexts: list[Citation]) -> dic
 def refusal(question: str, language: str, contexts: list[Citation] | None = None) -> Answer:
     """The localized "not in the corpus" answer; no model call is made for it."""
     return Answer(
-        text=refusal_message(language),
+        text=localized("refusal", language),
         citations=[],
         contexts=contexts or [],
         refused=True,
@@ -105,47 +119,118 @@ def refusal(question: str, language: str, contexts: list[Citation] | None = None
     )
 
 
-def finish(
-    question: str, language: str, reply: str, contexts: list[Citation], grounder: Grounder
-) -> Answer:
-    """Turn the model's raw reply into an Answer: citations verified, refusals recognised."""
-    reply = reply.strip()
-    if not reply or looks_like_refusal(reply):
-        return refusal(question, language, contexts)
-    grounded = grounder.ground(reply, question, contexts)
-    text = grounded.text
-    if grounded.quote:
-        n, sentence = grounded.quote
-        text = f"{text}\n\n{quote_line(language).format(quote=sentence, n=n)}".strip()
-    return Answer(
-        text=text,
-        citations=grounded.citations,
-        contexts=contexts,
-        refused=False,
-        question=question,
-        language=language,
-    )
-
-
-def model_reply(answer: Answer) -> str:
-    """The answer without the quote line `finish` may append: the words the model wrote."""
-    head = quote_line(answer.language).split("{quote}")[0].strip()
-    body, _, last = answer.text.rpartition("\n\n")
-    return body if body and last.startswith(head) else answer.text
+def not_covered(question: str, language: str, present: list[str], missing: list[str]) -> Answer:
+    """A refusal that names what the articles do mention and what they do not."""
+    template = localized("not_covered" if present else "not_mentioned", language)
+    text = template.format(present=", ".join(present), missing=", ".join(missing))
+    return refusal(question, language).model_copy(update={"text": text})
 
 
 def looks_like_refusal(reply: str) -> bool:
     """The model said, in one of our languages, that the sources do not answer."""
-    first_sentence = re.split(r"(?<=[.!?])\s", reply.strip(), maxsplit=1)[0]
-    return bool(refusal_markers().search(first_sentence))
+    return bool(REFUSAL.search(first_sentence(reply)))
+
+
+@dataclass
+class _Draft:
+    """What has been decided about the reply so far."""
+
+    shown: list[str] = field(default_factory=list)
+    cited: list[int] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    language: str = ""
+    refused: bool = False
+    stopped: bool = False
+    quoted: bool = False
 
 
 def stream_answer(
-    chain: Runnable, question: str, language: str, contexts: list[Citation], grounder: Grounder
-) -> Iterator[str | Answer]:
-    """Yield the reply's text pieces as the model writes them, then the final Answer."""
-    pieces: list[str] = []
-    for piece in chain.stream(prompt_inputs(question, language, contexts)):
-        pieces.append(piece)
-        yield piece
-    yield finish(question, language, "".join(pieces), contexts, grounder)
+    pieces: Iterable[str],
+    question: str,
+    language: str,
+    contexts: list[Citation],
+    grounder: Grounder,
+    deadline: float,
+    may_quote: bool = True,
+) -> Generator[str, None, Answer]:
+    """Yield verified sentences (with their markers) as they are written; return the Answer.
+
+    When nothing the model wrote is backed, the best chunk sentences are quoted if
+    `may_quote` (the evidence is close enough to stand on its own), else it is a refusal.
+    """
+    verifier = grounder.verifier(question, contexts)
+    draft, raw, judged = _Draft(), "", 0
+    for piece in pieces:
+        raw += piece
+        markup = MARKUP.search(raw)
+        finished = split_sentences(raw[: markup.start()]) if markup else complete_sentences(raw)
+        for sentence in finished[judged:]:
+            shown = _judge(sentence, draft, verifier)
+            if shown:
+                yield (" " if len(draft.shown) > 1 else "") + shown
+            if draft.refused or draft.stopped:
+                break
+        judged = len(finished)
+        if markup or draft.refused or draft.stopped or _loops(raw) or time.monotonic() > deadline:
+            break
+    else:
+        for sentence in split_sentences(raw)[judged:]:
+            shown = _judge(sentence, draft, verifier)
+            if shown:
+                yield (" " if len(draft.shown) > 1 else "") + shown
+    if draft.refused and not draft.shown:
+        return refusal(question, language, contexts)
+    if not draft.shown:
+        quoted = verifier.extract() if may_quote else []
+        if not quoted:
+            return refusal(question, language, contexts)
+        lead = localized("extractive", language)
+        yield f"{lead} " + " ".join(quoted)
+        draft.shown, draft.quoted = [lead, *quoted], True
+        draft.cited = [n for q in quoted for n in markers(q)]
+    return Answer(
+        text=" ".join(draft.shown),
+        citations=[contexts[n - 1] for n in dict.fromkeys(draft.cited)],
+        contexts=contexts,
+        refused=False,
+        question=question,
+        language=language,
+        unsupported=draft.unsupported,
+        quoted=draft.quoted,
+    )
+
+
+def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
+    """Verify one finished sentence; record the verdict; return it as shown, or ""."""
+    if not draft.shown and not draft.unsupported and REFUSAL.search(sentence):
+        draft.refused = True
+        return ""
+    folded = " ".join(tokenize(sentence))
+    if folded in draft.seen:
+        draft.stopped = True  # the model repeats itself
+        return ""
+    draft.seen.add(folded)
+    if len(sentence.split()) >= SWITCH_WORDS:
+        spoken = detect_language(sentence)
+        if draft.language and spoken != draft.language:
+            draft.stopped = True  # drifted into another language mid-answer
+            return ""
+        draft.language = draft.language or spoken
+    if is_debris(sentence) or sentence.rstrip("»”\"') ").endswith("?"):
+        return ""  # talk about the sources, or a question back: neither is a claim
+    numbers = verifier.check(sentence)
+    if not numbers:
+        draft.unsupported.append(cite(sentence, []))
+        return ""
+    shown = cite(sentence, numbers)
+    draft.shown.append(shown)
+    draft.cited.extend(numbers)
+    return shown
+
+
+def _loops(raw: str) -> bool:
+    """The same run of words written three times: generation has fallen into a loop."""
+    words = fold(raw).split()[-60:]
+    grams = [" ".join(words[i : i + LOOP_NGRAM]) for i in range(len(words) - LOOP_NGRAM + 1)]
+    return any(grams.count(g) >= 3 for g in set(grams))

@@ -1,4 +1,4 @@
-"""The public library: `ask`, its streaming twin and `retrieve`, over one configured Bot."""
+"""The public library: `ask`, `ask_stream` and `retrieve`, over one Bot that composes the parts."""
 
 from __future__ import annotations
 
@@ -6,108 +6,124 @@ import json
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
-from functools import lru_cache
+from collections.abc import Callable, Generator, Iterator
+from functools import cache
 from typing import TypeVar
 
 import httpx
 import openai
 from langchain_core.embeddings import Embeddings
-from langchain_core.runnables import Runnable
-from langchain_openai import ChatOpenAI
+from langchain_core.language_models import BaseChatModel
 
 from bot.answering import (
     answer_chain,
     condense_chain,
+    not_covered,
+    prompt_inputs,
     refusal,
     select_evidence,
     stream_answer,
 )
+from bot.chunking import count_tokens
 from bot.config import Settings, load_settings
 from bot.embeddings import make_embeddings
 from bot.errors import QuestionError
 from bot.grounding import Grounder
 from bot.language import detect_language
-from bot.llm import chat_model, endpoint_error, resolve_endpoint, token_counter
-from bot.local_model import MODEL_NAME, Endpoint
-from bot.results import Answer, Citation, Status
+from bot.llm import chat_client, endpoint_error, resolve_endpoint, token_counter
+from bot.local_model import Endpoint
+from bot.results import Answer, AnswerStream, Citation, Status
 from bot.retrieval import Retriever
 from bot.store import VectorStore, open_store
 
 History = list[tuple[str, str]]
 T = TypeVar("T")
+_RETRIABLE = (openai.APIConnectionError, openai.InternalServerError, openai.RateLimitError)
 
 
 class Bot:
-    """A configured question-answering bot; parts start lazily, on first use, thread-safely."""
+    """The one place that composes the parts; each is built on first use unless passed in."""
 
     def __init__(
-        self, settings: Settings | None = None, embeddings: Embeddings | None = None
+        self,
+        settings: Settings | None = None,
+        *,
+        store: VectorStore | None = None,
+        chat_model: BaseChatModel | None = None,
+        embeddings: Embeddings | None = None,
+        retriever: Retriever | None = None,
+        grounder: Grounder | None = None,
     ) -> None:
         self.settings = settings or load_settings()
-        self.embeddings = embeddings
         self._lock = threading.RLock()
-        self._store: VectorStore | None = None
-        self._retriever: Retriever | None = None
-        self._endpoint: Endpoint | None = None
-        self._llm: ChatOpenAI | None = None
-        self._count_tokens: Callable[[str], int] | None = None
-        self._grounder: Grounder | None = None
+        self._parts: dict[str, object] = {
+            name: part
+            for name, part in (
+                ("store", store),
+                ("chat_model", chat_model),
+                ("embeddings", embeddings),
+                ("retriever", retriever),
+                ("grounder", grounder),
+            )
+            if part is not None
+        }
 
-    def _once(self, attr: str, build: Callable[[], T]) -> T:
+    def _part(self, name: str, build: Callable[[], T]) -> T:
         """Build a part on first use, exactly once even when threads race for it."""
         with self._lock:
-            if getattr(self, attr) is None:
-                setattr(self, attr, build())
-            return getattr(self, attr)
+            if name not in self._parts:
+                self._parts[name] = build()
+            return self._parts[name]  # type: ignore[return-value]
+
+    @property
+    def embeddings(self) -> Embeddings:
+        """The embedder that filled the store and embeds questions and reply sentences."""
+        return self._part("embeddings", lambda: make_embeddings(self.settings))
 
     @property
     def store(self) -> VectorStore:
         """The opened vector store; raises StoreError with the fix when it is missing."""
-        return self._once(
-            "_store",
-            lambda: open_store(self.settings, self.embeddings or make_embeddings(self.settings)),
-        )
+        return self._part("store", lambda: open_store(self.settings, self.embeddings))
 
     @property
     def retriever(self) -> Retriever:
         """Retrieval over the store; built once, as it holds the keyword index."""
-        return self._once(
-            "_retriever",
-            lambda: Retriever(self.store, self.settings.top_k, self.settings.retriever),
-        )
-
-    @property
-    def endpoint(self) -> Endpoint:
-        """The chat endpoint; the embedded server starts here, not before."""
-        return self._once("_endpoint", lambda: resolve_endpoint(self.settings))
-
-    @property
-    def llm(self) -> ChatOpenAI:
-        """The chat model client."""
-        return self._once("_llm", lambda: chat_model(self.settings, self.endpoint))
-
-    @property
-    def count_tokens(self) -> Callable[[str], int]:
-        """Prompt-size measure used for the context budget; built once, so its cache is reused."""
-        return self._once("_count_tokens", lambda: token_counter(self.endpoint))
-
-    def status(self) -> Status:
-        """What is loaded, for headers: model name and corpus size; never starts the model.
-
-        The counts come from the retriever's caches, which the first question needs anyway.
-        """
-        model = self.settings.chat_model or (
-            f"{MODEL_NAME} (embedded)" if self.settings.uses_embedded_model else "?"
-        )
-        return Status(
-            model=model, documents=self.retriever.documents(), chunks=self.retriever.size()
+        return self._part(
+            "retriever", lambda: Retriever(self.store, self.settings.top_k, self.settings.retriever)
         )
 
     @property
     def grounder(self) -> Grounder:
-        """Citation checks, with the embedder that filled the store."""
-        return self._once("_grounder", lambda: Grounder(self.store.chroma.embeddings))
+        """Sentence verification, with the same embedder as the store."""
+        return self._part("grounder", lambda: Grounder(self.embeddings))
+
+    @property
+    def endpoint(self) -> Endpoint | None:
+        """The chat endpoint (the embedded server starts here); None for a model passed in."""
+        if "chat_model" in self._parts and "endpoint" not in self._parts:
+            return None
+        return self._part("endpoint", lambda: resolve_endpoint(self.settings))
+
+    @property
+    def chat_model(self) -> BaseChatModel:
+        """The chat model: passed in, or a client for the configured endpoint."""
+        return self._part("chat_model", lambda: chat_client(self.settings, self.endpoint))
+
+    @property
+    def count_tokens(self) -> Callable[[str], int]:
+        """Prompt-size measure for the context budget; built once, so its cache is reused."""
+        return self._part(
+            "count_tokens",
+            lambda: token_counter(self.endpoint) if self.endpoint else count_tokens,
+        )
+
+    def status(self) -> Status:
+        """What is loaded, for headers: model and corpus size; never starts the model."""
+        return Status(
+            model=self.settings.model_label,
+            documents=self.retriever.documents(),
+            chunks=self.retriever.size(),
+        )
 
     def retrieve(self, question: str, k: int | None = None) -> list[Citation]:
         """The chunks most relevant to `question`, best first."""
@@ -115,67 +131,95 @@ class Bot:
 
     def ask(self, question: str, history: History | None = None) -> Answer:
         """Answer from the corpus with citations, or refuse when it does not cover the question."""
-        answer = None
-        for item in self.ask_stream(question, history):
-            if isinstance(item, Answer):
-                answer = item
-        assert answer is not None
+        return self.ask_stream(question, history).answer
+
+    def ask_stream(self, question: str, history: History | None = None) -> AnswerStream:
+        """Verified text as it is written, then `.answer`; BOT_TIMEOUT bounds the whole of it."""
+        return AnswerStream(self._answer(check_question(question, self.settings), history))
+
+    def _deadline(self) -> float:
+        """When the answer must be done; the clock starts once the model is loaded."""
+        _ = self.chat_model  # the embedded server loads its model on first use
+        return time.monotonic() + self.settings.timeout
+
+    def _answer(self, question: str, history: History | None) -> Generator[str, None, Answer]:
+        """Retrieve, decide whether the corpus covers the question, then answer and verify."""
+        language = detect_language(question)
+        deadline = self._deadline() if history else None
+        standalone = self._standalone(question, history, deadline) if history else question
+        hits = self.retriever.retrieve(standalone)
+        present, missing = self.retriever.mentions(standalone)
+        evidence = select_evidence(
+            hits, self.settings.min_relevance, self.settings.context_budget, self.count_tokens
+        )
+        if missing:
+            answer = not_covered(standalone, language, present, missing)
+        elif evidence.refused:
+            answer = refusal(standalone, language)
+        else:
+            inputs = prompt_inputs(standalone, language, evidence.contexts)
+            chain = answer_chain(self.chat_model)
+            deadline = deadline or self._deadline()
+            answer = yield from self._guard(
+                lambda: stream_answer(
+                    chain.stream(inputs),
+                    standalone,
+                    language,
+                    evidence.contexts,
+                    self.grounder,
+                    deadline,
+                    may_quote=hits[0].score >= self.settings.min_quote_relevance,
+                ),
+                deadline,
+            )
+            return answer
+        yield answer.text
         return answer
 
-    def ask_stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
-        """Yield text pieces as they are written, then the final Answer."""
-        question = check_question(question, self.settings)
-        language = detect_language(question)
-        standalone = self._standalone(question, history) if history else question
-        hits = self.retriever.retrieve(standalone)
-        evidence = select_evidence(
-            hits,
-            self.settings.min_relevance,
-            self.settings.context_budget,
-            lambda text: self.count_tokens(text),  # resolved only if the model will be asked
-        )
-        if evidence.refused:
-            answer = refusal(standalone, language)
-            yield answer.text
-            yield answer
-            return
-        yield from self._guard(
-            lambda: stream_answer(
-                answer_chain(self.llm), standalone, language, evidence.contexts, self.grounder
-            )
-        )
-
-    def _standalone(self, question: str, history: History) -> str:
+    def _standalone(self, question: str, history: History, deadline: float) -> str:
         """Rewrite a follow-up so retrieval sees what "it" and "they" refer to."""
         turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in history[-3:])
-        chain: Runnable = condense_chain(self.llm)
+        chain = condense_chain(self.chat_model)
         inputs = {"history": turns, "question": question}
-        rewritten = "".join(self._guard(lambda: chain.stream(inputs)))
+        rewritten = "".join(self._guard(lambda: _collect(chain.stream(inputs)), deadline))
         rewritten = rewritten.strip().splitlines()[0].strip() if rewritten.strip() else ""
         if not rewritten or len(rewritten) > 3 * len(question) + 200:
             return f"{history[-1][0]} {question}"
         return rewritten
 
-    def _guard(self, start: Callable[[], Iterator]) -> Iterator:
-        """Endpoint failures as one sentence naming the endpoint; garbled streams retried.
+    def _guard(
+        self, start: Callable[[], Generator[str, None, T]], deadline: float
+    ) -> Generator[str, None, T]:
+        """Endpoint failures as one sentence naming the endpoint; retried while time is left.
 
-        The openai client already retries refused connections, timeouts and 5xx replies with
-        backoff; a stream that breaks before its first piece or is not JSON is retried here,
-        with the same bound. Once text has reached the reader nothing is retried.
+        Refused connections, timeouts, 5xx and 429 replies, and streams that break before
+        their first shown piece or are not JSON are retried up to BOT_MAX_RETRIES times with
+        backoff, never past BOT_TIMEOUT. Once text has reached the reader nothing is retried.
         """
         for attempt in range(self.settings.max_retries + 1):
             started = False
             try:
-                for piece in start():
+                pieces = start()
+                while True:
+                    piece = next(pieces)
                     started = True
                     yield piece
-                return
+            except StopIteration as done:
+                return done.value
+            except (*_RETRIABLE, httpx.HTTPError, json.JSONDecodeError) as exc:
+                pause = min(8.0, 0.5 * 2**attempt)
+                final = attempt == self.settings.max_retries
+                if started or final or time.monotonic() + pause > deadline:
+                    raise endpoint_error(exc, self.endpoint, midway=started) from None
+                time.sleep(pause)
             except openai.OpenAIError as exc:
                 raise endpoint_error(exc, self.endpoint, midway=started) from None
-            except (httpx.HTTPError, json.JSONDecodeError) as exc:
-                if started or attempt == self.settings.max_retries:
-                    raise endpoint_error(exc, self.endpoint, midway=started) from None
-                time.sleep(min(8.0, 0.5 * 2**attempt))
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _collect(pieces: Iterator[str]) -> Generator[str, None, None]:
+    """A plain stream as a generator the guard can retry."""
+    yield from pieces
 
 
 def check_question(question: str, settings: Settings) -> str:
@@ -197,15 +241,10 @@ def check_question(question: str, settings: Settings) -> str:
     return " ".join(cleaned.split())
 
 
-@lru_cache(maxsize=4)
-def _bot_for(settings: Settings) -> Bot:
-    """One Bot per distinct configuration, so repeated calls reuse the store and model."""
-    return Bot(settings)
-
-
+@cache
 def default_bot() -> Bot:
-    """The Bot for the current environment and `.env`."""
-    return _bot_for(load_settings())
+    """The Bot for the environment and `.env` as they were at the first call."""
+    return Bot(load_settings())
 
 
 def ask(question: str, history: History | None = None) -> Answer:
@@ -213,8 +252,8 @@ def ask(question: str, history: History | None = None) -> Answer:
     return default_bot().ask(question, history)
 
 
-def ask_stream(question: str, history: History | None = None) -> Iterator[str | Answer]:
-    """Stream an answer: text pieces, then the final Answer; see `Bot.ask_stream`."""
+def ask_stream(question: str, history: History | None = None) -> AnswerStream:
+    """Stream an answer: verified text pieces, then `.answer`; see `Bot.ask_stream`."""
     return default_bot().ask_stream(question, history)
 
 

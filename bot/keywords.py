@@ -2,33 +2,10 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 import bm25s
 import numpy as np
 
-# l'article, d'OpenAI, qu'il, n'est: the elided article is not a word of its own.
-_ELISION = re.compile(r"\b(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['\u2019](?=\w)", re.IGNORECASE)
-# 97,4 / 97.4 / 1,4 / 1.4: one number whatever the decimal mark; 10 000 / 10,000 -> 10000.
-_THOUSANDS = re.compile(r"(?<=\d)[ ,.\u00a0\u202f](?=\d{3}\b)")
-_DECIMAL = re.compile(r"(?<=\d),(?=\d)")
-_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip diacritics (đ -> d), so `Mỹ` and `My` or `Élysée` and `elysee` match."""
-    text = text.lower().replace("đ", "d")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-
-
-def tokenize(text: str) -> list[str]:
-    """Syllables and words, accent-folded, elisions dropped, numbers in one canonical form."""
-    text = _ELISION.sub(" ", text)
-    text = _THOUSANDS.sub("", text)
-    text = _DECIMAL.sub(".", text)
-    return _TOKEN.findall(fold(text))
+from bot.text import tokenize
 
 
 class KeywordIndex:
@@ -41,6 +18,11 @@ class KeywordIndex:
         if ids:
             self._bm25.index(tokens, show_progress=False)
         self.files = len(set(sources))
+        self._vocabulary = set(self._bm25.vocab_dict) if ids else set()
+
+    def knows(self, token: str) -> bool:
+        """Whether a folded token occurs anywhere in the corpus."""
+        return token in self._vocabulary
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Up to `k` (chunk id, score) pairs with a positive score, best first."""

@@ -8,19 +8,19 @@ from functools import lru_cache
 import httpx
 import openai
 from langchain_openai import ChatOpenAI
+from tqdm import tqdm
 
 from bot.chunking import count_tokens
 from bot.config import Settings
 from bot.errors import ConfigError, EndpointError
-from bot.local_model import Endpoint, embedded_endpoint
+from bot.local_model import Endpoint, ServerSpec, embedded_endpoint
+from bot.model_files import check_gguf, model_file
 
 
 def resolve_endpoint(settings: Settings) -> Endpoint:
     """OPENAI_BASE_URL when set, else the embedded llama.cpp server (started on first use)."""
     if settings.uses_embedded_model:
-        return embedded_endpoint(
-            settings.local_model_path, settings.local_threads, settings.local_parallel
-        )
+        return embedded_endpoint(server_spec(settings))
     if not settings.chat_model:
         raise ConfigError(
             "Set BOT_CHAT_MODEL to the model your endpoint serves "
@@ -30,13 +30,32 @@ def resolve_endpoint(settings: Settings) -> Endpoint:
     return Endpoint(base_url=str(settings.openai_base_url), api_key=key, model=settings.chat_model)
 
 
-def chat_model(settings: Settings, endpoint: Endpoint) -> ChatOpenAI:
+def server_spec(settings: Settings) -> ServerSpec:
+    """The embedded server's model file (verified, joined on first use) and its threads."""
+    if settings.local_model_path:
+        path, alias = check_gguf(settings.local_model_path), settings.local_model_path.stem
+    else:
+        model = settings.embedded_model
+        with tqdm(
+            total=model.size,
+            unit="B",
+            unit_scale=True,
+            desc=f"Preparing {model.label}",
+            leave=False,
+            disable=None,
+        ) as bar:
+            path = model_file(model, settings.model_cache, lambda done, _: bar.update(done - bar.n))
+        alias = model.name
+    return ServerSpec(path, alias, settings.local_threads, settings.local_parallel)
+
+
+def chat_client(settings: Settings, endpoint: Endpoint) -> ChatOpenAI:
     """One client for every endpoint: bounded output, timeout and retries with backoff."""
     extra: dict[str, object] = {}
     if "api.openai.com" not in endpoint.base_url:
         extra["max_tokens"] = settings.max_tokens  # some Ollama versions ignore the newer name
-    if endpoint.embedded:
-        extra["repeat_penalty"] = 1.15  # a 135M model loops without it
+    if endpoint.embedded and settings.embedded_model.repeat_penalty != 1.0:
+        extra["repeat_penalty"] = settings.embedded_model.repeat_penalty
     return ChatOpenAI(
         base_url=endpoint.base_url,
         api_key=endpoint.api_key,
@@ -44,7 +63,7 @@ def chat_model(settings: Settings, endpoint: Endpoint) -> ChatOpenAI:
         max_tokens=settings.max_tokens,
         temperature=settings.temperature,
         timeout=settings.timeout,
-        max_retries=settings.max_retries,
+        max_retries=0,  # Bot retries, with backoff, within BOT_TIMEOUT
         extra_body=extra or None,
         stream_usage=True,
     )
@@ -69,11 +88,16 @@ def token_counter(endpoint: Endpoint, timeout: float = 5.0) -> Callable[[str], i
     return count
 
 
-def endpoint_error(exc: Exception, endpoint: Endpoint, midway: bool = False) -> EndpointError:
+def endpoint_error(
+    exc: Exception, endpoint: Endpoint | None, midway: bool = False
+) -> EndpointError:
     """One sentence naming the endpoint and what to do; the API key is never included."""
-    where = (
-        "The embedded model server" if endpoint.embedded else f"The endpoint {endpoint.base_url}"
-    )
+    if endpoint is None:
+        where = "The chat model"
+    elif endpoint.embedded:
+        where = "The embedded model server"
+    else:
+        where = f"The endpoint {endpoint.base_url}"
     if midway:
         what = "stopped in the middle of the answer; ask again"
     elif isinstance(exc, openai.APITimeoutError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import unicodedata
@@ -16,6 +15,7 @@ from charset_normalizer import from_bytes
 
 from bot.errors import CorpusError
 from bot.language import detect_language
+from bot.text import first_sentence
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
@@ -55,7 +55,6 @@ class SourceDocument:
     text: str
     language: str
     url: str = ""
-    sha256: str = ""
 
 
 @dataclass
@@ -121,7 +120,6 @@ def load_document(path: Path, source: str, max_bytes: int) -> SourceDocument:
         text=body,
         language=detect_language(body),
         url=url,
-        sha256=hashlib.sha256(raw).hexdigest(),
     )
 
 
@@ -253,7 +251,7 @@ def _title(lines: list[str], kinds: list[str], first_prose: int) -> str:
             return lines[i]
         if kinds[i] == "junk":
             break
-    sentence = re.split(r"(?<=[.!?])\s", lines[first_prose], maxsplit=1)[0]
+    sentence = first_sentence(lines[first_prose])
     return sentence if len(sentence) <= 160 else sentence[:157].rsplit(" ", 1)[0] + "..."
 
 

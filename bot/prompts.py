@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
@@ -38,32 +37,3 @@ def localized(name: str, language: str) -> str:
         return load_prompt(f"{name}.{language}")
     except ConfigError:
         return load_prompt(f"{name}.en")
-
-
-def refusal_message(language: str) -> str:
-    """The localized "not in the corpus" reply."""
-    return localized("refusal", language)
-
-
-def quote_line(language: str) -> str:
-    """The localized line that quotes a source sentence: `{quote}` and its number `{n}`."""
-    return localized("quote", language)
-
-
-@cache
-def patterns(name: str) -> re.Pattern[str]:
-    """One case-blind pattern from `prompts/<name>.txt`: a regex a line, `#` lines are notes."""
-    lines = [
-        line for line in load_prompt(name).splitlines() if line.strip() and not line.startswith("#")
-    ]
-    return re.compile("|".join(f"(?:{line})" for line in lines), re.IGNORECASE)
-
-
-def refusal_markers() -> re.Pattern[str]:
-    """Any phrasing of "the sources do not say" we know of."""
-    return patterns("refusal_markers")
-
-
-def injection_markers() -> re.Pattern[str]:
-    """Sentences in documents that address the assistant instead of informing the reader."""
-    return patterns("injection_markers")

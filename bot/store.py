@@ -14,7 +14,6 @@ import chromadb.errors
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from filelock import FileLock, Timeout
-from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from bot.chunking import Chunk
@@ -36,19 +35,31 @@ class Hit:
     metadata: dict
     vector: np.ndarray
     score: float
+    standing: float = 0.0
+    """Standard deviations above the question's background in the chunk's language."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One stored chunk as a plain record; `vector` only when asked for."""
+
+    id: str
+    text: str
+    metadata: dict
+    vector: np.ndarray | None = None
 
 
 class VectorStore:
-    """Our view of one Chroma collection: sync by chunk id, search by embedding."""
+    """The store protocol retrieval and ingest use, over one Chroma collection.
 
-    def __init__(self, chroma: Chroma, label: str) -> None:
-        self.chroma = chroma
+    A new engine implements these methods (count, iter_chunks, ids_by_source, nearest, fetch,
+    embed_query, embed, write, delete) in a module of its own; nothing else needs to change.
+    """
+
+    def __init__(self, collection: chromadb.Collection, embeddings: Embeddings, label: str) -> None:
+        self.collection = collection
+        self.embeddings = embeddings
         self.label = label
-
-    @property
-    def collection(self) -> chromadb.Collection:
-        """The raw collection, for bulk reads LangChain does not expose."""
-        return self.chroma._collection
 
     def ids_by_source(self) -> dict[str, set[str]]:
         """Every stored chunk id, grouped by the file it came from."""
@@ -58,23 +69,14 @@ class VectorStore:
                 out.setdefault(str((meta or {}).get("source", "")), set()).add(chunk_id)
         return out
 
-    def iter_chunks(self) -> Iterator[tuple[str, str, dict]]:
-        """(id, text, metadata) for every chunk, paged so 100k chunks stay cheap."""
-        for got in self._pages(include=["metadatas", "documents"]):
-            yield from zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-
-    def language_means(self) -> dict[str, np.ndarray]:
-        """The mean chunk vector per chunk language, and over all chunks under "*"."""
-        sums: dict[str, np.ndarray] = {}
-        counts: dict[str, int] = {}
-        for got in self._pages(include=["metadatas", "embeddings"]):
-            vectors = unit(got["embeddings"])
-            languages = [str((m or {}).get("language", "")) for m in got["metadatas"]]
-            for language in {*languages, "*"}:
-                rows = vectors if language == "*" else vectors[[x == language for x in languages]]
-                sums[language] = sums.get(language, 0) + rows.sum(axis=0)
-                counts[language] = counts.get(language, 0) + len(rows)
-        return {language: sums[language] / counts[language] for language in sums}
+    def iter_chunks(self, with_vectors: bool = False) -> Iterator[Record]:
+        """Every stored chunk, paged so 100k chunks stay cheap."""
+        include = ["metadatas", "documents", *(["embeddings"] if with_vectors else [])]
+        for got in self._pages(include=include):
+            vectors = unit(got["embeddings"]) if with_vectors else [None] * len(got["ids"])
+            rows = zip(got["ids"], got["documents"], got["metadatas"], vectors, strict=True)
+            for chunk_id, text, meta, vector in rows:
+                yield Record(chunk_id, text or "", dict(meta or {}), vector)
 
     def _pages(self, include: list[str], page: int = 5000) -> Iterator[dict]:
         """Read the collection in pages of `page` rows."""
@@ -89,7 +91,7 @@ class VectorStore:
 
     def embed(self, chunks: list[Chunk]) -> list[list[float]]:
         """Chunk vectors from the store's embedder (title + text, passage side)."""
-        return self.chroma.embeddings.embed_documents([c.embedding_text for c in chunks])
+        return self.embeddings.embed_documents([c.embedding_text for c in chunks])
 
     def write(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         """Upsert embedded chunks in one call; ids derive from content, so a retry never
@@ -111,7 +113,7 @@ class VectorStore:
         """Remove chunks whose file changed or disappeared."""
         try:
             for start in range(0, len(ids), 5000):
-                self.chroma.delete(ids=ids[start : start + 5000])
+                self.collection.delete(ids=ids[start : start + 5000])
         except _WRITE_ERRORS as exc:
             raise StoreError(f"Could not delete from the store in {self.label} ({exc}).") from None
 
@@ -121,16 +123,17 @@ class VectorStore:
 
     def embed_query(self, question: str) -> list[float]:
         """The question's vector, from the same embedder that filled the store."""
-        return self.chroma.embeddings.embed_query(question)
+        return self.embeddings.embed_query(question)
 
-    def nearest(self, query: np.ndarray, n: int) -> list[Hit]:
-        """The `n` chunks closest to the query vector, closest first."""
+    def nearest(self, query: np.ndarray, n: int, language: str | None = None) -> list[Hit]:
+        """The `n` chunks closest to the query vector, closest first; of one language if given."""
         if n <= 0:
             return []
         try:
             got = self.collection.query(
                 query_embeddings=[query.tolist()],
                 n_results=n,
+                where={"language": language} if language else None,
                 include=["documents", "metadatas", "embeddings"],
             )
         except _WRITE_ERRORS as exc:
@@ -182,16 +185,15 @@ def open_store(
         "schema_version": SCHEMA_VERSION,
     }
     try:
-        chroma = Chroma(
-            collection_name=name,
-            embedding_function=embeddings,
-            client=client,
-            collection_metadata=metadata,
-            collection_configuration={"hnsw": {"space": "cosine"}},
+        collection = existing or client.create_collection(
+            name,
+            metadata=metadata,
+            configuration={"hnsw": {"space": "cosine"}},
+            embedding_function=None,
         )
     except _WRITE_ERRORS as exc:
         raise StoreError(f"Could not open the store in {label} ({exc}).") from None
-    return VectorStore(chroma, label)
+    return VectorStore(collection, embeddings, label)
 
 
 def promote_rebuilt(settings: Settings) -> None:

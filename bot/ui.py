@@ -14,7 +14,7 @@ import gradio as gr
 from bot.api import Bot, History
 from bot.config import Settings
 from bot.errors import BotError, ConfigError
-from bot.results import Answer, Citation
+from bot.results import Answer, Citation, left_out_note
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +83,11 @@ def respond(bot: Bot, message: str, history: list[Message]) -> Iterator[tuple[st
     yield "", shown
     try:
         text = ""
-        for piece in bot.ask_stream(message, conversation(history)):
-            if isinstance(piece, Answer):
-                yield "", [*shown, *answer_messages(piece)]
-                return
+        stream = bot.ask_stream(message, conversation(history))
+        for piece in stream:  # only verified sentences ever arrive here
             text += piece
             yield "", [*shown, gr.ChatMessage(role="assistant", content=escape(text))]
+        yield "", [*shown, *answer_messages(stream.answer)]
     except BotError as exc:
         yield message, [*shown, error_message(str(exc))]
     except Exception:  # the UI must survive anything; the log keeps the traceback
@@ -115,6 +114,14 @@ def answer_messages(answer: Answer) -> list[gr.ChatMessage]:
                 role="assistant",
                 content=sources_markdown(answer.numbered_citations()),
                 metadata={"title": SOURCES_TITLE},
+            )
+        )
+    if answer.unsupported:
+        messages.append(
+            gr.ChatMessage(
+                role="assistant",
+                content="\n".join(f"- ✗ <s>{escape(s)}</s>" for s in answer.unsupported),
+                metadata={"title": left_out_note(len(answer.unsupported)), "status": "done"},
             )
         )
     return messages
@@ -163,7 +170,12 @@ def message_text(message: Message) -> str:
 
 
 def launch(
-    settings: Settings, host: str | None = None, port: int | None = None, *, block: bool = True
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    *,
+    block: bool = True,
+    bot: Bot | None = None,
 ) -> gr.Blocks:
     """Serve the chat; warn when it is reachable from other machines without a login."""
     host = host or settings.ui_host
@@ -174,7 +186,9 @@ def launch(
             "Set BOT_UI_AUTH=user:password to require one.",
             host,
         )
-    app = build_app(Bot(settings)).queue(default_concurrency_limit=settings.local_parallel * 2)
+    app = build_app(bot or Bot(settings)).queue(
+        default_concurrency_limit=settings.local_parallel * 2
+    )
     app.launch(
         server_name=host,
         server_port=port or settings.ui_port,

@@ -12,6 +12,7 @@ import pytest
 from bot.api import Bot
 from bot.config import Settings, load_settings
 from bot.ingest import ingest
+from bot.model_files import DEFAULT_LOCAL_MODEL
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -38,6 +39,7 @@ def make_settings(tmp: Path, **overrides: object) -> Settings:
         "openai_base_url": None,
         "openai_api_key": None,
         "chat_model": None,
+        "local_model": "smollm2-135m",  # mechanics; content tests ask for the default model
     }
     values.update(overrides)
     return load_settings(**values)
@@ -61,5 +63,11 @@ def seeded_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def seeded_bot(seeded_settings: Settings) -> Iterator[Bot]:
-    """A Bot on the seeded store with the real embedded llama.cpp server."""
+    """A Bot on the seeded store with the small embedded model, for tests of mechanics."""
     yield Bot(seeded_settings)
+
+
+@pytest.fixture(scope="session")
+def default_model_bot(seeded_settings: Settings) -> Iterator[Bot]:
+    """A Bot on the seeded store with the default embedded model (Qwen2.5-Coder-1.5B)."""
+    yield Bot(seeded_settings.model_copy(update={"local_model": DEFAULT_LOCAL_MODEL}))

@@ -54,7 +54,8 @@ class FaultyEndpoint:
                 self._reply(200, "text/event-stream", b"data: {not json\n\n")
 
             def _mid_stream(self) -> None:
-                delta = {"role": "assistant", "content": "Musk offered "}
+                text = "Elon Musk offered 97.4 billion dollars to buy OpenAI. He "
+                delta = {"role": "assistant", "content": text}
                 chunk = {
                     "id": "x",
                     "object": "chat.completion.chunk",

@@ -1,7 +1,8 @@
-"""Answer-chain logic with the model's reply scripted by LangChain's fake chat models.
+"""Answer logic with the model's reply scripted by LangChain's fake chat models (tests/fakes.py).
 
-These pin our own behaviour exactly (citation parsing, refusal, prompt assembly); the
-end-to-end tests in test_e2e_embedded.py run the same path against the real model.
+These pin our own behaviour exactly (verification gate, refusal, prompt assembly, streaming
+of verified sentences only); test_e2e_embedded.py runs the same path against the real model.
+The store, the retriever and the embedder are real.
 """
 
 from __future__ import annotations
@@ -9,17 +10,14 @@ from __future__ import annotations
 import pytest
 from langchain_core.language_models import FakeListChatModel
 
-from bot.answering import (
-    answer_chain,
-    format_sources,
-    looks_like_refusal,
-    model_reply,
-    select_evidence,
-)
+from bot.answering import answer_chain, format_sources, looks_like_refusal, select_evidence
 from bot.api import Bot
-from bot.local_model import Endpoint
-from bot.prompts import load_prompt, quote_line, refusal_message
-from bot.results import Answer, Citation
+from bot.prompts import load_prompt, localized
+from bot.results import Citation
+
+from .fakes import ExplodingModel, scripted_model
+
+MUSK = "How much did Elon Musk offer to buy OpenAI?"
 
 
 def _c(n: int, score: float = 0.9, text: str = "") -> Citation:
@@ -31,21 +29,6 @@ def _c(n: int, score: float = 0.9, text: str = "") -> Citation:
         chunk_id=f"id{n}",
         text=text or f"chunk {n}",
     )
-
-
-class ExplodingModel(FakeListChatModel):
-    """A fake model that fails the test if anything calls it."""
-
-    def _call(self, *args, **kwargs):
-        raise AssertionError("the model must not be called")
-
-
-def _scripted_bot(settings, replies: list[str], model=FakeListChatModel) -> Bot:
-    """A Bot on the real seeded store whose chat model replies from a script."""
-    bot = Bot(settings)
-    bot._endpoint = Endpoint(base_url="http://fake.invalid/v1", api_key="k", model="fake")
-    bot._llm = model(responses=replies)
-    return bot
 
 
 @pytest.mark.parametrize(
@@ -92,37 +75,76 @@ def test_prompt_puts_the_fixed_system_prompt_first() -> None:
     assert "Q?" in messages[1].content and "French" in messages[1].content
 
 
-def test_scripted_reply_becomes_a_cited_answer(seeded_settings) -> None:
-    bot = _scripted_bot(seeded_settings, ["Musk offered 97.4 billion dollars [1]."])
-    pieces = list(bot.ask_stream("How much did Elon Musk offer to buy OpenAI?"))
-    answer = pieces[-1]
-    assert isinstance(answer, Answer) and not answer.refused
-    assert "".join(p for p in pieces[:-1]) == "Musk offered 97.4 billion dollars [1]."
-    assert answer.citations == [answer.contexts[0]]
+def test_scripted_backed_reply_is_shown_with_its_marker(seeded_settings) -> None:
+    bot = Bot(
+        seeded_settings,
+        chat_model=scripted_model("Musk offered 97.4 billion dollars to buy OpenAI [1]."),
+    )
+    stream = bot.ask_stream(MUSK)
+    pieces = list(stream)
+    answer = stream.answer
+    assert not answer.refused and answer.unsupported == []
+    assert "".join(pieces) == answer.text == "Musk offered 97.4 billion dollars to buy OpenAI [1]."
     assert answer.citations[0].source == "003_ec62060a0c8869d6.txt"
 
 
+def test_scripted_invented_sentence_is_left_out_not_shown(seeded_settings) -> None:
+    invented = "Musk offered 320 billion dollars to buy OpenAI in 1999 [1]."
+    backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
+    bot = Bot(seeded_settings, chat_model=scripted_model(f"{backed} {invented}"))
+    stream = bot.ask_stream(MUSK)
+    shown = "".join(stream)
+    assert "320" not in shown and "97.4" in shown
+    assert stream.answer.unsupported == ["Musk offered 320 billion dollars to buy OpenAI in 1999."]
+
+
+def test_scripted_reply_with_nothing_backed_quotes_the_sources(seeded_settings) -> None:
+    bot = Bot(seeded_settings, chat_model=scripted_model("Musk offered 5 dollars in 1802."))
+    answer = bot.ask(MUSK)
+    assert answer.quoted and not answer.refused
+    assert answer.text.startswith(localized("extractive", "en"))
+    assert "97" in answer.text and "[1]" in answer.text
+    assert answer.unsupported == ["Musk offered 5 dollars in 1802."]
+
+
+def test_scripted_debris_and_markup_never_reach_the_reader(seeded_settings) -> None:
+    reply = (
+        "Musk offered 97.4 billion dollars to buy OpenAI [1]. Sources: [1]. "
+        '<source id="2" file="x.txt"> Musk offered 97.4 billion'
+    )
+    answer = Bot(seeded_settings, chat_model=scripted_model(reply)).ask(MUSK)
+    assert answer.text == "Musk offered 97.4 billion dollars to buy OpenAI [1]."
+    assert "<" not in answer.text and "Sources" not in answer.text
+
+
 def test_scripted_model_refusal_marks_the_answer_refused(seeded_settings) -> None:
-    bot = _scripted_bot(seeded_settings, ["I don't know."])
+    bot = Bot(seeded_settings, chat_model=scripted_model("I don't know."))
     answer = bot.ask("Combien Elon Musk a-t-il proposé pour racheter OpenAI ?")
-    assert answer.refused and answer.text == refusal_message("fr")
+    assert answer.refused and answer.text == localized("refusal", "fr")
     assert answer.contexts  # the evidence the model saw is still reported
 
 
 def test_out_of_corpus_question_is_refused_without_calling_the_model(seeded_settings) -> None:
-    bot = _scripted_bot(seeded_settings, ["unused"], model=ExplodingModel)
+    bot = Bot(seeded_settings, chat_model=ExplodingModel(responses=["unused"]))
     answer = bot.ask("Quelle est la recette de la tarte tatin ?")
     assert answer.refused and answer.citations == [] and answer.language == "fr"
-    assert answer.text == refusal_message("fr")
+
+
+def test_names_the_corpus_never_mentions_are_named_in_the_refusal(seeded_settings) -> None:
+    bot = Bot(seeded_settings, chat_model=ExplodingModel(responses=["unused"]))
+    answer = bot.ask("How much did Apple pay OpenAI to integrate ChatGPT into the iPhone?")
+    assert answer.refused and "iPhone" in answer.text and "OpenAI" in answer.text
+    french = bot.ask("Quelle est la date de sortie de GPT-6 ?")
+    assert french.refused and "GPT-6" in french.text and french.text.startswith("Les articles")
 
 
 def test_follow_up_is_condensed_before_retrieval(seeded_settings) -> None:
-    bot = _scripted_bot(
+    bot = Bot(
         seeded_settings,
-        ["How much did Elon Musk offer to buy OpenAI?", "He offered 97.4 billion dollars [1]."],
+        chat_model=scripted_model(MUSK, "He offered 97.4 billion dollars to buy OpenAI [1]."),
     )
     answer = bot.ask("And how much did he offer?", history=[("Who is Elon Musk?", "A CEO.")])
-    assert answer.question == "How much did Elon Musk offer to buy OpenAI?"
+    assert answer.question == MUSK
     assert answer.contexts[0].source == "003_ec62060a0c8869d6.txt"
 
 
@@ -140,12 +162,3 @@ def test_sentences_addressed_to_the_assistant_never_reach_the_model(injected: st
     prompt = format_sources([chunk])
     assert injected not in prompt
     assert "Orbital Bakery opened on the Moon in 2031." in prompt and "Demand tripled." in prompt
-
-
-def test_model_reply_leaves_out_only_our_quote_line() -> None:
-    quote = quote_line("fr").format(quote="Musk a offert 97,4 milliards.", n=1)
-    reply = "Elon Musk voulait racheter OpenAI.\n\nIl a fait une offre."
-    quoted = Answer(text=f"{reply}\n\n{quote}", citations=[], contexts=[], refused=False)
-    assert model_reply(quoted.model_copy(update={"language": "fr"})) == reply
-    plain = Answer(text=reply, citations=[], contexts=[], refused=False, language="fr")
-    assert model_reply(plain) == reply

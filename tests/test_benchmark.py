@@ -37,7 +37,11 @@ def test_bench_smoke_at_seed_and_10k_sizes(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("BOT_CORPUS_DIR", str(SEEDS))
     out = tmp_path / "bench"
     result = CliRunner().invoke(
-        cli, ["bench", "--sizes", "seeds,10k", "--answers", "1", "--out", str(out)]
+        cli,
+        [
+            *("bench", "--sizes", "seeds,10k", "--answers", "1"),
+            *("--models", "smollm2-135m", "--out", str(out)),
+        ],
     )
     assert result.exit_code == 0, result.output
     report = json.loads((out / "bench.json").read_text("utf-8"))
@@ -47,3 +51,7 @@ def test_bench_smoke_at_seed_and_10k_sizes(tmp_path: Path, monkeypatch) -> None:
     assert all(r["retrieval_p50_ms"] > 0 and r["ttft_p50_s"] for r in runs.values())
     assert set(report["ratios"]) == {"seeds", "10k"}
     assert "| 10k | newsbot |" in result.output and (out / "bench.png").stat().st_size > 10_000
+    (model,) = report["models"]
+    assert model["model"].startswith("SmolLM2") and model["answers"] == 1
+    assert 0 < model["ttft_p50_s"] <= model["total_p50_s"] and model["peak_rss_mb"] > 100
+    assert "| SmolLM2-135M-Instruct Q4_1 | 1 |" in result.output

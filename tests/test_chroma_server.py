@@ -15,7 +15,7 @@ import pytest
 from bot.api import Bot
 from bot.errors import StoreError
 from bot.ingest import ingest
-from bot.local_model import _free_port
+from bot.local_model import free_port
 
 from .conftest import make_settings
 
@@ -27,7 +27,7 @@ MUSK_FILE = "003_ec62060a0c8869d6.txt"
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Chroma server from the pip package, on a free loopback port."""
     chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
     server = subprocess.Popen(
         [chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
@@ -68,6 +68,6 @@ def test_ingest_retrieve_and_ask_through_a_chroma_server(
 
 
 def test_a_server_that_is_down_gets_one_sentence(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, chroma_url=f"http://127.0.0.1:{_free_port()}")
+    settings = make_settings(tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(StoreError, match=r"Cannot reach the Chroma server at .*chroma run"):
         Bot(settings).retrieve("anything")

@@ -11,7 +11,7 @@ from .conftest import SEEDS
 
 
 def _doc(text: str) -> SourceDocument:
-    return SourceDocument(source="a.txt", title="T", text=text, language="en", sha256="x")
+    return SourceDocument(source="a.txt", title="T", text=text, language="en")
 
 
 def test_chunks_respect_the_token_bound_and_cover_every_sentence() -> None:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bot import Answer, ask
-from bot.api import Bot
+from bot import ask
+from bot.api import Bot, default_bot
 from bot.errors import EndpointError, QuestionError
+from bot.language import detect_language
+from bot.llm import server_spec
 from bot.local_model import embedded_endpoint
+from bot.text import markers, split_sentences
 
 from .conftest import ROOT, SEEDS, make_settings
 
@@ -20,28 +24,54 @@ pytestmark = pytest.mark.slow
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
 
 
-def test_musk_question_is_answered_from_the_right_article(seeded_bot: Bot) -> None:
-    answer = seeded_bot.ask(MUSK)
-    assert isinstance(answer, Answer) and not answer.refused
-    assert answer.contexts[0].source == "003_ec62060a0c8869d6.txt"
-    assert answer.text.strip() and answer.language == "en"
-    for citation in answer.citations + answer.contexts:
-        assert (SEEDS / citation.source).is_file()
-    assert all(c in answer.contexts for c in answer.citations)
+@pytest.mark.parametrize(
+    ("question", "language", "fact"),
+    [
+        (MUSK, "en", "97"),
+        ("Combien Elon Musk a-t-il offert pour racheter OpenAI ?", "fr", "97"),
+        ("WeChat có bao nhiêu người dùng?", "vi", "1[.,]4"),
+        ("For how many years was the Meta and Google Cloud contract signed?", "en", "six|6"),
+    ],
+)
+def test_default_model_answers_in_the_question_language_with_verified_markers(
+    default_model_bot: Bot, question: str, language: str, fact: str
+) -> None:
+    stream = default_model_bot.ask_stream(question)
+    pieces = list(stream)
+    answer = stream.answer
+    assert not answer.refused and answer.language == language
+    assert re.search(fact, answer.text, re.IGNORECASE), answer.text
+    assert "".join(pieces) == answer.text
+    sentences = [s for s in split_sentences(answer.text) if not s.endswith(":")]
+    assert sentences and all(markers(s) for s in sentences), answer.text
+    assert "<" not in answer.text
+    if not answer.quoted:
+        assert detect_language(answer.text) == language
+    for citation in answer.citations:
+        assert (SEEDS / citation.source).is_file() and citation in answer.contexts
+
+
+def test_default_model_says_what_the_articles_do_not_cover(default_model_bot: Bot) -> None:
+    answer = default_model_bot.ask("Quelle est la date de sortie de GPT-6 ?")
+    assert answer.refused and "GPT-6" in answer.text and answer.citations == []
 
 
 def test_public_ask_reads_settings_from_the_environment(
     seeded_settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BOT_VECTORSTORE_DIR", str(seeded_settings.vectorstore_dir))
+    monkeypatch.setenv("BOT_LOCAL_MODEL", "smollm2-135m")
+    default_bot.cache_clear()
     answer = ask(MUSK)
     assert answer.contexts[0].source == "003_ec62060a0c8869d6.txt"
+    default_bot.cache_clear()
 
 
-def test_stream_yields_text_then_the_answer(seeded_bot: Bot) -> None:
-    items = list(seeded_bot.ask_stream("Combien Elon Musk a-t-il proposé pour racheter OpenAI ?"))
-    assert all(isinstance(i, str) for i in items[:-1]) and len(items) > 2
-    assert isinstance(items[-1], Answer) and items[-1].language == "fr"
+def test_stream_yields_verified_text_then_the_answer(seeded_bot: Bot) -> None:
+    stream = seeded_bot.ask_stream("Combien Elon Musk a-t-il proposé pour racheter OpenAI ?")
+    pieces = list(stream)
+    assert all(isinstance(p, str) for p in pieces) and pieces
+    assert "".join(pieces) == stream.answer.text and stream.answer.language == "fr"
 
 
 @pytest.mark.parametrize(
@@ -52,8 +82,8 @@ def test_stream_yields_text_then_the_answer(seeded_bot: Bot) -> None:
         "Ai là người đầu tiên đặt chân lên mặt trăng?",
     ],
 )
-def test_out_of_corpus_questions_are_refused(seeded_bot: Bot, question: str) -> None:
-    answer = seeded_bot.ask(question)
+def test_out_of_corpus_questions_are_refused(default_model_bot: Bot, question: str) -> None:
+    answer = default_model_bot.ask(question)
     assert answer.refused and answer.citations == []
 
 
@@ -85,8 +115,9 @@ def test_dead_endpoint_names_the_endpoint_and_what_to_do(seeded_settings, tmp_pa
 def test_embedded_server_is_started_once_and_requires_its_key() -> None:
     import httpx
 
-    endpoint = embedded_endpoint()
-    assert endpoint is embedded_endpoint()
+    spec = server_spec(make_settings(Path("."), local_model="smollm2-135m"))
+    endpoint = embedded_endpoint(spec)
+    assert endpoint is embedded_endpoint(spec)
     assert endpoint.base_url.startswith("http://127.0.0.1:")
     unauthenticated = httpx.get(endpoint.base_url + "/models", timeout=5)
     assert unauthenticated.status_code == 401
@@ -126,3 +157,4 @@ def test_cli_round_trip(tmp_path: Path) -> None:
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     helped = _bot_cli("--help", cwd=ROOT, env=env)
     assert "ingest" in helped.stdout and "ask" in helped.stdout
+    assert "Qwen2.5-Coder-1.5B-Instruct" in helped.stdout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -17,7 +16,18 @@ from bot.evaluation import (
     failed_gates,
     load_golden,
     retrieval_scores,
+    sample,
+    shown_backed,
 )
+from bot.results import Answer
+
+from .conftest import ROOT, SEEDS
+
+XQUAD = ROOT / "tests" / "golden" / "xquad"
+# CI gates on the default embedded model; the measured values are in the README.
+FACTS_GATE = "0.6"
+XQUAD_SAW_GATE = "0.8"
+XQUAD_FALSE_REFUSAL_GATE = "0.15"
 
 
 def test_known_hit_known_miss_and_recall() -> None:
@@ -69,37 +79,71 @@ def test_golden_set_covers_what_the_eval_promises() -> None:
     assert {p.language for p in pairs} == {"en", "fr", "vi"}
     assert any("injection" in p.tags for p in pairs)
     assert sum("two-articles" in p.tags for p in pairs) >= 2
-    seeds = Path(DEFAULT_GOLDEN).parent.parent.parent / "seeds"
     for pair in pairs:
         assert pair.unanswerable or (pair.sources and pair.facts), pair.id
-        assert all((seeds / s).is_file() for s in pair.sources), pair.id
+        assert all((SEEDS / s).is_file() for s in pair.sources), pair.id
     articles = {s for p in pairs for s in p.sources}
     assert len(articles) == 4
 
 
+def test_xquad_set_is_built_as_its_readme_says() -> None:
+    pairs = load_golden(XQUAD / "golden.jsonl")
+    corpus = sorted(p.name for p in (XQUAD / "corpus").iterdir())
+    assert len(pairs) == 144 and len(corpus) == 20
+    assert sum(p.unanswerable for p in pairs) == 24
+    assert sum("cross" in p.tags for p in pairs) == sum("same" in p.tags for p in pairs) == 60
+    assert {s for p in pairs for s in p.sources} == set(corpus)
+    assert len(sample(pairs, 48)) == 48 and sample(pairs, 48)[0] == pairs[0]
+
+
+def test_shown_backed_counts_sentences_without_a_marker() -> None:
+    answer = Answer(text="A is B [1]. C is D.", citations=[], contexts=[], refused=False)
+    assert shown_backed(answer) == 0.5
+    quoted = answer.model_copy(update={"text": "The articles say: A is B [1]. C is D [2]."})
+    assert shown_backed(quoted) == 1.0
+
+
 @pytest.mark.slow
-def test_bot_eval_gates_on_retrieval_refusal_and_citations(
+def test_bot_eval_on_the_seeds_with_the_default_model_meets_its_gates(
     seeded_settings, monkeypatch, tmp_path
 ) -> None:
     monkeypatch.setenv("BOT_VECTORSTORE_DIR", str(seeded_settings.vectorstore_dir))
-    monkeypatch.setenv("BOT_MAX_TOKENS", "96")  # answers are scored, but kept short for CI time
     out = tmp_path / "reports"
     result = CliRunner().invoke(
         cli,
         [
-            "eval",
-            "--out",
-            str(out),
+            *("eval", "--out", str(out)),
             *("--min-hit", "0.97", "--min-mrr", "0.90"),
             *("--per-language", "hit", "--per-language", "mrr"),
             *("--min-refusal", "0.9", "--max-false-refusal", "0.05"),
-            *("--min-citation-precision", "0.95", "--min-cited", "0.8"),
+            *("--min-shown-backed", "1.0", "--min-facts", FACTS_GATE),
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "| total | 49 |" in result.output
+    assert "| total | 49 |" in result.output and "Qwen2.5-Coder-1.5B" in result.output
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert set(report["by_language"]) == {"en", "fr", "vi"}
-    assert report["total"]["dense_hit"] is not None
+    assert report["total"]["dense_hit"] is not None and report["verifier"]["precision"] >= 0.9
     assert 0 < report["total"]["in_language"] <= 1
     assert (out / "report.png").stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_bot_eval_on_an_xquad_sample_scores_its_own_store_by_language_pair(tmp_path) -> None:
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("eval", "--golden", str(XQUAD / "golden.jsonl")),
+            *("--corpus", str(XQUAD / "corpus"), "--sample", "48", "--out", str(out)),
+            *("--min-hit", "0.9", "--min-saw-source", XQUAD_SAW_GATE),
+            *("--max-false-refusal", XQUAD_FALSE_REFUSAL_GATE, "--min-refusal", "0.75"),
+            "--min-shown-backed",
+            "1.0",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert {"en->vi", "vi->en", "en->en", "vi->vi"} <= set(report["by_pair"])
+    assert report["same_vs_cross"]["cross"]["pairs"] > 0
+    assert (out / "stores" / "corpus" / "chroma.sqlite3").is_file()

@@ -50,17 +50,18 @@ def _bot_on(endpoint: FaultyEndpoint, store: Settings, tmp_path: Path, **extra: 
 
 
 @pytest.mark.parametrize(
-    ("faulty", "says", "requests"),
+    ("faulty", "timeout", "says", "requests"),
     [
-        ("http-500", "failed with HTTP 500", 3),  # the openai client retries 5xx with backoff
-        ("timeout", "timed out", 3),
-        ("malformed-json", "sent a reply we could not read", 3),  # retried by us, bounded
-        ("mid-stream", "stopped in the middle of the answer", 1),  # text was shown: no retry
+        ("http-500", 10.0, "failed with HTTP 500", 3),  # retried with backoff, bounded
+        ("timeout", 1.0, "timed out", 1),  # BOT_TIMEOUT bounds the whole answer: no time left
+        ("malformed-json", 10.0, "sent a reply we could not read", 3),
+        ("mid-stream", 10.0, "stopped in the middle of the answer", 1),  # text shown: no retry
     ],
     indirect=["faulty"],
 )
 def test_endpoint_faults_are_retried_with_a_bound_then_one_sentence(
     faulty: FaultyEndpoint,
+    timeout: float,
     says: str,
     requests: int,
     seeded_settings: Settings,
@@ -68,12 +69,15 @@ def test_endpoint_faults_are_retried_with_a_bound_then_one_sentence(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    bot = _bot_on(faulty, seeded_settings, tmp_path)
+    bot = _bot_on(faulty, seeded_settings, tmp_path, timeout=timeout)
+    bot.retrieve(MUSK)  # load the embedder and indexes: the bound is on the answer
+    started = time.monotonic()
     with pytest.raises(EndpointError) as caught:
         bot.ask(MUSK)
     message = str(caught.value)
     assert says in message and faulty.base_url in message and "\n" not in message
     assert faulty.requests == requests
+    assert time.monotonic() - started < timeout + 3.0  # + building the client, on a busy CPU
     assert SECRET not in message and SECRET not in caplog.text
     # The same bot keeps working: an out-of-corpus question needs no model call.
     assert bot.ask("What is the capital of Australia?").refused
@@ -83,7 +87,7 @@ def test_endpoint_faults_are_retried_with_a_bound_then_one_sentence(
 def test_the_chat_turns_a_fault_into_a_message_and_keeps_the_question(
     faulty: FaultyEndpoint, seeded_settings: Settings, tmp_path: Path
 ) -> None:
-    bot = _bot_on(faulty, seeded_settings, tmp_path)
+    bot = _bot_on(faulty, seeded_settings, tmp_path, timeout=10.0)
     *_, (box, history) = respond(bot, MUSK, [])
     assert box == MUSK  # the question stays in the box, to send again
     last = history[-1].content

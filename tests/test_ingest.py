@@ -48,7 +48,7 @@ def test_changed_file_replaces_its_chunks_and_deleted_file_goes(tmp_path, corpus
     assert after["003_ec62060a0c8869d6.txt"] != before["003_ec62060a0c8869d6.txt"]
     assert report.removed >= len(before["000_ca31535c36e48615.txt"]) + 1
     store = open_store(settings, make_embeddings(settings))
-    texts = " ".join(text for _, text, _ in store.iter_chunks())
+    texts = " ".join(record.text for record in store.iter_chunks())
     assert "98 milliards" in texts and "97,4 milliards" not in texts
 
 

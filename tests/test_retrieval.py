@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from bot.api import Bot
-from bot.keywords import KeywordIndex, tokenize
-from bot.retrieval import distinct, name_terms
+from bot.keywords import KeywordIndex
+from bot.retrieval import distinct
 from bot.store import Hit
+from bot.text import names, tokenize
 
 # (expected file, question): one per language per article, paraphrased, not copied.
 QUESTIONS = [
@@ -71,7 +72,7 @@ def test_keyword_tokens_fold_accents_elisions_and_number_formats() -> None:
     assert tokenize("97.4 billion") == ["97.4", "billion"]
     assert tokenize("Đà Nẵng, Mỹ") == ["da", "nang", "my"]
     assert tokenize("10 000 users, 10,000 users") == ["10000", "users", "10000", "users"]
-    assert name_terms("Pourquoi d'IA et Ernie X1 avec Elon Musk ?") == "Ernie X1 Elon Musk"
+    assert names("Pourquoi d'IA et Ernie X1 avec Elon Musk ?") == ["Ernie", "X1", "Elon", "Musk"]
 
 
 def test_a_name_in_most_files_still_ranks_the_chunks_about_it() -> None:

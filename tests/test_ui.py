@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,25 +11,29 @@ import pytest
 from gradio_client import Client
 from pydantic import SecretStr
 
+from bot.api import Bot
 from bot.config import Settings
-from bot.local_model import MODEL_NAME, EmbeddedServer, bundled_model_path
+from bot.llm import server_spec
+from bot.local_model import EmbeddedServer
+from bot.text import markers, split_sentences
 from bot.ui import ERROR_MARK, conversation, launch, sources_markdown
 
 from .conftest import ROOT, make_settings
+from .fakes import streamed_model
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
 MUSK_FILE = "003_ec62060a0c8869d6.txt"
 FOLLOW_UP = "And when did he co-found it?"
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
-def _serve(settings: Settings) -> Iterator[str]:
+def _serve(settings: Settings, bot: Bot | None = None) -> Iterator[str]:
     """Run the real app on a free loopback port for the duration of a fixture."""
-    from bot.local_model import _free_port
+    from bot.local_model import free_port
 
-    port = _free_port()
-    app = launch(settings, "127.0.0.1", port, block=False)
+    port = free_port()
+    app = launch(settings, "127.0.0.1", port, block=False, bot=bot)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
@@ -44,7 +49,8 @@ def chat_url(seeded_settings: Settings) -> Iterator[str]:
 @pytest.fixture
 def outside_server() -> Iterator[EmbeddedServer]:
     """A separate real llama.cpp server the test can stop, standing in for a remote endpoint."""
-    server = EmbeddedServer(bundled_model_path(), parallel=1)
+    spec = server_spec(make_settings(Path(".")))
+    server = EmbeddedServer(spec.__class__(spec.path, spec.alias, parallel=1))
     yield server
     server.stop()
 
@@ -59,7 +65,7 @@ def outside_chat_url(
         vectorstore_dir=seeded_settings.vectorstore_dir,
         openai_base_url=outside_server.endpoint.base_url,
         openai_api_key=outside_server.api_key,
-        chat_model=MODEL_NAME,
+        chat_model="smollm2-135m",
         context_tokens=400,
         max_retries=1,
         timeout=10,
@@ -148,7 +154,7 @@ def page(request: pytest.FixtureRequest) -> Iterator:
     """A fresh browser page that records every request leaving this machine."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium (.ci/run does).")
+        pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium (`make test` does).")
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
@@ -201,14 +207,8 @@ def test_browser_streams_a_cited_answer_and_a_follow_up(page, chat_url: str, see
     header = page.locator("#header")
     header.get_by_text("4 documents").wait_for()
     chunks = seeded_bot.status().chunks
-    assert f"{chunks} chunks" in header.inner_text() and "smollm2" in header.inner_text()
+    assert f"{chunks} chunks" in header.inner_text() and "SmolLM2" in header.inner_text()
     _ask(page, MUSK)
-    lengths: set[int] = set()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(lengths) < 3:
-        lengths |= {len(t) for t in _bot_messages(page).all_inner_texts() if t.strip()}
-        time.sleep(0.05)
-    assert len(lengths) >= 3, "the answer did not arrive in pieces"
     _wait_for_answer(page, 1)
     source = page.locator("#chat details").first
     source.wait_for()
@@ -220,6 +220,45 @@ def test_browser_streams_a_cited_answer_and_a_follow_up(page, chat_url: str, see
     assert follow_up.strip() and not follow_up.startswith(ERROR_MARK)
     assert page.locator("#chat .message.user").count() == 2
     assert page.outside == [], f"the page fetched from the internet: {page.outside}"
+
+
+INVENTED = "Musk also bought Twitter for 320 billion dollars in 1999"
+SCRIPTED_REPLY = (
+    "Elon Musk offered 97.4 billion dollars to buy OpenAI [1]. "
+    f"{INVENTED} [1]. Sam Altman rejected the 97.4 billion dollar offer from Musk [1]."
+)
+
+
+@pytest.fixture
+def scripted_chat_url(seeded_settings: Settings) -> Iterator[str]:
+    """The chat whose model (a scripted fake, word by word) invents one sentence of three."""
+    bot = Bot(seeded_settings, chat_model=streamed_model(SCRIPTED_REPLY))
+    yield from _serve(seeded_settings, bot)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_never_shows_an_unverified_sentence_even_while_streaming(
+    page, scripted_chat_url: str
+) -> None:
+    page.goto(scripted_chat_url)
+    _ask(page, MUSK)
+    snapshots: list[str] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not page.locator("#chat details").count():
+        snapshots += [t for t in _bot_messages(page).all_inner_texts() if t.strip()]
+        time.sleep(0.02)
+    answer = _wait_for_answer(page, 1)
+    snapshots.append(answer)
+    assert "97.4" in answer
+    for shown in snapshots:
+        assert "320" not in shown and "Twitter" not in shown.split("left out")[0]
+        for sentence in split_sentences(shown.split("\n")[0]):
+            assert markers(sentence), f"an unmarked sentence was on screen: {sentence!r}"
+    left_out = page.get_by_text("1 sentence was left out").first
+    left_out.wait_for()
+    left_out.click()
+    assert INVENTED in page.inner_text("#chat")
 
 
 @pytest.mark.slow
@@ -254,9 +293,9 @@ def test_browser_shows_a_stopped_endpoint_as_a_message(
 def test_binding_beyond_loopback_without_login_warns(
     seeded_settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.local_model import _free_port
+    from bot.local_model import free_port
 
-    app = launch(seeded_settings, "0.0.0.0", _free_port(), block=False)
+    app = launch(seeded_settings, "0.0.0.0", free_port(), block=False)
     app.close()
     assert "without a login" in caplog.text and "BOT_UI_AUTH" in caplog.text
 

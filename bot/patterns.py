@@ -1,0 +1,56 @@
+"""Phrase patterns, in English, French and Vietnamese, that the answer stage looks for.
+
+Each list is a set of case-blind regular expressions, one alternative per line.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _any(*alternatives: str) -> re.Pattern[str]:
+    """One case-blind pattern matching any of the alternatives."""
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
+
+
+# A reply saying the sources do not answer: matched on its first sentence.
+REFUSAL = _any(
+    r"\bI (?:do not|don't|cannot|can't) (?:know|answer|find)\b",
+    r"\b(?:not|no information) (?:mentioned|provided|stated|available|found) in the "
+    r"(?:provided )?(?:sources|context|documents|articles)\b",
+    r"\bthe (?:sources|context|documents|articles) (?:do not|don't) "
+    r"(?:mention|contain|say|provide|answer)\b",
+    r"\bje ne (?:sais|peux) pas\b",
+    r"\bles sources ne (?:mentionnent|contiennent|disent|précisent) pas\b",
+    r"\baucune information\b",
+    r"\btôi không (?:biết|thể trả lời|tìm thấy)\b",
+    r"\bkhông có thông tin\b",
+)
+
+# Sentences in a document that talk to the assistant, not the reader: withheld from the
+# model and from quotes (they stay in the store and in the sources the chat shows).
+INJECTION = _any(
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules)\b",
+    r"\b(reveal|print|show|repeat|output|leak)\b.{0,30}\bsystem prompt\b",
+    r"\byou are now\b|\bfrom now on,? you\b|\bnew instructions\b",
+    r"\b(visit|go to|click)\b.{0,40}\bhttps?://\S+.{0,60}\b(prize|reward|gift|claim)\b",
+    r"\b(claim|win)\b.{0,30}\b(prize|reward|gift)\b.{0,60}https?://",
+    r"\b(ignore[zr]?|oublie[zr]?)\b.{0,40}\b(instructions?|consignes?|r[èe]gles)\b",
+    r"\b(r[ée]v[èe]le[zr]?|affiche[zr]?)\b.{0,30}\b(prompt|invite) syst[èe]me\b",
+    r"\bb[ỏo] qua\b.{0,40}\b(h[ưu][ớo]ng d[ẫa]n|ch[ỉi] d[ẫa]n|l[ệe]nh)\b",
+    r"\bti[ếe]t l[ộo]\b.{0,30}\b(l[ờo]i nh[ắa]c|prompt) h[ệe] th[ốo]ng\b",
+)
+
+# Words for "the sources": a sentence with one of them and no name is about the sources.
+SOURCE_TALK = _any(
+    r"\bsources?\b",
+    r"\bcontexte?\b",
+    r"\barticles?\b",
+    r"\bdocuments?\b",
+    r"\bnguồn\b",
+    r"\bbài (?:báo|viết)\b",
+    r"\btài liệu\b",
+)
+
+# Markup or chat-template fragments in a reply: the model is copying its prompt.
+MARKUP = re.compile(r"</?[a-z][\w-]*[\s>/=]|<\|[\w]+\|>|```|&lt;|\bsource id=", re.IGNORECASE)

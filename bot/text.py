@@ -1,0 +1,124 @@
+"""Text logic every stage shares: sentences, folded tokens, names and numbers, `[n]` markers.
+
+One definition of each, so chunking, retrieval, verification and the answer agree on what a
+sentence, a word and a name are, in English, French and Vietnamese alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A sentence ends at . ! ? … (closing quotes and brackets stay with it), then whitespace, or
+# at a line break; a dot after a lone capital (U.S., J. Smith) is an abbreviation.
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?…。])|(?<=[.!?…。][\"'»”)\]])|(?<=[.!?…] »))(?<!\b[A-Z]\.)"
+    r"[ \t]+(?=[^\s»”)\]])|[ \t]*\n+[ \t]*"
+)
+_MARKER_GROUP = r"\[\d+(?:\s*[,;]\s*\d+)*\]"
+MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_MARKERS_AFTER_STOP = re.compile(rf"([.!?。])[ \t]*((?:{_MARKER_GROUP}[ \t]*)+)")
+_SPACE_BEFORE_STOP = re.compile(r"[ \t]+([.,;:!?])")
+# l'article, d'OpenAI, qu'il, n'est: the elided article is not a word of its own.
+_ELISION = re.compile(r"\b(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['\u2019](?=\w)", re.IGNORECASE)
+# 97,4 / 97.4 / 1,4 / 1.4: one number whatever the decimal mark; 10 000 / 10,000 -> 10000.
+_THOUSANDS = re.compile(r"(?<=\d)[ ,.\u00a0\u202f](?=\d{3}\b)")
+_DECIMAL = re.compile(r"(?<=\d),(?=\d)")
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+_NUMBER = re.compile(r"^\d")
+_WORD = re.compile(r"[^\W_][\w'\u2019.,-]*")
+_ELIDED_START = re.compile(r"^(?:[ldjmnstc]|qu)['\u2019]", re.IGNORECASE)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences in order; a `[n]` written just after a full stop stays with its sentence."""
+    text = _MARKERS_AFTER_STOP.sub(lambda m: f" {m.group(2).strip()}{m.group(1)} ", text)
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def complete_sentences(text: str) -> list[str]:
+    """The sentences of text still being written that can no longer change.
+
+    The last sentence is finished only once the next one has begun (or a line break ends
+    it), and a marker that may still follow a full stop (`… 2025. [`) keeps it open.
+    """
+    sentences = split_sentences(text)
+    if not sentences or text.endswith("\n"):
+        return sentences
+    last = sentences.pop()
+    if re.fullmatch(r"\[[\d,; ]*\]?", last) and sentences:
+        sentences.pop()
+    return sentences
+
+
+def first_sentence(text: str) -> str:
+    """The opening sentence, where a reply says whether it answers at all."""
+    sentences = split_sentences(text)
+    return sentences[0] if sentences else ""
+
+
+def markers(sentence: str) -> list[int]:
+    """The source numbers a sentence claims, in order, once each."""
+    found = [int(n) for group in MARKER.findall(sentence) for n in re.split(r"\s*[,;]\s*", group)]
+    return list(dict.fromkeys(found))
+
+
+def without_markers(sentence: str) -> str:
+    """The sentence as a reader says it: no `[n]`, no space left before its full stop."""
+    return _SPACE_BEFORE_STOP.sub(r"\1", MARKER.sub("", sentence)).strip()
+
+
+def with_markers(sentence: str, numbers: list[int]) -> str:
+    """The sentence with `[n]` markers placed before its closing punctuation."""
+    tail = "".join(f" [{n}]" for n in numbers)
+    match = re.search(r"[.!?。…]+[\"'»”)\]]*$", sentence)
+    if not match:
+        return sentence + tail
+    return sentence[: match.start()] + tail + sentence[match.start() :]
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip diacritics (đ -> d), so `Mỹ` and `My` or `Élysée` and `elysee` match."""
+    text = text.lower().replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+def tokenize(text: str) -> list[str]:
+    """Syllables and words, accent-folded, elisions dropped, numbers in one canonical form."""
+    text = _ELISION.sub(" ", text)
+    text = _THOUSANDS.sub("", text)
+    text = _DECIMAL.sub(".", text)
+    return _TOKEN.findall(fold(text))
+
+
+def is_number(token: str) -> bool:
+    """A token that states a quantity, a year or a version."""
+    return bool(_NUMBER.match(token))
+
+
+def content_words(sentence: str) -> set[str]:
+    """Folded words of three letters or more, and numbers: what a claim is made of."""
+    return {t for t in tokenize(sentence) if len(t) >= 3 or is_number(t)}
+
+
+def names(text: str) -> list[str]:
+    """Names and numbers, as written: the words that mean the same in every language.
+
+    Capitalised past the first word, with an inner capital (OpenAI) or with a digit; short
+    all-capital acronyms (AI/IA, US/EU, CEO) are words of one language, not names.
+    """
+    keep = []
+    for i, word in enumerate(_WORD.findall(text)):
+        word = _ELIDED_START.sub("", word.strip(".,'\u2019-"))
+        if not word or (word.isupper() and len(word) <= 3 and word.isalpha()):
+            continue
+        inner_caps = any(ch.isupper() for ch in word[1:])
+        if any(ch.isdigit() for ch in word) or inner_caps or (word[0].isupper() and i > 0):
+            keep.append(word)
+    return keep
+
+
+def name_tokens(text: str) -> set[str]:
+    """The folded tokens of a text's names and numbers, for matching against evidence."""
+    return set(tokenize(" ".join(names(text))))

@@ -1,0 +1,73 @@
+"""The shared text logic, in English, French and Vietnamese."""
+
+from __future__ import annotations
+
+from bot.text import (
+    complete_sentences,
+    content_words,
+    markers,
+    name_tokens,
+    names,
+    split_sentences,
+    tokenize,
+    with_markers,
+    without_markers,
+)
+
+
+def test_sentences_in_three_languages_keep_numbers_and_abbreviations_whole() -> None:
+    assert split_sentences("The U.S. market grew 97.4% in 2025. Then it fell!") == [
+        "The U.S. market grew 97.4% in 2025.",
+        "Then it fell!",
+    ]
+    assert split_sentences("Musk a offert 97,4 milliards. « C'est non. » Altman a refusé.") == [
+        "Musk a offert 97,4 milliards.",
+        "« C'est non. »",
+        "Altman a refusé.",
+    ]
+    assert split_sentences("WeChat có gần 1,4 tỷ người dùng. Tencent tích hợp Ernie X1.") == [
+        "WeChat có gần 1,4 tỷ người dùng.",
+        "Tencent tích hợp Ernie X1.",
+    ]
+
+
+def test_markers_written_after_the_full_stop_stay_with_their_sentence() -> None:
+    assert split_sentences("Musk offered money. [1] Altman said no [2, 3].\nDone") == [
+        "Musk offered money [1].",
+        "Altman said no [2, 3].",
+        "Done",
+    ]
+    assert markers("x [2, 3] y [2][5]") == [2, 3, 5]
+    assert without_markers("Altman said no [2, 3] .") == "Altman said no."
+    assert with_markers("Hợp đồng kéo dài sáu năm.", [1]) == "Hợp đồng kéo dài sáu năm [1]."
+
+
+def test_a_streamed_sentence_is_complete_only_once_the_next_begins() -> None:
+    assert complete_sentences("Meta signed a deal.") == []
+    assert complete_sentences("Meta signed a deal. [1") == []
+    assert complete_sentences("Meta signed a deal. [1] It") == ["Meta signed a deal [1]."]
+    assert complete_sentences("Một câu.\n") == ["Một câu."]
+
+
+def test_tokens_fold_accents_elisions_and_number_formats() -> None:
+    assert tokenize("L'Élysée a payé 97,4 milliards") == [
+        "elysee",
+        "a",
+        "paye",
+        "97.4",
+        "milliards",
+    ]
+    assert tokenize("Hợp đồng 10 000 USD") == ["hop", "dong", "10000", "usd"]
+    assert content_words("Meta đã ký 6 năm") == {"meta", "6", "nam"}
+
+
+def test_names_and_numbers_are_what_carries_across_languages() -> None:
+    assert names("Combien Elon Musk a-t-il offert pour OpenAI en 2025 ?") == [
+        "Elon",
+        "Musk",
+        "OpenAI",
+        "2025",
+    ]
+    assert names("Giá cổ phiếu của Nvidia là bao nhiêu?") == ["Nvidia"]
+    assert names("What do AI firms in the US want?") == []
+    assert name_tokens("Yes, Musk offered 97.4 billion to OpenAI.") == {"musk", "97.4", "openai"}

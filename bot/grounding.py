@@ -143,9 +143,9 @@ class Verifier:
         ]
         # A quote must be about what the question names: a question on Nvidia's share price is
         # not answered by a sentence on capital spending that never mentions Nvidia.
-        named = name_tokens(self.asked)
+        named = {_stem(t) for t in name_tokens(self.asked)}
         if named:
-            candidates = [(n, s) for n, s in candidates if named & set(tokenize(s))]
+            candidates = [(n, s) for n, s in candidates if named & {_stem(t) for t in tokenize(s)}]
         if not candidates:
             return []
         vectors = unit(self.grounder.embeddings.embed_documents([s for _, s in candidates]))
@@ -160,6 +160,11 @@ class Verifier:
 
 _STATEMENT = re.compile(r"[^\W\d_]{2}[^.!?]*[.!。][\"'»”)]*$")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪‣]|\d+[.)])\s+")
+
+
+def _stem(token: str) -> str:
+    """A name without a plural or possessive s: Normans and Norman are one name."""
+    return token[:-1] if len(token) > 4 and token.endswith("s") else token
 
 
 def _unbulleted(sentence: str) -> str:

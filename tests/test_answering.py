@@ -125,7 +125,8 @@ def test_scripted_model_refusal_marks_the_answer_refused(seeded_settings) -> Non
 
 
 def test_out_of_corpus_question_is_refused_without_calling_the_model(seeded_settings) -> None:
-    bot = Bot(seeded_settings, chat_model=ExplodingModel(responses=["unused"]))
+    strict = seeded_settings.model_copy(update={"min_relevance": 0.81})
+    bot = Bot(strict, chat_model=ExplodingModel(responses=["unused"]))
     answer = bot.ask("Quelle est la recette de la tarte tatin ?")
     assert answer.refused and answer.citations == [] and answer.language == "fr"
 

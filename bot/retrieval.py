@@ -156,7 +156,8 @@ class Retriever:
         if len(pools) < 2:
             return sorted(hits, key=lambda h: -h.score)
         overall = np.mean([p.mean for p in pools.values()], axis=0)
-        centred = unit(q - LANGUAGE_DEBIAS * pools.get(language, Background(q, overall)).mean)
+        asked = pools[language].mean if language in pools else overall
+        centred = unit(q - LANGUAGE_DEBIAS * asked)
 
         def debiased(hit: Hit) -> float:
             pool = pools.get(str(hit.metadata.get("language", "")))

@@ -28,6 +28,7 @@ from bot.text import (
     name_tokens,
     split_sentences,
     tokenize,
+    unbulleted,
     with_markers,
     without_markers,
 )
@@ -135,7 +136,7 @@ class Verifier:
         candidates = [
             (n, s)
             for n, chunk in enumerate(self.contexts, 1)
-            for s in map(_unbulleted, split_sentences(chunk.text))
+            for s in map(unbulleted, split_sentences(chunk.text))
             if len(content_words(s)) >= limits.min_words
             and _STATEMENT.search(s)
             and not s.startswith("…")
@@ -159,17 +160,11 @@ class Verifier:
 
 
 _STATEMENT = re.compile(r"[^\W\d_]{2}[^.!?]*[.!。][\"'»”)]*$")
-_BULLET = re.compile(r"^\s*(?:[-*•·▪‣]|\d+[.)])\s+")
 
 
 def _stem(token: str) -> str:
     """A name without a plural or possessive s: Normans and Norman are one name."""
     return token[:-1] if len(token) > 4 and token.endswith("s") else token
-
-
-def _unbulleted(sentence: str) -> str:
-    """A list item's text without its bullet."""
-    return _BULLET.sub("", sentence)
 
 
 def is_debris(sentence: str) -> bool:

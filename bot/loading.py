@@ -15,13 +15,12 @@ from charset_normalizer import from_bytes
 
 from bot.errors import CorpusError
 from bot.language import detect_language
-from bot.text import first_sentence
+from bot.text import first_sentence, unbulleted
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _TERMINAL = tuple(".!?…\"»”')")
-_BULLET = re.compile(r"^\s*(?:[-*•·▪‣]|\d+[.)])\s+")
 _COUNTER = re.compile(r"^[\W\d]*\w{0,20}\s*[(\[]\d+[)\]]\W*$")
 _HTML_DROP = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg")
 _HTML_BLOCKS = (
@@ -214,7 +213,7 @@ def _line_kind(line: str, repeated: set[str]) -> str:
         or not any(ch.isalpha() for ch in line)
     ):
         return "junk"
-    body = _BULLET.sub("", line)
+    body = unbulleted(line)
     if len(body.split()) >= 15 and body.endswith(_TERMINAL):
         return "prose"
     if len(body.split()) >= 40:

@@ -28,6 +28,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 _NUMBER = re.compile(r"^\d")
 _WORD = re.compile(r"[^\W_][\w'\u2019.,-]*")
 _ELIDED_START = re.compile(r"^(?:[ldjmnstc]|qu)['\u2019]", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[-*•·▪‣]|\d+[.)])\s+")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -49,6 +50,11 @@ def complete_sentences(text: str) -> list[str]:
     if re.fullmatch(r"\[[\d,; ]*\]?", last) and sentences:
         sentences.pop()
     return sentences
+
+
+def unbulleted(line: str) -> str:
+    """A list item's text without its bullet or number."""
+    return _BULLET.sub("", line)
 
 
 def first_sentence(text: str) -> str:

@@ -22,7 +22,7 @@ from bot.grounding import Grounder, Verifier, cite, is_debris
 from bot.language import detect_language, language_name
 from bot.patterns import INJECTION, MARKUP, REFUSAL
 from bot.prompts import load_prompt, localized
-from bot.results import Answer, Citation
+from bot.results import Answer, Citation, RefusalReason
 from bot.text import (
     complete_sentences,
     first_sentence,
@@ -67,14 +67,14 @@ def condense_chain(llm: BaseChatModel) -> Runnable:
 def select_evidence(
     hits: list[Citation], min_relevance: float, budget: int, count_tokens: Callable[[str], int]
 ) -> Evidence:
-    """Refuse when the best hit is below the threshold; else keep the best chunks that fit."""
-    if not hits or hits[0].score < min_relevance:
+    """Refuse when no hit is relevant enough; else keep the best chunks that fit the budget."""
+    if not hits or max(h.relevance for h in hits) < min_relevance:
         return Evidence(contexts=[], refused=True)
     kept: list[Citation] = []
     used = 0
     for hit in hits:
         cost = count_tokens(hit.text)
-        if kept and (used + cost > budget or hit.score < min_relevance):
+        if kept and (used + cost > budget or hit.relevance < min_relevance):
             break
         kept.append(hit)
         used += cost
@@ -107,8 +107,13 @@ def prompt_inputs(question: str, language: str, contexts: list[Citation]) -> dic
     }
 
 
-def refusal(question: str, language: str, contexts: list[Citation] | None = None) -> Answer:
-    """The localized "not in the corpus" answer; no model call is made for it."""
+def refusal(
+    question: str,
+    language: str,
+    reason: RefusalReason,
+    contexts: list[Citation] | None = None,
+) -> Answer:
+    """The localized "not in the corpus" answer, and why."""
     return Answer(
         text=localized("refusal", language),
         citations=[],
@@ -116,6 +121,7 @@ def refusal(question: str, language: str, contexts: list[Citation] | None = None
         refused=True,
         question=question,
         language=language,
+        refusal_reason=reason,
     )
 
 
@@ -123,7 +129,7 @@ def not_covered(question: str, language: str, present: list[str], missing: list[
     """A refusal that names what the articles do mention and what they do not."""
     template = localized("not_covered" if present else "not_mentioned", language)
     text = template.format(present=", ".join(present), missing=", ".join(missing))
-    return refusal(question, language).model_copy(update={"text": text})
+    return refusal(question, language, "not_mentioned").model_copy(update={"text": text})
 
 
 def looks_like_refusal(reply: str) -> bool:
@@ -180,11 +186,12 @@ def stream_answer(
             if shown:
                 yield (" " if len(draft.shown) > 1 else "") + shown
     if draft.refused and not draft.shown:
-        return refusal(question, language, contexts)
+        return refusal(question, language, "declined", contexts)
     if not draft.shown:
         quoted = verifier.extract() if may_quote else []
         if not quoted:
-            return refusal(question, language, contexts)
+            unbacked = refusal(question, language, "unbacked", contexts)
+            return unbacked.model_copy(update={"unsupported": draft.unsupported})
         lead = localized("extractive", language)
         yield f"{lead} " + " ".join(quoted)
         draft.shown, draft.quoted = [lead, *quoted], True

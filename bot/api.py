@@ -24,6 +24,7 @@ from bot.answering import (
     select_evidence,
     stream_answer,
 )
+from bot.chroma_store import open_store
 from bot.chunking import count_tokens
 from bot.config import Settings, load_settings
 from bot.embeddings import make_embeddings
@@ -34,7 +35,7 @@ from bot.llm import chat_client, endpoint_error, resolve_endpoint, token_counter
 from bot.local_model import Endpoint
 from bot.results import Answer, AnswerStream, Citation, Status
 from bot.retrieval import Retriever
-from bot.store import VectorStore, open_store
+from bot.store import VectorStore
 
 History = list[tuple[str, str]]
 T = TypeVar("T")
@@ -155,7 +156,7 @@ class Bot:
         if missing:
             answer = not_covered(standalone, language, present, missing)
         elif evidence.refused:
-            answer = refusal(standalone, language)
+            answer = refusal(standalone, language, "off_topic")
         else:
             inputs = prompt_inputs(standalone, language, evidence.contexts)
             chain = answer_chain(self.chat_model)

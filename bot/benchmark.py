@@ -9,7 +9,6 @@ with the corpus: chunking, the store, the indexes and our own code.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import re
@@ -21,7 +20,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
 from langchain_chroma import Chroma
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.documents import Document
@@ -34,13 +32,12 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from bot.api import Bot
 from bot.chunking import count_tokens
 from bot.config import Settings
-from bot.embeddings import E5Embeddings, unit
+from bot.embeddings import E5Embeddings, HashingEmbeddings
 from bot.errors import BotError
 from bot.evaluation import nearest_rank, pyplot
 from bot.ingest import ingest
 from bot.model_files import LOCAL_MODELS
 from bot.prompts import load_prompt
-from bot.text import tokenize
 
 SIZES = {"seeds": 0, "10k": 10_000, "100k": 100_000}
 _NUMBER = re.compile(r"\d+")
@@ -135,28 +132,6 @@ def _p50_p95(values: list[float]) -> tuple[float, float]:
     if not values:
         return 0.0, 0.0
     return round(nearest_rank(values, 50), 2), round(nearest_rank(values, 95), 2)
-
-
-class HashingEmbeddings(Embeddings):
-    """Signed feature hashing of folded words into 384 dimensions: cheap, deterministic."""
-
-    dimension = 384
-
-    def __init__(self, queries: Embeddings) -> None:
-        self.queries = queries
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """Bag of words -> unit vector; microseconds per chunk."""
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for token in tokenize(text):
-                h = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=4).digest())
-                out[row, h % self.dimension] += 1.0 if h & 1 << 31 else -1.0
-        return unit(out).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        """Queries still go through the real embedder, so query latency stays real."""
-        return self.queries.embed_query(text)
 
 
 class PeakMemory:

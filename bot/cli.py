@@ -257,6 +257,10 @@ def evaluate(
             f"\nVerifier on {v['sentences']} hand-labelled reply sentences: "
             f"precision {v['precision']:.2f}, recall {v['recall']:.2f}."
         )
+    for kind, reasons in report["refusal_reasons"].items():
+        if reasons:
+            counts = ", ".join(f"{why} {n}" for why, n in sorted(reasons.items()))
+            click.echo(f"\nRefused {kind} questions, by reason: {counts}.", nl=False)
     click.echo(
         f"\nRefusal gate: BOT_MIN_RELEVANCE={report['min_relevance']}; on this golden set the "
         f"best balance is at {report['suggested_threshold']:.2f}. Report: {out / 'report.json'},"

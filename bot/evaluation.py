@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -48,6 +49,7 @@ class PairResult:
     ranks: list[str]
     top_score: float
     refused: bool
+    refusal_reason: str
     cited: list[str]
     seconds: float
     answer: str
@@ -159,6 +161,7 @@ def evaluate_pair(
         ranks=ranked,
         top_score=max((h.score for h in hits), default=0.0),
         refused=answer.refused,
+        refusal_reason=answer.refusal_reason,
         cited=cited,
         seconds=seconds,
         answer=answer.text,
@@ -221,6 +224,14 @@ def summarize(results: list[PairResult]) -> dict[str, float | int | None]:
         "errors": sum(r.error is not None for r in results),
         "p50_s": float(np.percentile(seconds, 50)) if seconds else None,
         "p95_s": float(np.percentile(seconds, 95)) if seconds else None,
+    }
+
+
+def refusal_reasons(results: list[PairResult]) -> dict[str, dict[str, int]]:
+    """Why questions were refused, answerable ones (false refusals) apart from the rest."""
+    return {
+        kind: dict(Counter(r.refusal_reason for r in results if r.refused and r.unanswerable == un))
+        for kind, un in (("answerable", False), ("unanswerable", True))
     }
 
 
@@ -327,6 +338,7 @@ def run_eval(
             for name in ("same", "cross")
         },
         "total": summarize(results),
+        "refusal_reasons": refusal_reasons(results),
         "verifier": verifier_scores(bot),
         "threshold_sweep": sweep,
         "suggested_threshold": best_threshold(sweep),

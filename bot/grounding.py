@@ -152,7 +152,15 @@ class Verifier:
         vectors = unit(self.grounder.embeddings.embed_documents([s for _, s in candidates]))
         asked = content_words(self.asked)
         overlap = [len(asked & content_words(s)) / max(len(asked), 1) for _, s in candidates]
-        scores = vectors @ self.question + limits.extract_overlap_weight * np.array(overlap)
+        # Sentences pull towards the question's language as chunks do: each gets its chunk's
+        # language gap (relevance - score), so an answer in another language is not outranked
+        # by a same-language sentence on another topic.
+        gaps = [self.contexts[n - 1].relevance - self.contexts[n - 1].score for n, _ in candidates]
+        scores = (
+            vectors @ self.question
+            + np.array(gaps)
+            + limits.extract_overlap_weight * np.array(overlap)
+        )
         order = np.argsort(-scores)[: limits.extract_limit]
         best = float(scores[order[0]])
         chosen = [i for i in order if float(scores[i]) >= best - limits.extract_margin]

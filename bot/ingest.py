@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,12 +10,13 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
+from bot.chroma_store import open_store, promote_rebuilt, write_lock
 from bot.chunking import Chunk, split_document
 from bot.config import Settings
 from bot.embeddings import BATCH_SIZE, make_embeddings
 from bot.errors import CorpusError
 from bot.loading import SUPPORTED_SUFFIXES, load_corpus
-from bot.store import VectorStore, open_store, promote_rebuilt, write_lock
+from bot.store import VectorStore
 
 WRITE_BATCH = 1024  # chunks per store write: a killed ingest loses at most this much work
 
@@ -53,11 +55,15 @@ def ingest(
     rebuild: bool = False,
     progress: bool | None = None,
     embeddings: Embeddings | None = None,
+    store: VectorStore | None = None,
 ) -> IngestReport:
-    """Mirror `corpus_dir` into the store: add new chunks, drop those of changed or gone files."""
+    """Mirror `corpus_dir` into the store: add new chunks, drop those of changed or gone files.
+
+    The store is the configured Chroma one unless another `VectorStore` is passed in.
+    """
     started = time.perf_counter()
     root = corpus_dir or settings.corpus_dir
-    with write_lock(settings):
+    with write_lock(settings) if store is None else contextlib.nullcontext():
         loaded = load_corpus(root, int(settings.max_file_mb * 1_000_000))
         if not loaded.documents and not loaded.skipped:
             raise CorpusError(
@@ -69,13 +75,14 @@ def ingest(
             for doc in loaded.documents
             for chunk in split_document(doc, settings.chunk_tokens, settings.chunk_overlap)
         ]
-        embedder = embeddings or make_embeddings(settings)
-        store = open_store(settings, embedder, create=True, rebuild=rebuild)
-        stored = store.ids_by_source()
+        target = store or open_store(
+            settings, embeddings or make_embeddings(settings), create=True, rebuild=rebuild
+        )
+        stored = target.ids_by_source()
         new, stale = _plan(chunks, stored, keep={source for source, _ in loaded.skipped})
-        _add(store, new, progress)
-        store.delete(stale)
-        if rebuild:
+        _add(target, new, progress)
+        target.delete(stale)
+        if rebuild and store is None:
             promote_rebuilt(settings)
     return IngestReport(
         files=len(loaded.documents),

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
+
+RefusalReason = Literal["", "not_mentioned", "off_topic", "declined", "unbacked"]
+"""Why an answer was refused: a name or number the articles never mention, no chunk close
+enough to the question, the model said the sources do not say, or nothing it wrote was
+backed and no chunk sentence answered well enough to quote."""
 
 
 class Citation(BaseModel):
@@ -18,14 +24,23 @@ class Citation(BaseModel):
     snippet: str
     score: float
     """Relevance to the question: cosine similarity for dense hits, 1.0 is identical."""
-    standing: float = 0.0
-    """Standard deviations above the question's similarity to unrelated chunks of the same
-    language: comparable across languages, where raw cosines are not."""
+    relevance: float = 0.0
+    """The score as a chunk in the question's own language would get it: comparable across
+    languages, where raw cosines are not. The answer-or-refuse gates read this; it is the
+    score itself unless retrieval calibrated it."""
     chunk_id: str
     text: str = ""
     """The whole chunk, for readers who expand a source."""
     url: str = ""
     language: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _relevance_defaults_to_score(cls, data: Any) -> Any:
+        """A citation built without calibration is as relevant as its raw score says."""
+        if isinstance(data, dict) and data.get("relevance") is None and "score" in data:
+            return {**data, "relevance": data["score"]}
+        return data
 
 
 class Answer(BaseModel):
@@ -46,6 +61,8 @@ class Answer(BaseModel):
     """Sentences the model wrote that no retrieved chunk backs: never part of `text`."""
     quoted: bool = False
     """Nothing the model wrote was backed, so `text` quotes the best chunk sentences."""
+    refusal_reason: RefusalReason = ""
+    """Why `refused` is True; empty for an answer."""
 
     def numbered_citations(self) -> list[tuple[int, Citation]]:
         """Each cited chunk with the number `[n]` the text uses for it."""

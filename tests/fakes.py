@@ -1,13 +1,25 @@
-"""Test doubles for parts a Bot is given: a scripted chat model and one that must not be called.
+"""Test doubles for the parts a Bot is given: scripted chat models, a model that must not be
+called, the hashing embedder and an in-memory store.
 
-Tests that use them pin our own logic (verification, refusal, prompt assembly, streaming);
-they say so in their module docstring. Everything else runs against real parts.
+Tests that use them pin our own logic (verification, refusal, prompt assembly, streaming,
+ingest bookkeeping); they say so in their module docstring. Everything else runs against
+real parts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
+
+from bot.chunking import Chunk
+from bot.embeddings import HashingEmbeddings, unit
+from bot.store import Hit, Record
+
+__all__ = ["ExplodingModel", "HashingEmbeddings", "MemoryStore", "scripted_model", "streamed_model"]
 
 
 def scripted_model(*replies: str) -> FakeListChatModel:
@@ -28,3 +40,50 @@ class ExplodingModel(FakeListChatModel):
 
     async def _acall(self, *args, **kwargs):
         raise AssertionError("the model must not be called")
+
+
+class MemoryStore:
+    """The VectorStore protocol in a dict: what Chroma does, without a database."""
+
+    def __init__(self, embeddings: Embeddings | None = None) -> None:
+        self.embeddings = embeddings or HashingEmbeddings()
+        self.rows: dict[str, Record] = {}
+
+    def count(self) -> int:
+        return len(self.rows)
+
+    def iter_chunks(self, with_vectors: bool = False) -> Iterator[Record]:
+        for row in self.rows.values():
+            yield row if with_vectors else Record(row.id, row.text, row.metadata)
+
+    def ids_by_source(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for row in self.rows.values():
+            out.setdefault(str(row.metadata.get("source", "")), set()).add(row.id)
+        return out
+
+    def nearest(self, query: np.ndarray, n: int, language: str | None = None) -> list[Hit]:
+        rows = [r for r in self.rows.values() if language in (None, r.metadata.get("language"))]
+        return sorted(self._hits(rows, query), key=lambda h: -h.score)[: max(n, 0)]
+
+    def fetch(self, ids: list[str], query: np.ndarray) -> list[Hit]:
+        return self._hits([self.rows[i] for i in ids if i in self.rows], query)
+
+    def embed_query(self, question: str) -> list[float]:
+        return self.embeddings.embed_query(question)
+
+    def embed(self, chunks: list[Chunk]) -> list[list[float]]:
+        return self.embeddings.embed_documents([c.embedding_text for c in chunks])
+
+    def write(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+        for chunk, vector in zip(chunks, vectors, strict=True):
+            self.rows[chunk.id] = Record(chunk.id, chunk.text, chunk.metadata(), unit(vector))
+
+    def delete(self, ids: list[str]) -> None:
+        for chunk_id in ids:
+            self.rows.pop(chunk_id, None)
+
+    @staticmethod
+    def _hits(rows: list[Record], query: np.ndarray) -> list[Hit]:
+        q = unit(query)
+        return [Hit(r.id, r.text, r.metadata, r.vector, float(r.vector @ q)) for r in rows]

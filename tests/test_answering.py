@@ -121,7 +121,16 @@ def test_scripted_model_refusal_marks_the_answer_refused(seeded_settings) -> Non
     bot = Bot(seeded_settings, chat_model=scripted_model("I don't know."))
     answer = bot.ask("Combien Elon Musk a-t-il proposé pour racheter OpenAI ?")
     assert answer.refused and answer.text == localized("refusal", "fr")
+    assert answer.refusal_reason == "declined"
     assert answer.contexts  # the evidence the model saw is still reported
+
+
+def test_scripted_unbacked_reply_without_a_close_chunk_is_refused_and_kept(seeded_settings) -> None:
+    strict = seeded_settings.model_copy(update={"min_quote_relevance": 0.99})
+    bot = Bot(strict, chat_model=scripted_model("Musk offered 5 dollars in 1802."))
+    answer = bot.ask(MUSK)
+    assert answer.refused and answer.refusal_reason == "unbacked"
+    assert answer.unsupported == ["Musk offered 5 dollars in 1802."]
 
 
 def test_out_of_corpus_question_is_refused_without_calling_the_model(seeded_settings) -> None:
@@ -129,12 +138,14 @@ def test_out_of_corpus_question_is_refused_without_calling_the_model(seeded_sett
     bot = Bot(strict, chat_model=ExplodingModel(responses=["unused"]))
     answer = bot.ask("Quelle est la recette de la tarte tatin ?")
     assert answer.refused and answer.citations == [] and answer.language == "fr"
+    assert answer.refusal_reason == "off_topic"
 
 
 def test_names_the_corpus_never_mentions_are_named_in_the_refusal(seeded_settings) -> None:
     bot = Bot(seeded_settings, chat_model=ExplodingModel(responses=["unused"]))
     answer = bot.ask("How much did Apple pay OpenAI to integrate ChatGPT into the iPhone?")
     assert answer.refused and "iPhone" in answer.text and "OpenAI" in answer.text
+    assert answer.refusal_reason == "not_mentioned"
     french = bot.ask("Quelle est la date de sortie de GPT-6 ?")
     assert french.refused and "GPT-6" in french.text and french.text.startswith("Les articles")
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.benchmark import HashingEmbeddings, synthetic_corpus
+from bot.benchmark import synthetic_corpus
 from bot.cli import cli
-from bot.embeddings import E5Embeddings
 from bot.loading import load_corpus
 
 from .conftest import SEEDS
@@ -24,12 +23,6 @@ def test_synthetic_copies_differ_from_each_other_and_the_seeds(tmp_path: Path) -
     assert len(docs) == 8 and len({d.text for d in docs}) == 8
     seed_texts = {d.text for d in load_corpus(SEEDS, 10_000_000).documents}
     assert not seed_texts & {d.text for d in docs}
-
-
-def test_hashing_embedder_is_deterministic_and_unit_length() -> None:
-    embedder = HashingEmbeddings(E5Embeddings())
-    a, b = embedder.embed_documents(["Musk offered 97.4 billion", "Musk offered 97.4 billion"])
-    assert a == b and abs(sum(x * x for x in a) - 1) < 1e-5
 
 
 def test_bench_smoke_at_seed_and_10k_sizes(tmp_path: Path, monkeypatch) -> None:

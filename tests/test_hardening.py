@@ -17,14 +17,16 @@ from pathlib import Path
 import pytest
 
 from bot.api import Bot
+from bot.chroma_store import open_store
 from bot.config import Settings
+from bot.embeddings import make_embeddings
 from bot.errors import EndpointError
 from bot.ingest import ingest
 from bot.model_files import DEFAULT_LOCAL_MODEL
-from bot.store import open_store
 from bot.ui import ERROR_MARK, respond
 
 from .conftest import SEEDS, make_settings
+from .fakes import HashingEmbeddings
 from .faulty_endpoint import FaultyEndpoint
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
@@ -50,6 +52,7 @@ def _bot_on(endpoint: FaultyEndpoint, store: Settings, tmp_path: Path, **extra: 
     return Bot(settings)
 
 
+@pytest.mark.slow  # waits out real backoffs and a stalled server
 @pytest.mark.parametrize(
     ("faulty", "timeout", "says", "requests"),
     [
@@ -84,6 +87,7 @@ def test_endpoint_faults_are_retried_with_a_bound_then_one_sentence(
     assert bot.ask("When will GPT-7 be released?").refused
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("faulty", ["mid-stream"], indirect=True)
 def test_the_chat_turns_a_fault_into_a_message_and_keeps_the_question(
     faulty: FaultyEndpoint, seeded_settings: Settings, tmp_path: Path
@@ -99,7 +103,8 @@ def test_the_chat_turns_a_fault_into_a_message_and_keeps_the_question(
 def test_a_50_mb_file_is_skipped_with_a_reason(tmp_path: Path, corpus: Path) -> None:
     with (corpus / "huge.txt").open("wb") as f:
         f.write(b"All work and no play makes a dull article. " * 1_200_000)  # ~52 MB
-    report = ingest(make_settings(tmp_path, corpus_dir=corpus), progress=False)
+    settings = make_settings(tmp_path, corpus_dir=corpus)
+    report = ingest(settings, progress=False, embeddings=HashingEmbeddings())
     assert dict(report.skipped)["huge.txt"].startswith("larger than")
     assert report.files == 3
 
@@ -120,9 +125,7 @@ def _ingest_process(
 
 
 def _stored_ids(settings: Settings) -> list[str]:
-    from bot.embeddings import make_embeddings
-
-    return open_store(settings, make_embeddings(settings)).collection.get(include=[])["ids"]
+    return [record.id for record in open_store(settings, make_embeddings(settings)).iter_chunks()]
 
 
 @pytest.mark.slow

@@ -1,4 +1,5 @@
-"""Ingest against a real Chroma store and the real multilingual embedder."""
+"""Ingest bookkeeping against a real Chroma store; chunks are embedded with the hashing
+embedder (tests/fakes.py), as what is stored, not how well it is found, is under test."""
 
 from __future__ import annotations
 
@@ -8,23 +9,26 @@ from pathlib import Path
 import pytest
 
 from bot.api import Bot
+from bot.chroma_store import open_store, write_lock
 from bot.embeddings import make_embeddings
 from bot.errors import CorpusError, StoreError
 from bot.ingest import ingest
-from bot.store import open_store, write_lock
 
 from .conftest import make_settings
+from .fakes import HashingEmbeddings, MemoryStore
+
+HASHING = HashingEmbeddings()
 
 
 def _stored_sources(settings) -> dict[str, set[str]]:
-    return open_store(settings, make_embeddings(settings)).ids_by_source()
+    return open_store(settings, HASHING).ids_by_source()
 
 
 def test_ingest_twice_adds_nothing(tmp_path: Path, corpus: Path) -> None:
     settings = make_settings(tmp_path, corpus_dir=corpus)
-    first = ingest(settings, progress=False)
+    first = ingest(settings, progress=False, embeddings=HASHING)
     assert first.files == 3 and first.added == first.chunks > 20
-    second = ingest(settings, progress=False)
+    second = ingest(settings, progress=False, embeddings=HASHING)
     assert (second.added, second.removed, second.chunks) == (0, 0, first.chunks)
     stored = _stored_sources(settings)
     assert sum(len(ids) for ids in stored.values()) == first.chunks
@@ -33,7 +37,7 @@ def test_ingest_twice_adds_nothing(tmp_path: Path, corpus: Path) -> None:
 
 def test_changed_file_replaces_its_chunks_and_deleted_file_goes(tmp_path, corpus) -> None:
     settings = make_settings(tmp_path, corpus_dir=corpus)
-    ingest(settings, progress=False)
+    ingest(settings, progress=False, embeddings=HASHING)
     before = _stored_sources(settings)
     changed = corpus / "003_ec62060a0c8869d6.txt"
     changed.write_text(
@@ -41,23 +45,23 @@ def test_changed_file_replaces_its_chunks_and_deleted_file_goes(tmp_path, corpus
         encoding="utf-8",
     )
     (corpus / "000_ca31535c36e48615.txt").unlink()
-    report = ingest(settings, progress=False)
+    report = ingest(settings, progress=False, embeddings=HASHING)
     after = _stored_sources(settings)
     assert "000_ca31535c36e48615.txt" not in after
     assert after["002_30bfe6abbca3d24b.txt"] == before["002_30bfe6abbca3d24b.txt"]
     assert after["003_ec62060a0c8869d6.txt"] != before["003_ec62060a0c8869d6.txt"]
     assert report.removed >= len(before["000_ca31535c36e48615.txt"]) + 1
-    store = open_store(settings, make_embeddings(settings))
+    store = open_store(settings, HASHING)
     texts = " ".join(record.text for record in store.iter_chunks())
     assert "98 milliards" in texts and "97,4 milliards" not in texts
 
 
 def test_unreadable_file_keeps_its_chunks(tmp_path: Path, corpus: Path) -> None:
     settings = make_settings(tmp_path, corpus_dir=corpus)
-    ingest(settings, progress=False)
+    ingest(settings, progress=False, embeddings=HASHING)
     target = corpus / "002_30bfe6abbca3d24b.txt"
     target.write_bytes(b"\x00" * 10)  # now binary: skipped, and its old chunks stay
-    report = ingest(settings, progress=False)
+    report = ingest(settings, progress=False, embeddings=HASHING)
     assert report.skipped and report.skipped[0][0] == target.name
     assert target.name in _stored_sources(settings)
     assert "Skipped 1 file(s): 002_30bfe6abbca3d24b.txt (binary" in report.summary()
@@ -73,7 +77,7 @@ def test_empty_or_missing_corpus_folder_is_refused(tmp_path: Path) -> None:
 
 def test_store_built_with_another_embedder_says_how_to_rebuild(tmp_path, corpus) -> None:
     settings = make_settings(tmp_path, corpus_dir=corpus)
-    ingest(settings, progress=False)
+    ingest(settings, progress=False, embeddings=HASHING)
     other = make_settings(
         tmp_path,
         corpus_dir=corpus,
@@ -83,13 +87,13 @@ def test_store_built_with_another_embedder_says_how_to_rebuild(tmp_path, corpus)
     with pytest.raises(StoreError) as caught:
         open_store(other, make_embeddings(other))
     assert "bot ingest --rebuild" in str(caught.value)
-    assert "multilingual-e5-small" in str(caught.value)
+    assert "'hashing'" in str(caught.value)
 
 
 def test_rebuild_swaps_in_a_complete_store(tmp_path: Path, corpus: Path) -> None:
     settings = make_settings(tmp_path, corpus_dir=corpus)
-    first = ingest(settings, progress=False)
-    rebuilt = ingest(settings, rebuild=True, progress=False)
+    first = ingest(settings, progress=False, embeddings=HASHING)
+    rebuilt = ingest(settings, rebuild=True, progress=False, embeddings=HASHING)
     assert rebuilt.added == first.chunks
     assert sum(len(v) for v in _stored_sources(settings).values()) == first.chunks
 
@@ -103,5 +107,24 @@ def test_missing_store_names_the_command_that_builds_it(tmp_path: Path) -> None:
 def test_second_writer_is_told_to_wait(tmp_path: Path, corpus: Path) -> None:
     settings = make_settings(tmp_path, corpus_dir=corpus)
     with write_lock(settings), pytest.raises(StoreError, match="Another `bot ingest`"):
-        ingest(settings, progress=False)
+        ingest(settings, progress=False, embeddings=HASHING)
     shutil.rmtree(tmp_path / "vectorstore")
+
+
+def test_ingest_mirrors_into_any_store_that_keeps_the_protocol(tmp_path, corpus) -> None:
+    store = MemoryStore()
+    settings = make_settings(tmp_path, corpus_dir=corpus)
+    first = ingest(settings, progress=False, store=store)
+    assert store.count() == first.chunks and not (tmp_path / "vectorstore").exists()
+    (corpus / "000_ca31535c36e48615.txt").unlink()
+    again = ingest(settings, progress=False, store=store)
+    assert again.removed > 0 and store.count() == again.chunks
+    bot = Bot(settings, store=store, embeddings=store.embeddings)
+    (best, *_) = bot.retrieve("Musk 97,4 milliards OpenAI")
+    assert best.source == "003_ec62060a0c8869d6.txt" and "97,4" in best.text
+
+
+def test_hashing_embedder_is_deterministic_and_unit_length() -> None:
+    a, b = HASHING.embed_documents(["Musk offered 97.4 billion", "Musk offered 97.4 billion"])
+    assert a == b and abs(sum(x * x for x in a) - 1) < 1e-5
+    assert HASHING.embed_query("Musk offered 97.4 billion") == a

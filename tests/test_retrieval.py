@@ -7,7 +7,7 @@ import pytest
 
 from bot.api import Bot
 from bot.keywords import KeywordIndex
-from bot.retrieval import distinct
+from bot.retrieval import Background, calibrate, distinct
 from bot.store import Hit
 from bot.text import names, tokenize
 
@@ -91,3 +91,21 @@ def test_a_name_in_most_files_still_ranks_the_chunks_about_it() -> None:
     assert index.files == 4
     ranked = [chunk_id for chunk_id, _ in index.search("Meta", 5)]
     assert ranked[0] == "a1" and set(ranked) == {"a1", "b1", "c1"}
+
+
+def test_relevance_moves_each_hit_by_the_questions_language_gap() -> None:
+    """A question sits closer to all of its own language's text: a hit in another language is
+    credited with the difference between the two mean similarities."""
+    question = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+    own = np.array([[0.6, 0.8, 0.0], [0.6, 0.0, 0.8]], dtype=np.float32)  # cosine 0.6 each
+    other = np.array([[0.4, 0.0, np.sqrt(0.84)]], dtype=np.float32)  # cosine 0.4
+    pools = {"en": Background(own, own.mean(axis=0)), "vi": Background(other, other.mean(axis=0))}
+    hits = [
+        Hit("a", "", {"language": "en"}, own[0], 0.7),
+        Hit("b", "", {"language": "vi"}, other[0], 0.6),
+    ]
+    calibrate(hits, question, pools, language="en")
+    assert hits[0].relevance == pytest.approx(0.7)
+    assert hits[1].relevance == pytest.approx(0.6 + 0.6 - 0.4)
+    calibrate(hits, question, pools, language="fr")  # no French text: the closest language
+    assert hits[1].relevance == pytest.approx(0.8)

@@ -1,0 +1,272 @@
+"""Chroma as the store: a local folder or a server, stamped with the embedder that filled it."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import chromadb
+import chromadb.errors
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from filelock import FileLock, Timeout
+from langchain_core.embeddings import Embeddings
+
+from bot.chunking import Chunk
+from bot.config import Settings
+from bot.embeddings import unit
+from bot.errors import StoreError
+from bot.store import Hit, Record
+
+SCHEMA_VERSION = 1
+_BUILDING_SUFFIX = "__building"
+_WRITE_ERRORS = (chromadb.errors.ChromaError, sqlite3.Error, OSError, ValueError)
+
+
+class ChromaStore:
+    """The `VectorStore` protocol over one Chroma collection."""
+
+    def __init__(self, collection: chromadb.Collection, embeddings: Embeddings, label: str) -> None:
+        self.collection = collection
+        self.embeddings = embeddings
+        self.label = label
+
+    def ids_by_source(self) -> dict[str, set[str]]:
+        """Every stored chunk id, grouped by the file it came from."""
+        out: dict[str, set[str]] = {}
+        for got in self._pages(include=["metadatas"]):
+            for chunk_id, meta in zip(got["ids"], got["metadatas"], strict=True):
+                out.setdefault(str((meta or {}).get("source", "")), set()).add(chunk_id)
+        return out
+
+    def iter_chunks(self, with_vectors: bool = False) -> Iterator[Record]:
+        """Every stored chunk, paged so 100k chunks stay cheap."""
+        include = ["metadatas", "documents", *(["embeddings"] if with_vectors else [])]
+        for got in self._pages(include=include):
+            vectors = unit(got["embeddings"]) if with_vectors else [None] * len(got["ids"])
+            rows = zip(got["ids"], got["documents"], got["metadatas"], vectors, strict=True)
+            for chunk_id, text, meta, vector in rows:
+                yield Record(chunk_id, text or "", dict(meta or {}), vector)
+
+    def _pages(self, include: list[str], page: int = 5000) -> Iterator[dict]:
+        """Read the collection in pages of `page` rows."""
+        offset = 0
+        while True:
+            got = self.collection.get(include=include, limit=page, offset=offset)
+            if not got["ids"]:
+                return
+            got["metadatas"] = got.get("metadatas") or [{}] * len(got["ids"])
+            yield got
+            offset += len(got["ids"])
+
+    def embed(self, chunks: list[Chunk]) -> list[list[float]]:
+        """Chunk vectors from the store's embedder (title + text, passage side)."""
+        return self.embeddings.embed_documents([c.embedding_text for c in chunks])
+
+    def write(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+        """Upsert embedded chunks in one call; ids derive from content, so a retry never
+        duplicates."""
+        try:
+            self.collection.upsert(
+                ids=[c.id for c in chunks],
+                embeddings=vectors,
+                documents=[c.text for c in chunks],
+                metadatas=[c.metadata() for c in chunks],
+            )
+        except _WRITE_ERRORS as exc:
+            raise StoreError(
+                f"Could not write to the store in {self.label} ({exc}); check free disk space "
+                "and write permission, then run `bot ingest` again: chunks already stored are kept."
+            ) from None
+
+    def delete(self, ids: list[str]) -> None:
+        """Remove chunks whose file changed or disappeared."""
+        try:
+            for start in range(0, len(ids), 5000):
+                self.collection.delete(ids=ids[start : start + 5000])
+        except _WRITE_ERRORS as exc:
+            raise StoreError(f"Could not delete from the store in {self.label} ({exc}).") from None
+
+    def count(self) -> int:
+        """Number of chunks stored."""
+        return self.collection.count()
+
+    def embed_query(self, question: str) -> list[float]:
+        """The question's vector, from the same embedder that filled the store."""
+        return self.embeddings.embed_query(question)
+
+    def nearest(self, query: np.ndarray, n: int, language: str | None = None) -> list[Hit]:
+        """The `n` chunks closest to the query vector, closest first; of one language if given."""
+        if n <= 0:
+            return []
+        try:
+            got = self.collection.query(
+                query_embeddings=[query.tolist()],
+                n_results=n,
+                where={"language": language} if language else None,
+                include=["documents", "metadatas", "embeddings"],
+            )
+        except _WRITE_ERRORS as exc:
+            raise StoreError(f"Could not search the store in {self.label} ({exc}).") from None
+        return _hits(
+            got["ids"][0], got["documents"][0], got["metadatas"][0], got["embeddings"][0], query
+        )
+
+    def fetch(self, ids: list[str], query: np.ndarray) -> list[Hit]:
+        """Named chunks, scored against the query vector."""
+        if not ids:
+            return []
+        got = self.collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        return _hits(got["ids"], got["documents"], got["metadatas"], got["embeddings"], query)
+
+
+def _hits(ids: list, texts: list, metas: list, vectors: list, query: np.ndarray) -> list[Hit]:
+    """Rows from Chroma as Hits, scored by cosine similarity."""
+    q = unit(query)
+    out = []
+    for chunk_id, text, meta, vector in zip(ids, texts, metas, vectors, strict=True):
+        v = unit(vector)
+        out.append(Hit(chunk_id, text or "", dict(meta or {}), v, float(v @ q)))
+    return out
+
+
+def open_store(
+    settings: Settings, embeddings: Embeddings, *, create: bool = False, rebuild: bool = False
+) -> ChromaStore:
+    """Open the collection; refuse one built with another embedder, or a missing one."""
+    client, label = _client(settings, create=create)
+    name = settings.collection + (_BUILDING_SUFFIX if rebuild else "")
+    if rebuild:
+        _drop(client, name)
+    existing = _find(client, name)
+    if existing is None and not create:
+        raise StoreError(
+            f"No vector store in {label} yet; run `bot ingest` to build it from your articles."
+        )
+    # Probing a remote embedder costs a request, so only writers pay for the dimension check.
+    dimension = getattr(embeddings, "dimension", None) or (
+        len(embeddings.embed_query("dimension")) if create else None
+    )
+    # An embedder passed in (a test's, a benchmark's) stamps its own name, not the setting's.
+    model = getattr(embeddings, "name", None) or settings.embeddings_model
+    if existing is not None:
+        _check_embedder(existing.metadata or {}, model, dimension, label)
+    metadata = {
+        "embedding_model": model,
+        "embedding_dim": dimension or 0,
+        "schema_version": SCHEMA_VERSION,
+    }
+    try:
+        collection = existing or client.create_collection(
+            name,
+            metadata=metadata,
+            configuration={"hnsw": {"space": "cosine"}},
+            embedding_function=None,
+        )
+    except _WRITE_ERRORS as exc:
+        raise StoreError(f"Could not open the store in {label} ({exc}).") from None
+    return ChromaStore(collection, embeddings, label)
+
+
+def promote_rebuilt(settings: Settings) -> None:
+    """Swap a fully built `__building` collection in place of the live one."""
+    client, _ = _client(settings, create=True)
+    _drop(client, settings.collection)
+    client.get_collection(settings.collection + _BUILDING_SUFFIX).modify(name=settings.collection)
+
+
+def write_lock(settings: Settings) -> contextlib.AbstractContextManager:
+    """One writer at a time on a local store; a second ingest is told to wait."""
+    if settings.chroma_url:
+        return contextlib.nullcontext()
+    directory = settings.vectorstore_dir
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"Cannot create the store folder {directory} ({exc.strerror}).") from None
+    return _held(FileLock(str(directory / ".ingest.lock"), timeout=0), directory)
+
+
+@contextlib.contextmanager
+def _held(lock: FileLock, directory: Path) -> Iterator[None]:
+    """Acquire without waiting, so the user hears at once that another ingest is running."""
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StoreError(
+            f"Another `bot ingest` is writing to {directory}; wait for it to finish, then retry."
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"Cannot lock the store in {directory} ({exc.strerror}).") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _client(settings: Settings, *, create: bool) -> tuple[chromadb.ClientAPI, str]:
+    """A persistent client on the folder, or an HTTP client when BOT_CHROMA_URL is set."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        label = f"the Chroma server at {settings.chroma_url}"
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or 8000,
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+            client.heartbeat()
+        except Exception:
+            raise StoreError(
+                f"Cannot reach {label}; start it with `chroma run --path DIR --port N` "
+                "or fix BOT_CHROMA_URL."
+            ) from None
+        return client, label
+    directory = settings.vectorstore_dir
+    label = str(directory)
+    if not create and not (directory / "chroma.sqlite3").exists():
+        raise StoreError(
+            f"No vector store in {label} yet; run `bot ingest` to build it from your articles."
+        )
+    try:
+        return chromadb.PersistentClient(path=str(directory), settings=chroma_settings), label
+    except _WRITE_ERRORS as exc:
+        raise StoreError(f"Cannot open the store in {label} ({exc}).") from None
+
+
+def _find(client: chromadb.ClientAPI, name: str) -> chromadb.Collection | None:
+    """The collection if it exists, without creating it."""
+    try:
+        return client.get_collection(name)
+    except chromadb.errors.NotFoundError:
+        return None
+    except ValueError:
+        return None
+
+
+def _drop(client: chromadb.ClientAPI, name: str) -> None:
+    """Delete a collection if present."""
+    if _find(client, name) is not None:
+        client.delete_collection(name)
+
+
+def _check_embedder(metadata: dict, model: str, dimension: int | None, label: str) -> None:
+    """Vectors from two embedders are not comparable: stop before returning nonsense."""
+    built_with = metadata.get("embedding_model")
+    built_dim = metadata.get("embedding_dim") or None
+    if built_with and built_with != model:
+        raise StoreError(
+            f"The store in {label} was built with embeddings model {built_with!r}, but "
+            f"BOT_EMBEDDINGS_MODEL is {model!r}; run `bot ingest --rebuild` "
+            f"to rebuild it, or set BOT_EMBEDDINGS_MODEL={built_with}."
+        )
+    if built_dim and dimension and built_dim != dimension:
+        raise StoreError(
+            f"The store in {label} holds {built_dim}-dimensional vectors but {model!r} now "
+            f"returns {dimension}; run `bot ingest --rebuild` to rebuild it."
+        )

@@ -19,7 +19,7 @@ from bot.chunking import Chunk
 from bot.config import Settings
 from bot.embeddings import unit
 from bot.errors import StoreError
-from bot.store import Hit, Record
+from bot.store import Hit, Record, scored
 
 SCHEMA_VERSION = 1
 _BUILDING_SUFFIX = "__building"
@@ -125,12 +125,8 @@ class ChromaStore:
 
 def _hits(ids: list, texts: list, metas: list, vectors: list, query: np.ndarray) -> list[Hit]:
     """Rows from Chroma as Hits, scored by cosine similarity."""
-    q = unit(query)
-    out = []
-    for chunk_id, text, meta, vector in zip(ids, texts, metas, vectors, strict=True):
-        v = unit(vector)
-        out.append(Hit(chunk_id, text or "", dict(meta or {}), v, float(v @ q)))
-    return out
+    rows = zip(ids, texts, metas, vectors, strict=True)
+    return scored((Record(i, t or "", dict(m or {}), v) for i, t, m, v in rows), query)
 
 
 def open_store(

@@ -82,8 +82,9 @@ class Retriever:
         language = detect_language(question)
         dense = self._pooled(query, backgrounds, language)
         keyword_ids = [cid for cid, _ in keywords.search(" ".join(names(question)), CANDIDATES)]
-        fused = self._fuse(dense, keyword_ids, query, backgrounds, language, k)
-        return [to_citation(hit) for hit in distinct(fused, k)]
+        fused = self._fuse(dense, keyword_ids, query, k)
+        chosen = calibrate(distinct(fused, k), unit(query), backgrounds, language)
+        return [to_citation(hit) for hit in chosen]
 
     def mentions(self, question: str) -> tuple[list[str], list[str]]:
         """The question's names and numbers the corpus mentions, and those it surely never does.
@@ -153,7 +154,6 @@ class Retriever:
         hits: list[Hit] = []
         for only in pools if len(pools) > 1 else [None]:
             hits += self.store.nearest(query, CANDIDATES, language=only)
-        calibrate(hits, q, pools, language)
         if len(pools) < 2:
             return sorted(hits, key=lambda h: -h.score)
         overall = np.mean([p.mean for p in pools.values()], axis=0)
@@ -172,8 +172,6 @@ class Retriever:
         dense: list[Hit],
         keyword_ids: list[str],
         query: np.ndarray,
-        pools: dict[str, Background],
-        language: str,
         k: int,
     ) -> list[Hit]:
         """Reciprocal-rank fusion; keyword-only hits near the top are fetched, the rest dropped."""
@@ -184,7 +182,7 @@ class Retriever:
         order = sorted(fused, key=lambda c: -fused[c])
         by_id = {hit.id: hit for hit in dense}
         near_top = [cid for cid in order[: k * FUSED_POOL] if cid not in by_id]
-        for hit in calibrate(self.store.fetch(near_top, query), unit(query), pools, language):
+        for hit in self.store.fetch(near_top, query):
             by_id[hit.id] = hit
         return [by_id[cid] for cid in order if cid in by_id]
 

@@ -6,13 +6,14 @@ methods, chosen in `Bot(store=...)` and `ingest(store=...)`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
 from bot.chunking import Chunk
+from bot.embeddings import unit
 
 
 @dataclass
@@ -36,6 +37,16 @@ class Record:
     text: str
     metadata: dict
     vector: np.ndarray | None = None
+
+
+def scored(records: Iterable[Record], query: np.ndarray) -> list[Hit]:
+    """Records with vectors as Hits, scored by cosine similarity to the query."""
+    q = unit(query)
+    hits = []
+    for record in records:
+        vector = unit(record.vector)
+        hits.append(Hit(record.id, record.text, record.metadata, vector, float(vector @ q)))
+    return hits
 
 
 class VectorStore(Protocol):

@@ -17,7 +17,7 @@ from langchain_core.messages import AIMessage
 
 from bot.chunking import Chunk
 from bot.embeddings import HashingEmbeddings, unit
-from bot.store import Hit, Record
+from bot.store import Hit, Record, scored
 
 __all__ = ["ExplodingModel", "HashingEmbeddings", "MemoryStore", "scripted_model", "streamed_model"]
 
@@ -64,10 +64,10 @@ class MemoryStore:
 
     def nearest(self, query: np.ndarray, n: int, language: str | None = None) -> list[Hit]:
         rows = [r for r in self.rows.values() if language in (None, r.metadata.get("language"))]
-        return sorted(self._hits(rows, query), key=lambda h: -h.score)[: max(n, 0)]
+        return sorted(scored(rows, query), key=lambda h: -h.score)[: max(n, 0)]
 
     def fetch(self, ids: list[str], query: np.ndarray) -> list[Hit]:
-        return self._hits([self.rows[i] for i in ids if i in self.rows], query)
+        return scored([self.rows[i] for i in ids if i in self.rows], query)
 
     def embed_query(self, question: str) -> list[float]:
         return self.embeddings.embed_query(question)
@@ -82,8 +82,3 @@ class MemoryStore:
     def delete(self, ids: list[str]) -> None:
         for chunk_id in ids:
             self.rows.pop(chunk_id, None)
-
-    @staticmethod
-    def _hits(rows: list[Record], query: np.ndarray) -> list[Hit]:
-        q = unit(query)
-        return [Hit(r.id, r.text, r.metadata, r.vector, float(r.vector @ q)) for r in rows]

@@ -162,7 +162,8 @@ def search(question: str, k: int | None) -> None:
 @click.option(
     "--sample",
     type=click.IntRange(1),
-    help="Score only this many pairs, spread evenly over the golden file (a quick run).",
+    help="Score only this many pairs, each language, answerable or not and same or cross "
+    "language group keeping its share (a quick run).",
 )
 @out_option("reports", "report.json and report.png")
 @click.option(

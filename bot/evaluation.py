@@ -302,11 +302,24 @@ def verifier_scores(bot: Bot, path: Path = LABELLED_SENTENCES) -> dict[str, floa
 
 
 def sample(pairs: list[GoldenPair], n: int | None) -> list[GoldenPair]:
-    """`n` pairs spread evenly over the file (every k-th), so a sample keeps its mix."""
+    """`n` pairs that keep the file's mix: each group (language, answerable or not, same or
+    cross language) gets its share, spread evenly over the group, in file order."""
     if not n or n >= len(pairs):
         return pairs
-    step = len(pairs) / n
-    return [pairs[int(i * step)] for i in range(n)]
+    groups: dict[tuple, list[int]] = {}
+    for i, pair in enumerate(pairs):
+        groups.setdefault((pair.language, pair.unanswerable, "cross" in pair.tags), []).append(i)
+    shares = {key: n * len(rows) / len(pairs) for key, rows in groups.items()}
+    counts = {key: int(share) for key, share in shares.items()}
+    by_remainder = sorted(shares, key=lambda key: counts[key] - shares[key])
+    for key in by_remainder[: n - sum(counts.values())]:
+        counts[key] += 1
+    chosen = [
+        rows[int(j * len(rows) / counts[key])]
+        for key, rows in groups.items()
+        for j in range(counts[key])
+    ]
+    return [pairs[i] for i in sorted(chosen)]
 
 
 def run_eval(

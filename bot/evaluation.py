@@ -66,6 +66,9 @@ class PairResult:
     """1.0 when an expected file is among the chunks the model was shown."""
     unsupported: float | None = None
     """Sentences verification left out of the answer."""
+    withheld_facts: float | None = None
+    """Key facts stated by the sentences verification left out (answerable pairs that had
+    any): high means the verifier threw right answers away, low that the model was wrong."""
     shown_backed: float | None = None
     """Share of shown sentences that carry a verified marker (1.0 by construction)."""
     error: str | None = None
@@ -177,6 +180,8 @@ def evaluate_pair(
         if cited:
             result.citation_precision, result.citation_recall = citation_scores(cited, pair.sources)
         result.fact_coverage = 0.0 if answer.refused else fact_coverage(answer.text, pair.facts)
+        if answer.unsupported:
+            result.withheld_facts = fact_coverage(" ".join(answer.unsupported), pair.facts)
         if not answer.refused and not answer.quoted:
             result.in_language = float(detect_language(answer.text) == pair.language)
         if dense is not None:
@@ -218,6 +223,7 @@ def summarize(results: list[PairResult]) -> dict[str, float | int | None]:
         "saw_source": _mean(r.saw_source for r in answerable),
         "quoted": _mean(float(r.quoted) for r in results if not r.refused),
         "unsupported": _mean(r.unsupported for r in results),
+        "withheld_facts": _mean(r.withheld_facts for r in answerable),
         "shown_backed": _mean(r.shown_backed for r in results),
         "refusal": _mean(float(r.refused) for r in unanswerable),
         "false_refusal": _mean(float(r.refused) for r in answerable),
@@ -374,6 +380,7 @@ METRIC_LABELS = {
     "quoted": "quoted",
     "errors": "errors",
     "unsupported": "unsupported",
+    "withheld_facts": "withheld facts",
     "shown_backed": "shown backed",
     "refusal": "refusal",
     "false_refusal": "false ref",

@@ -55,6 +55,20 @@ def test_fact_patterns_match_across_number_formats_and_accents() -> None:
     assert fact_coverage("nothing here", ["grok"]) == 0.0
 
 
+def test_facts_in_withheld_sentences_are_reported_apart_from_shown_ones() -> None:
+    from bot.evaluation import PairResult, summarize
+
+    def result(withheld: float | None, unanswerable: bool = False) -> PairResult:
+        return PairResult(
+            id="p", language="en", unanswerable=unanswerable, ranks=[], top_score=0.9,
+            refused=True, refusal_reason="unbacked", cited=[], seconds=1.0, answer="",
+            withheld_facts=withheld,
+        )  # fmt: skip
+
+    summary = summarize([result(1.0), result(0.0), result(None), result(None, True)])
+    assert summary["withheld_facts"] == 0.5 and summary["false_refusal"] == 1.0
+
+
 def test_gates_and_threshold_choice() -> None:
     report = {
         "total": {"hit": 0.9, "refusal": 1.0, "false_refusal": 0.1},
@@ -168,4 +182,5 @@ def test_bot_eval_on_an_xquad_sample_scores_its_own_store_by_language_pair(tmp_p
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert {"en->vi", "vi->en", "en->en", "vi->vi"} <= set(report["by_pair"])
     assert report["same_vs_cross"]["cross"]["pairs"] > 0
+    assert "withheld_facts" in report["total"]
     assert (out / "stores" / "corpus" / "chroma.sqlite3").is_file()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,31 +59,53 @@ def ingest(
 ) -> IngestReport:
     """Mirror `corpus_dir` into the store: add new chunks, drop those of changed or gone files.
 
-    The store is the configured Chroma one unless another `VectorStore` is passed in.
+    The store is the configured Chroma one (under its write lock; a rebuild replaces the live
+    store only once complete) unless another `VectorStore` is passed in.
     """
     started = time.perf_counter()
     root = corpus_dir or settings.corpus_dir
-    with write_lock(settings) if store is None else contextlib.nullcontext():
-        loaded = load_corpus(root, int(settings.max_file_mb * 1_000_000))
-        if not loaded.documents and not loaded.skipped:
-            raise CorpusError(
-                f"No {', '.join(SUPPORTED_SUFFIXES)} files found in {root}; "
-                "add articles there or point `bot ingest DIR` at another folder."
-            )
-        chunks = [
-            chunk
-            for doc in loaded.documents
-            for chunk in split_document(doc, settings.chunk_tokens, settings.chunk_overlap)
-        ]
-        target = store or open_store(
-            settings, embeddings or make_embeddings(settings), create=True, rebuild=rebuild
+    if store is not None:
+        return _mirror(settings, root, lambda: store, progress, started)
+    with write_lock(settings):
+        report = _mirror(
+            settings,
+            root,
+            lambda: open_store(
+                settings, embeddings or make_embeddings(settings), create=True, rebuild=rebuild
+            ),
+            progress,
+            started,
         )
-        stored = target.ids_by_source()
-        new, stale = _plan(chunks, stored, keep={source for source, _ in loaded.skipped})
-        _add(target, new, progress)
-        target.delete(stale)
-        if rebuild and store is None:
+        if rebuild:
             promote_rebuilt(settings)
+    return report
+
+
+def _mirror(
+    settings: Settings,
+    root: Path,
+    open_target: Callable[[], VectorStore],
+    progress: bool | None,
+    started: float,
+) -> IngestReport:
+    """Load and chunk the folder, then open the store and bring it in line with the files."""
+    loaded = load_corpus(root, int(settings.max_file_mb * 1_000_000))
+    if not loaded.documents and not loaded.skipped:
+        raise CorpusError(
+            f"No {', '.join(SUPPORTED_SUFFIXES)} files found in {root}; "
+            "add articles there or point `bot ingest DIR` at another folder."
+        )
+    chunks = [
+        chunk
+        for doc in loaded.documents
+        for chunk in split_document(doc, settings.chunk_tokens, settings.chunk_overlap)
+    ]
+    target = open_target()
+    new, stale = _plan(
+        chunks, target.ids_by_source(), keep={source for source, _ in loaded.skipped}
+    )
+    _add(target, new, progress)
+    target.delete(stale)
     return IngestReport(
         files=len(loaded.documents),
         chunks=len(chunks),

@@ -4,13 +4,17 @@ A chunk backs a sentence when, together: the sentence addresses the question (it
 embedding is close to the question's), it makes a claim (enough content words), every number
 it states occurs in the chunk, most of its words (accent-folded) occur there too, or, for a
 sentence in another language than the chunk, all of its names do, and its embedding is
-close to the chunk's. When nothing the model wrote is backed, the chunk sentences closest
-to the question are quoted instead, each with its marker.
+close to the chunk's. A chunk in the sentence's own language must also name what the
+sentence repeats of the question's names: a passage about Jacksonville does not back "the
+first settlement in Newcastle was Fort Caroline", however many of its other words it
+shares. When nothing the model wrote is backed, the chunk sentences closest to the question
+are quoted instead, each with its marker.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -79,13 +83,24 @@ class Grounder:
         return unit(self.embeddings.embed_query(text))
 
     def supports(
-        self, sentence: str, chunk_tokens: set[str], similarity: float, translated: bool = False
+        self,
+        sentence: str,
+        chunk_tokens: set[str],
+        similarity: float,
+        translated: bool = False,
+        subject: frozenset[str] = frozenset(),
     ) -> bool:
         """Close in meaning, every number and most names in the chunk, and most words too
-        (across languages, where only names and numbers carry over, closer in meaning)."""
+        (across languages, where only names and numbers carry over, closer in meaning).
+
+        `subject`: the question's names the sentence repeats, stemmed; a chunk in the
+        sentence's language that names none of them is about something else.
+        """
         limits = self.thresholds
         words = content_words(sentence)
         if len(words) < limits.min_words or similarity < limits.similarity:
+            return False
+        if subject and not translated and not subject & stems(chunk_tokens):
             return False
         if any(is_number(w) and w not in chunk_tokens for w in words):
             return False
@@ -106,6 +121,7 @@ class Verifier:
         self.grounder = grounder
         self.contexts = contexts
         self.asked = question
+        self.named = frozenset(stems(name_tokens(question)))
         self.question = grounder.embed_query(question)
         self.chunks = np.stack([grounder.chunk_vector(c.text) for c in contexts])
         self.sentences = [grounder.sentence_vectors(c.text) for c in contexts]
@@ -122,10 +138,13 @@ class Verifier:
             for i, sentences in enumerate(self.sentences)
         ]
         language = detect_language(text)
+        subject = self.named & stems(tokenize(text))
         backing = [
             i + 1
             for i, (tokens, chunk) in enumerate(zip(self.tokens, self.contexts, strict=True))
-            if self.grounder.supports(text, tokens, sims[i], translated=language != chunk.language)
+            if self.grounder.supports(
+                text, tokens, sims[i], translated=language != chunk.language, subject=subject
+            )
         ]
         claimed = [m for m in markers(sentence) if m in backing]
         return claimed or ([max(backing, key=lambda m: sims[m - 1])] if backing else [])
@@ -144,9 +163,8 @@ class Verifier:
         ]
         # A quote must be about what the question names: a question on Nvidia's share price is
         # not answered by a sentence on capital spending that never mentions Nvidia.
-        named = {_stem(t) for t in name_tokens(self.asked)}
-        if named:
-            candidates = [(n, s) for n, s in candidates if named & {_stem(t) for t in tokenize(s)}]
+        if self.named:
+            candidates = [(n, s) for n, s in candidates if self.named & stems(tokenize(s))]
         if not candidates:
             return []
         vectors = unit(self.grounder.embeddings.embed_documents([s for _, s in candidates]))
@@ -170,9 +188,9 @@ class Verifier:
 _STATEMENT = re.compile(r"[^\W\d_]{2}[^.!?]*[.!。][\"'»”)]*$")
 
 
-def _stem(token: str) -> str:
-    """A name without a plural or possessive s: Normans and Norman are one name."""
-    return token[:-1] if len(token) > 4 and token.endswith("s") else token
+def stems(tokens: Iterable[str]) -> set[str]:
+    """Names without a plural or possessive s: Normans and Norman are one name."""
+    return {t[:-1] if len(t) > 4 and t.endswith("s") else t for t in tokens}
 
 
 def is_debris(sentence: str) -> bool:

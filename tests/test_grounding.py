@@ -93,6 +93,17 @@ def test_a_backed_sentence_that_does_not_address_the_question_is_not_shown(
     ]
 
 
+def test_a_same_language_chunk_must_name_the_subject_the_sentence_takes_from_the_question(
+    grounder: Grounder,
+) -> None:
+    talks = _chunk(1, "from Google and OpenAI are a clear sign", "en")
+    sentence = "{} is negotiating with Google and OpenAI to use their AI models [1]."
+    meta = grounder.verifier("Which companies is Meta in talks with to use AI models?", [talks])
+    amazon = grounder.verifier("Which companies is Amazon in talks with to use AI models?", [talks])
+    assert meta.check(sentence.format("Meta")) == [1]
+    assert amazon.check(sentence.format("Amazon")) == []
+
+
 @pytest.mark.parametrize(
     "sentence", ["Sources: [1].", "The source for this information is.", "Đây là nguồn tin từ  và."]
 )

@@ -34,10 +34,10 @@ from bot.chunking import count_tokens
 from bot.config import Settings
 from bot.embeddings import E5Embeddings, HashingEmbeddings
 from bot.errors import BotError
-from bot.evaluation import nearest_rank, pyplot
 from bot.ingest import ingest
 from bot.model_files import LOCAL_MODELS
 from bot.prompts import load_prompt
+from bot.reports import nearest_rank
 
 SIZES = {"seeds": 0, "10k": 10_000, "100k": 100_000}
 _NUMBER = re.compile(r"\d+")
@@ -361,71 +361,3 @@ def ratios(runs: list[Run]) -> dict[str, dict[str, float | None]]:
 
 def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a is not None and b else None
-
-
-def format_table(report: dict) -> str:
-    """Markdown: one row per system and corpus, then ratios to the baseline."""
-    head = (
-        "| corpus | system | chunks | chunks/s | tokens/s | peak MB | retrieval p50 ms | "
-        "p95 ms | TTFT p50 s | total p50 s | failed answers |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|"
-    )
-    rows = [head]
-    for r in report["runs"]:
-        rows.append(
-            f"| {r['corpus']} | {r['system']} | {r['chunks']:,} | {r['chunks_per_s']:.1f} | "
-            f"{r['tokens_per_s']:.0f} | {r['peak_mb']:.0f} | {r['retrieval_p50_ms']:.1f} | "
-            f"{r['retrieval_p95_ms']:.1f} | {_num(r['ttft_p50_s'])} | {_num(r['total_p50_s'])} | "
-            f"{len(r['extra'].get('answer_failures', []))} |"
-        )
-    rows.append(
-        "\nOurs / baseline:\n\n| corpus | chunks/s | tokens/s | retrieval p50 | TTFT | total |"
-    )
-    rows.append("|---|---|---|---|---|---|")
-    for corpus, x in report["ratios"].items():
-        rows.append(
-            f"| {corpus} | {_num(x['chunks_per_s'])} | {_num(x['tokens_per_s'])} | "
-            f"{_num(x['retrieval_p50'])} | {_num(x['ttft_p50'])} | {_num(x['total_p50'])} |"
-        )
-    if report.get("models"):
-        rows.append(
-            "\nEmbedded models (seeds, end to end; seconds):\n\n| model | answers | first token "
-            "p50 / p95 | first shown sentence p50 / p95 | total p50 / p95 | peak RSS MB |"
-        )
-        rows.append("|---|---|---|---|---|---|")
-        for m in report["models"]:
-            rows.append(
-                f"| {m['model']} | {m['answers']} | {m['ttft_p50_s']:.2f} / {m['ttft_p95_s']:.2f} "
-                f"| {m['first_sentence_p50_s']:.2f} / {m['first_sentence_p95_s']:.2f} | "
-                f"{m['total_p50_s']:.2f} / {m['total_p95_s']:.2f} | {m['peak_rss_mb']:.0f} |"
-            )
-    return "\n".join(rows)
-
-
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
-
-
-def write_chart(report: dict, path: Path) -> bool:
-    """Retrieval p50 and TTFT against corpus size, ours next to the baseline."""
-    plt = pyplot()
-    if plt is None:
-        return False
-
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    for system in ("newsbot", "baseline"):
-        runs = [r for r in report["runs"] if r["system"] == system]
-        sizes = [r["chunks"] for r in runs]
-        axes[0].plot(sizes, [r["retrieval_p50_ms"] for r in runs], marker="o", label=system)
-        ttft = [(r["chunks"], r["ttft_p50_s"]) for r in runs if r["ttft_p50_s"] is not None]
-        if ttft:
-            axes[1].plot(*zip(*ttft, strict=True), marker="o", label=system)
-    for ax, title in zip(axes, ("retrieval p50 (ms)", "time to first token p50 (s)"), strict=True):
-        ax.set_xscale("log")
-        ax.set_xlabel("chunks in the store")
-        ax.set_title(title)
-        ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return True

@@ -139,9 +139,7 @@ def open_store(
         _drop(client, name)
     existing = _find(client, name)
     if existing is None and not create:
-        raise StoreError(
-            f"No vector store in {label} yet; run `bot ingest` to build it from your articles."
-        )
+        raise _missing(label)
     # Probing a remote embedder costs a request, so only writers pay for the dimension check.
     dimension = getattr(embeddings, "dimension", None) or (
         len(embeddings.embed_query("dimension")) if create else None
@@ -226,13 +224,18 @@ def _client(settings: Settings, *, create: bool) -> tuple[chromadb.ClientAPI, st
     directory = settings.vectorstore_dir
     label = str(directory)
     if not create and not (directory / "chroma.sqlite3").exists():
-        raise StoreError(
-            f"No vector store in {label} yet; run `bot ingest` to build it from your articles."
-        )
+        raise _missing(label)
     try:
         return chromadb.PersistentClient(path=str(directory), settings=chroma_settings), label
     except _WRITE_ERRORS as exc:
         raise StoreError(f"Cannot open the store in {label} ({exc}).") from None
+
+
+def _missing(label: str) -> StoreError:
+    """The one sentence for a store that was never built."""
+    return StoreError(
+        f"No vector store in {label} yet; run `bot ingest` to build it from your articles."
+    )
 
 
 def _find(client: chromadb.ClientAPI, name: str) -> chromadb.Collection | None:

@@ -220,15 +220,9 @@ def evaluate(
 
     from bot.api import Bot
     from bot.config import load_settings
-    from bot.evaluation import (
-        DEFAULT_GOLDEN,
-        failed_gates,
-        format_table,
-        load_golden,
-        run_eval,
-        write_chart,
-    )
+    from bot.evaluation import DEFAULT_GOLDEN, load_golden, run_eval
     from bot.evaluation import sample as spread
+    from bot.reports import eval_chart, eval_table, failed_gates
 
     pairs = spread(load_golden(golden or DEFAULT_GOLDEN), sample)
     settings = load_settings()
@@ -247,11 +241,11 @@ def evaluate(
     )
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
-    charted = write_chart(report, out / "report.png")
+    charted = eval_chart(report, out / "report.png")
     click.echo(f"Model: {report['model']}\n")
-    click.echo(format_table(report))
-    click.echo("\n" + format_table(report, "by_pair"))
-    click.echo("\n" + format_table(report, "same_vs_cross"))
+    click.echo(eval_table(report))
+    click.echo("\n" + eval_table(report, "by_pair"))
+    click.echo("\n" + eval_table(report, "same_vs_cross"))
     if report["verifier"]:
         v = report["verifier"]
         click.echo(
@@ -315,10 +309,11 @@ def bench(sizes: str, answers: int, models: str, out: Path) -> None:
     """Measure ingest, retrieval and answer latency next to the LangChain tutorial baseline."""
     import tempfile
 
-    from bot.benchmark import SIZES, format_table, run_bench, write_chart
+    from bot.benchmark import SIZES, run_bench
     from bot.config import load_settings
     from bot.evaluation import DEFAULT_GOLDEN, load_golden
     from bot.model_files import LOCAL_MODELS
+    from bot.reports import bench_chart, bench_table
 
     unknown_models = [m.strip() for m in models.split(",") if m.strip() not in LOCAL_MODELS]
     if models.strip() and unknown_models:
@@ -342,8 +337,8 @@ def bench(sizes: str, answers: int, models: str, out: Path) -> None:
         )
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(report, indent=2), "utf-8")
-    charted = write_chart(report, out / "bench.png")
-    click.echo(format_table(report))
+    charted = bench_chart(report, out / "bench.png")
+    click.echo(bench_table(report))
     chart = out / "bench.png" if charted else NO_CHARTS
     click.echo(f"\nReport: {out / 'bench.json'}, chart: {chart}.")
 

@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import yaml
@@ -18,7 +17,7 @@ from pydantic import BaseModel, Field
 from bot.api import Bot
 from bot.errors import BotError, ConfigError
 from bot.language import detect_language
-from bot.results import Answer, Citation
+from bot.results import Answer, Citation, RefusalReason
 from bot.text import fold, markers, split_sentences
 
 DEFAULT_GOLDEN = Path(__file__).resolve().parent / "golden" / "seeds.yaml"
@@ -49,7 +48,7 @@ class PairResult:
     ranks: list[str]
     top_score: float
     refused: bool
-    refusal_reason: str
+    refusal_reason: RefusalReason
     cited: list[str]
     seconds: float
     answer: str
@@ -191,16 +190,18 @@ def evaluate_pair(
     return result
 
 
-def nearest_rank(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) by nearest rank: always a value that was measured."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
-
-
 def _mean(values: Iterable[float | None]) -> float | None:
     """Mean of the defined values; None when there are none."""
     defined = [v for v in values if v is not None]
     return float(np.mean(defined)) if defined else None
+
+
+def _crossing(pair: str) -> str:
+    """`same` when question and article share a language, `cross` otherwise, else ``."""
+    asked, _, held = pair.partition("->")
+    if held in ("none", "?", ""):
+        return ""
+    return "same" if asked == held else "cross"
 
 
 def summarize(results: list[PairResult]) -> dict[str, float | int | None]:
@@ -363,123 +364,3 @@ def run_eval(
         "suggested_threshold": best_threshold(sweep),
         "pairs": [asdict(r) for r in results],
     }
-
-
-METRIC_LABELS = {
-    "hit": "hit@k",
-    "mrr": "MRR",
-    "recall": "recall",
-    "dense_hit": "dense hit@k",
-    "dense_mrr": "dense MRR",
-    "citation_precision": "cite prec",
-    "citation_recall": "cite rec",
-    "cited": "cited",
-    "facts": "facts",
-    "in_language": "in lang",
-    "saw_source": "saw source",
-    "quoted": "quoted",
-    "errors": "errors",
-    "unsupported": "unsupported",
-    "withheld_facts": "withheld facts",
-    "shown_backed": "shown backed",
-    "refusal": "refusal",
-    "false_refusal": "false ref",
-    "p50_s": "p50 s",
-    "p95_s": "p95 s",
-}
-
-
-def _crossing(pair: str) -> str:
-    """`same` when question and article share a language, `cross` otherwise, else ``."""
-    asked, _, held = pair.partition("->")
-    if held in ("none", "?", ""):
-        return ""
-    return "same" if asked == held else "cross"
-
-
-def format_table(report: dict, group: str = "by_language") -> str:
-    """A Markdown table: one row per language (or language pair) and a total row."""
-    rows = [*report[group].items(), ("total", report["total"])]
-    keys = [k for k in METRIC_LABELS if any(row.get(k) is not None for _, row in rows)]
-    header = "| group | pairs | " + " | ".join(METRIC_LABELS[k] for k in keys) + " |"
-    lines = [header, "|" + "---|" * (len(keys) + 2)]
-    for name, row in rows:
-        cells = ["-" if row[k] is None else f"{row[k]:.2f}" for k in keys]
-        lines.append(f"| {name} | {row['pairs']} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def failed_gates(
-    report: dict, bounds: dict[str, float | None], per_language: tuple[str, ...] = ()
-) -> list[str]:
-    """Each metric outside its `min_<metric>` / `max_<metric>` bound, as a readable line.
-
-    Bounds apply to the total, and also to every language for metrics named in `per_language`.
-    """
-    rows = [("", report["total"])]
-    rows += [(f" ({lang})", row) for lang, row in report["by_language"].items()]
-    failures = []
-    for name, bound in bounds.items():
-        if bound is None:
-            continue
-        kind, key = name.split("_", 1)
-        for where, row in rows:
-            if where and key not in per_language:
-                continue
-            value = row.get(key)
-            if kind == "min" and (value is None or value < bound):
-                shown = "None" if value is None else f"{value:.3f}"
-                failures.append(f"{METRIC_LABELS[key]}{where} {shown} is below {bound}")
-            elif kind == "max" and value is not None and value > bound:
-                failures.append(f"{METRIC_LABELS[key]}{where} {value:.3f} is above {bound}")
-    return failures
-
-
-def pyplot() -> ModuleType | None:
-    """matplotlib's pyplot drawing to files, or None without the `charts` extra."""
-    try:
-        import matplotlib
-    except ImportError:
-        return None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def write_chart(report: dict, path: Path) -> bool:
-    """Metrics per language, and the latency distribution, as one PNG; False without charts."""
-    plt = pyplot()
-    if plt is None:
-        return False
-
-    metrics = [
-        "hit",
-        "mrr",
-        "cited",
-        "citation_precision",
-        "facts",
-        "in_language",
-        "saw_source",
-        "refusal",
-        "false_refusal",
-    ]
-    languages = list(report["by_language"])
-    fig, (bars, hist) = plt.subplots(1, 2, figsize=(13, 4.5))
-    width = 0.8 / max(len(languages), 1)
-    for i, lang in enumerate(languages):
-        row = report["by_language"][lang]
-        values = [row.get(m) or 0.0 for m in metrics]
-        bars.bar(np.arange(len(metrics)) + i * width, values, width, label=lang)
-    bars.set_xticks(np.arange(len(metrics)) + width * (len(languages) - 1) / 2)
-    bars.set_xticklabels([METRIC_LABELS[m] for m in metrics], rotation=30, ha="right")
-    bars.set_ylim(0, 1.05)
-    bars.set_title(f"Metrics per language (k={report['k']}, {report['retriever']})")
-    bars.legend()
-    hist.hist([p["seconds"] for p in report["pairs"]], bins=15, color="#4477aa")
-    hist.set_title("Latency per question (s)")
-    hist.set_xlabel("seconds")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return True

@@ -60,11 +60,17 @@ def ingest(
     """Mirror `corpus_dir` into the store: add new chunks, drop those of changed or gone files.
 
     The store is the configured Chroma one (under its write lock; a rebuild replaces the live
-    store only once complete) unless another `VectorStore` is passed in.
+    store only once complete) unless another `VectorStore` is passed in, which embeds with its
+    own embedder and is mirrored in place.
     """
     started = time.perf_counter()
     root = corpus_dir or settings.corpus_dir
     if store is not None:
+        if rebuild or embeddings is not None:
+            raise ValueError(
+                "rebuild and embeddings apply to the configured Chroma store only; a store "
+                "passed in embeds with its own embedder and is mirrored in place."
+            )
         return _mirror(settings, root, lambda: store, progress, started)
     with write_lock(settings):
         report = _mirror(

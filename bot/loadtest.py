@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from bot.errors import ConfigError
-from bot.evaluation import nearest_rank
+from bot.reports import nearest_rank
 from bot.ui import ERROR_MARK, is_loopback, message_text
 
 

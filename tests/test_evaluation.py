@@ -14,12 +14,12 @@ from bot.evaluation import (
     best_threshold,
     citation_scores,
     fact_coverage,
-    failed_gates,
     load_golden,
     retrieval_scores,
     sample,
     shown_backed,
 )
+from bot.reports import failed_gates
 from bot.results import Answer
 
 from .conftest import ROOT, SEEDS

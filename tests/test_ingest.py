@@ -122,6 +122,8 @@ def test_ingest_mirrors_into_any_store_that_keeps_the_protocol(tmp_path, corpus)
     bot = Bot(settings, store=store, embeddings=store.embeddings)
     (best, *_) = bot.retrieve("Musk 97,4 milliards OpenAI")
     assert best.source == "003_ec62060a0c8869d6.txt" and "97,4" in best.text
+    with pytest.raises(ValueError, match="configured Chroma store only"):
+        ingest(settings, progress=False, store=store, rebuild=True)
 
 
 def test_hashing_embedder_is_deterministic_and_unit_length() -> None:

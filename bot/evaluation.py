@@ -63,6 +63,8 @@ class PairResult:
     """1.0 when the model's own reply (not a quote of the sources) is in the question's language."""
     saw_source: float | None = None
     """1.0 when an expected file is among the chunks the model was shown."""
+    facts_seen: float | None = None
+    """Key facts stated by the chunks the model was shown: the most its answer can hold."""
     unsupported: float | None = None
     """Sentences verification left out of the answer."""
     withheld_facts: float | None = None
@@ -175,6 +177,7 @@ def evaluate_pair(
     )
     if not pair.unanswerable:
         result.saw_source = float(any(c.source in pair.sources for c in answer.contexts))
+        result.facts_seen = fact_coverage(" ".join(c.text for c in answer.contexts), pair.facts)
         result.hit, result.reciprocal_rank, result.recall = retrieval_scores(ranked, pair.sources)
         if cited:
             result.citation_precision, result.citation_recall = citation_scores(cited, pair.sources)
@@ -222,6 +225,7 @@ def summarize(results: list[PairResult]) -> dict[str, float | int | None]:
         "facts": _mean(r.fact_coverage for r in answerable),
         "in_language": _mean(r.in_language for r in answerable),
         "saw_source": _mean(r.saw_source for r in answerable),
+        "facts_seen": _mean(r.facts_seen for r in answerable),
         "quoted": _mean(float(r.quoted) for r in results if not r.refused),
         "unsupported": _mean(r.unsupported for r in results),
         "withheld_facts": _mean(r.withheld_facts for r in answerable),

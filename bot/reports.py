@@ -39,6 +39,7 @@ METRIC_LABELS = {
     "facts": "facts",
     "in_language": "in lang",
     "saw_source": "saw source",
+    "facts_seen": "facts seen",
     "quoted": "quoted",
     "errors": "errors",
     "unsupported": "unsupported",

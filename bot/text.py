@@ -98,6 +98,12 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+def shingles(text: str, size: int = 3) -> set[str]:
+    """The text's runs of `size` folded words: what a copy shares with its original."""
+    words = tokenize(text)
+    return {" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+
+
 def is_number(token: str) -> bool:
     """A token that states a quantity, a year or a version."""
     return bool(_NUMBER.match(token))

@@ -183,4 +183,5 @@ def test_bot_eval_on_an_xquad_sample_scores_its_own_store_by_language_pair(tmp_p
     assert {"en->vi", "vi->en", "en->en", "vi->vi"} <= set(report["by_pair"])
     assert report["same_vs_cross"]["cross"]["pairs"] > 0
     assert "withheld_facts" in report["total"]
+    assert 0.0 < report["total"]["facts_seen"] <= 1.0
     assert (out / "stores" / "corpus" / "chroma.sqlite3").is_file()

@@ -42,23 +42,24 @@ def test_citations_carry_what_the_ui_shows(seeded_settings) -> None:
     assert 0.8 < hit.score <= 1.0
 
 
-def _hit(name: str, vector: list[float], source: str = "a.txt") -> Hit:
-    v = np.asarray(vector, dtype=np.float32)
-    return Hit(name, name, {"source": source}, v / np.linalg.norm(v), 0.9)
+def _hit(name: str, text: str) -> Hit:
+    return Hit(name, text, {"source": "a.txt"}, np.ones(3, dtype=np.float32) / np.sqrt(3), 0.9)
 
 
-def test_near_duplicates_move_behind_distinct_evidence() -> None:
+def test_copies_of_a_passage_move_behind_the_rest_of_the_evidence() -> None:
+    passage = "Musk offered 97.4 billion dollars for OpenAI, and Altman turned the offer down."
     hits = [
-        _hit("a", [1, 0, 0]),
-        _hit("a-copy", [1, 0.01, 0], "b.txt"),
-        _hit("a-translation", [1, 0.3, 0]),
-        _hit("b", [0, 1, 0]),
-        _hit("c", [0, 0, 1]),
+        _hit("a", passage),
+        _hit("a-repost", "Reposted: " + passage),
+        _hit("a-overlap", passage + " The board met on Friday to weigh it."),
+        _hit("b", "Meta signed a six-year cloud contract with Google worth 10 billion dollars."),
+        _hit("c", "WeChat is used by nearly 1.4 billion people in China every month."),
     ]
     assert [h.id for h in distinct(hits, 3)] == ["a", "b", "c"]
-    assert [h.id for h in distinct(hits[:3], 3)] == ["a", "a-copy", "a-translation"]
-    other_file = [_hit("a", [1, 0, 0]), _hit("x", [1, 0.3, 0], "other.txt")]
-    assert [h.id for h in distinct(other_file, 2)] == ["a", "x"]  # a related passage elsewhere
+    assert [h.id for h in distinct(hits[:3], 3)] == ["a", "a-repost", "a-overlap"]
+    # Another passage of the same article is evidence, however close its embedding.
+    related = [hits[0], _hit("a2", "OpenAI is building a social network of its own, like X.")]
+    assert [h.id for h in distinct(related, 2)] == ["a", "a2"]
 
 
 def test_seed_summary_and_translation_do_not_fill_the_context(seeded_settings) -> None:

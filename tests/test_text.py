@@ -8,6 +8,7 @@ from bot.text import (
     markers,
     name_tokens,
     names,
+    shingles,
     split_sentences,
     tokenize,
     with_markers,
@@ -71,3 +72,11 @@ def test_names_and_numbers_are_what_carries_across_languages() -> None:
     assert names("Giá cổ phiếu của Nvidia là bao nhiêu?") == ["Nvidia"]
     assert names("What do AI firms in the US want?") == []
     assert name_tokens("Yes, Musk offered 97.4 billion to OpenAI.") == {"musk", "97.4", "openai"}
+
+
+def test_shingles_are_runs_of_folded_words_that_a_copy_keeps() -> None:
+    assert shingles("Đà Nẵng, Mỹ và Pháp") == {"da nang my", "nang my va", "my va phap"}
+    assert shingles("Meta") == {"meta"}
+    copy, reworded = shingles("Meta signed a cloud deal"), shingles("Meta agreed to a deal")
+    assert copy <= shingles("Yesterday Meta signed a cloud deal with Google.")
+    assert not reworded & copy

@@ -98,15 +98,14 @@ class ChromaStore:
         """The question's vector, from the same embedder that filled the store."""
         return self.embeddings.embed_query(question)
 
-    def nearest(self, query: np.ndarray, n: int, language: str | None = None) -> list[Hit]:
-        """The `n` chunks closest to the query vector, closest first; of one language if given."""
+    def nearest(self, query: np.ndarray, n: int) -> list[Hit]:
+        """The `n` chunks closest to the query vector, closest first."""
         if n <= 0:
             return []
         try:
             got = self.collection.query(
                 query_embeddings=[query.tolist()],
                 n_results=n,
-                where={"language": language} if language else None,
                 include=["documents", "metadatas", "embeddings"],
             )
         except _WRITE_ERRORS as exc:

@@ -64,8 +64,8 @@ class VectorStore(Protocol):
         """Every stored chunk id, grouped by the file it came from."""
         ...
 
-    def nearest(self, query: np.ndarray, n: int, language: str | None = None) -> list[Hit]:
-        """The `n` chunks closest to the query vector, closest first; of one language if given."""
+    def nearest(self, query: np.ndarray, n: int) -> list[Hit]:
+        """The `n` chunks closest to the query vector, closest first."""
         ...
 
     def fetch(self, ids: list[str], query: np.ndarray) -> list[Hit]:

@@ -62,9 +62,8 @@ class MemoryStore:
             out.setdefault(str(row.metadata.get("source", "")), set()).add(row.id)
         return out
 
-    def nearest(self, query: np.ndarray, n: int, language: str | None = None) -> list[Hit]:
-        rows = [r for r in self.rows.values() if language in (None, r.metadata.get("language"))]
-        return sorted(scored(rows, query), key=lambda h: -h.score)[: max(n, 0)]
+    def nearest(self, query: np.ndarray, n: int) -> list[Hit]:
+        return sorted(scored(self.rows.values(), query), key=lambda h: -h.score)[: max(n, 0)]
 
     def fetch(self, ids: list[str], query: np.ndarray) -> list[Hit]:
         return scored([self.rows[i] for i in ids if i in self.rows], query)

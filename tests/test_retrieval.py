@@ -7,7 +7,7 @@ import pytest
 
 from bot.api import Bot
 from bot.keywords import KeywordIndex
-from bot.retrieval import Background, calibrate, distinct
+from bot.retrieval import LanguagePool, calibrate, distinct
 from bot.store import Hit
 from bot.text import names, tokenize
 
@@ -100,7 +100,10 @@ def test_relevance_moves_each_hit_by_the_questions_language_gap() -> None:
     question = np.array([1.0, 0.0, 0.0], dtype=np.float32)
     own = np.array([[0.6, 0.8, 0.0], [0.6, 0.0, 0.8]], dtype=np.float32)  # cosine 0.6 each
     other = np.array([[0.4, 0.0, np.sqrt(0.84)]], dtype=np.float32)  # cosine 0.4
-    pools = {"en": Background(own, own.mean(axis=0)), "vi": Background(other, other.mean(axis=0))}
+    pools = {
+        "en": LanguagePool(["a", "a2"], own, own.mean(axis=0)),
+        "vi": LanguagePool(["b"], other, other.mean(axis=0)),
+    }
     hits = [
         Hit("a", "", {"language": "en"}, own[0], 0.7),
         Hit("b", "", {"language": "vi"}, other[0], 0.6),

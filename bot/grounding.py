@@ -14,7 +14,6 @@ are quoted instead, each with its marker.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,6 +30,7 @@ from bot.text import (
     markers,
     name_tokens,
     split_sentences,
+    stems,
     tokenize,
     unbulleted,
     with_markers,
@@ -186,11 +186,6 @@ class Verifier:
 
 
 _STATEMENT = re.compile(r"[^\W\d_]{2}[^.!?]*[.!。][\"'»”)]*$")
-
-
-def stems(tokens: Iterable[str]) -> set[str]:
-    """Names without a plural or possessive s: Normans and Norman are one name."""
-    return {t[:-1] if len(t) > 4 and t.endswith("s") else t for t in tokens}
 
 
 def is_debris(sentence: str) -> bool:

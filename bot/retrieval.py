@@ -166,9 +166,9 @@ class Retriever:
         XQuAD: 0.83 with one pool, 0.92 with one per language), and part of each language's
         mean vector, removed from question and chunks, carries that pull.
         """
-        q = unit(query)
         if len(pools) < 2:
             return self.store.nearest(query, CANDIDATES)
+        q = unit(query)
         ids = [cid for pool in pools.values() for cid in pool.nearest(q, CANDIDATES)]
         hits = self.store.fetch(ids, query)
         overall = np.mean([p.mean for p in pools.values()], axis=0)

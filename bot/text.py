@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it), then whitespace, or
 # at a line break; a dot after a lone capital (U.S., J. Smith) is an abbreviation.
@@ -129,6 +130,11 @@ def names(text: str) -> list[str]:
         if any(ch.isdigit() for ch in word) or inner_caps or (word[0].isupper() and i > 0):
             keep.append(word)
     return keep
+
+
+def stems(tokens: Iterable[str]) -> set[str]:
+    """Folded names without a plural or possessive s: Normans and Norman are one name."""
+    return {t[:-1] if len(t) > 4 and t.endswith("s") else t for t in tokens}
 
 
 def name_tokens(text: str) -> set[str]:

@@ -45,6 +45,8 @@ class Evidence:
 
     contexts: list[Citation]
     refused: bool
+    relevance: float = 0.0
+    """The best hit's relevance (language-debiased), which decides if a quote may stand."""
 
 
 def answer_chain(llm: BaseChatModel) -> Runnable:
@@ -68,8 +70,9 @@ def select_evidence(
     hits: list[Citation], min_relevance: float, budget: int, count_tokens: Callable[[str], int]
 ) -> Evidence:
     """Refuse when no hit is relevant enough; else keep the best chunks that fit the budget."""
-    if not hits or max(h.relevance for h in hits) < min_relevance:
-        return Evidence(contexts=[], refused=True)
+    best = max((h.relevance for h in hits), default=0.0)
+    if best < min_relevance:
+        return Evidence(contexts=[], refused=True, relevance=best)
     kept: list[Citation] = []
     used = 0
     for hit in hits:
@@ -78,7 +81,7 @@ def select_evidence(
             break
         kept.append(hit)
         used += cost
-    return Evidence(contexts=kept, refused=False)
+    return Evidence(contexts=kept, refused=False, relevance=best)
 
 
 def format_sources(contexts: list[Citation]) -> str:

@@ -169,7 +169,7 @@ class Bot:
                     evidence.contexts,
                     self.grounder,
                     deadline,
-                    may_quote=hits[0].score >= self.settings.min_quote_relevance,
+                    may_quote=evidence.relevance >= self.settings.min_quote_relevance,
                 ),
                 deadline,
             )

@@ -4,7 +4,7 @@ A chunk backs a sentence when, together: the sentence addresses the question (it
 embedding is close to the question's), it makes a claim (enough content words), every number
 it states occurs in the chunk, most of its words (accent-folded) occur there too, or, for a
 sentence in another language than the chunk, all of its names do, and its embedding is
-close to the chunk's. A chunk in the sentence's own language must also name what the
+close to the chunk's. A chunk in the sentence's own language must also name all that the
 sentence repeats of the question's names: a passage about Jacksonville does not back "the
 first settlement in Newcastle was Fort Caroline", however many of its other words it
 shares. When nothing the model wrote is backed, the chunk sentences closest to the question
@@ -35,6 +35,7 @@ from bot.text import (
     unbulleted,
     with_markers,
     without_markers,
+    written_names,
 )
 
 
@@ -94,13 +95,14 @@ class Grounder:
         (across languages, where only names and numbers carry over, closer in meaning).
 
         `subject`: the question's names the sentence repeats, stemmed; a chunk in the
-        sentence's language that names none of them is about something else.
+        sentence's language must name them all, or the sentence has pinned the question's
+        subject onto a passage about something else.
         """
         limits = self.thresholds
         words = content_words(sentence)
         if len(words) < limits.min_words or similarity < limits.similarity:
             return False
-        if subject and not translated and not subject & stems(chunk_tokens):
+        if subject and not translated and not subject <= stems(chunk_tokens):
             return False
         if any(is_number(w) and w not in chunk_tokens for w in words):
             return False
@@ -162,9 +164,10 @@ class Verifier:
             and not INJECTION.search(s)
         ]
         # A quote must be about what the question names: a question on Nvidia's share price is
-        # not answered by a sentence on capital spending that never mentions Nvidia.
+        # not answered by a sentence on capital spending that never mentions Nvidia; and it
+        # must write the name as a name (the "Who" of "Doctor Who", not "people who").
         if self.named:
-            candidates = [(n, s) for n, s in candidates if self.named & stems(tokenize(s))]
+            candidates = [(n, s) for n, s in candidates if self.named & stems(written_names(s))]
         if not candidates:
             return []
         vectors = unit(self.grounder.embeddings.embed_documents([s for _, s in candidates]))

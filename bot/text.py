@@ -132,6 +132,13 @@ def names(text: str) -> list[str]:
     return keep
 
 
+def written_names(text: str) -> set[str]:
+    """The folded tokens of the words a text writes as names (a capital or a digit, anywhere):
+    the "who" of "people who" is not the "Who" of "Doctor Who"."""
+    written = [w for w in _WORD.findall(text) if any(ch.isupper() or ch.isdigit() for ch in w)]
+    return set(tokenize(" ".join(written)))
+
+
 def stems(tokens: Iterable[str]) -> set[str]:
     """Folded names without a plural or possessive s: Normans and Norman are one name."""
     return {t[:-1] if len(t) > 4 and t.endswith("s") else t for t in tokens}

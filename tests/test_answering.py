@@ -133,6 +133,20 @@ def test_scripted_unbacked_reply_without_a_close_chunk_is_refused_and_kept(seede
     assert answer.unsupported == ["Musk offered 5 dollars in 1802."]
 
 
+def test_scripted_unbacked_reply_is_quoted_on_the_language_debiased_relevance(
+    seeded_settings,
+) -> None:
+    question = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"  # the answer is in French
+    best = Bot(seeded_settings).retriever.retrieve(question)[0]
+    assert best.relevance > best.score  # a cross-language cosine understates relevance
+    gate = seeded_settings.model_copy(
+        update={"min_quote_relevance": (best.score + best.relevance) / 2}
+    )
+    bot = Bot(gate, chat_model=scripted_model("Musk đã đề nghị 5 đô la vào năm 1802."))
+    answer = bot.ask(question)
+    assert answer.quoted and "97,4" in answer.text
+
+
 def test_out_of_corpus_question_is_refused_without_calling_the_model(seeded_settings) -> None:
     strict = seeded_settings.model_copy(update={"min_relevance": 0.81})
     bot = Bot(strict, chat_model=ExplodingModel(responses=["unused"]))

@@ -102,6 +102,17 @@ def test_a_same_language_chunk_must_name_the_subject_the_sentence_takes_from_the
     amazon = grounder.verifier("Which companies is Amazon in talks with to use AI models?", [talks])
     assert meta.check(sentence.format("Meta")) == [1]
     assert amazon.check(sentence.format("Amazon")) == []
+    both = grounder.verifier("Which companies are Meta and Amazon in talks with?", [talks])
+    assert both.check(sentence.format("Meta and Amazon")) == []  # the chunk names only one
+
+
+def test_a_quote_must_write_the_question_s_name_as_a_name(grounder: Grounder) -> None:
+    text = "The people who run the lab offered 97.4 billion dollars for the company last week."
+    chunk = Citation(
+        source="a.txt", title="t", snippet="s", score=0.9, chunk_id="c1", text=text, language="en"
+    )
+    assert grounder.verifier("How much did the lab offer?", [chunk]).extract()
+    assert grounder.verifier("How often does Doctor Who travel?", [chunk]).extract() == []
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from bot.text import (
     tokenize,
     with_markers,
     without_markers,
+    written_names,
 )
 
 
@@ -72,6 +73,7 @@ def test_names_and_numbers_are_what_carries_across_languages() -> None:
     assert names("Giá cổ phiếu của Nvidia là bao nhiêu?") == ["Nvidia"]
     assert names("What do AI firms in the US want?") == []
     assert name_tokens("Yes, Musk offered 97.4 billion to OpenAI.") == {"musk", "97.4", "openai"}
+    assert written_names("Doctor Who met people who knew GPT-5") == {"doctor", "who", "gpt", "5"}
 
 
 def test_shingles_are_runs_of_folded_words_that_a_copy_keeps() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from bot.api import Bot
 from bot.keywords import KeywordIndex
-from bot.retrieval import LanguagePool, calibrate, distinct
+from bot.retrieval import LanguagePool, balanced, calibrate, distinct
 from bot.store import Hit
 from bot.text import names, tokenize
 
@@ -113,3 +113,22 @@ def test_relevance_moves_each_hit_by_the_questions_language_gap() -> None:
     assert hits[1].relevance == pytest.approx(0.6 + 0.6 - 0.4)
     calibrate(hits, question, pools, language="fr")  # no French text: the closest language
     assert hits[1].relevance == pytest.approx(0.8)
+
+
+def _ranked(*hits: tuple[str, str, float]) -> list[Hit]:
+    """Fused candidates, best first, with their relevance already calibrated."""
+    vector = np.ones(3, dtype=np.float32) / np.sqrt(3)
+    return [
+        Hit(name, "", {"language": lang}, vector, rel, relevance=rel) for name, lang, rel in hits
+    ]
+
+
+def test_another_language_s_best_chunk_comes_second_when_it_is_more_relevant() -> None:
+    candidates = _ranked(
+        ("v1", "vi", 0.85), ("v2", "vi", 0.80), ("v3", "vi", 0.79), ("e1", "en", 0.82)
+    )
+    assert [h.id for h in balanced(candidates, 3)] == ["v1", "e1", "v2"]
+    weaker = _ranked(("v1", "vi", 0.85), ("v2", "vi", 0.84), ("v3", "vi", 0.79), ("e1", "en", 0.8))
+    assert [h.id for h in balanced(weaker, 3)] == ["v1", "v2", "v3"]
+    present = _ranked(("v1", "vi", 0.85), ("e1", "en", 0.7), ("e2", "en", 0.84))
+    assert [h.id for h in balanced(present, 2)] == ["v1", "e1"]  # English is already there

@@ -67,28 +67,64 @@ def condense_chain(llm: BaseChatModel) -> Runnable:
 
 
 def select_evidence(
-    hits: list[Citation], min_relevance: float, budget: int, count_tokens: Callable[[str], int]
+    hits: list[Citation],
+    question: str,
+    grounder: Grounder,
+    min_relevance: float,
+    budget: int,
+    count_tokens: Callable[[str], int],
 ) -> Evidence:
-    """Refuse when no hit is relevant enough; else keep the best chunks that fit the budget."""
+    """Refuse when no hit is relevant enough; else the relevant chunks' sentences closest to
+    the question, as many as `budget` tokens hold: prefill is most of a CPU model's wait,
+    and a chunk's other sentences cost as much as its answer without adding to it."""
     best = max((h.relevance for h in hits), default=0.0)
     if best < min_relevance:
         return Evidence(contexts=[], refused=True, relevance=best)
-    kept: list[Citation] = []
+    relevant = [h for h in hits if h.relevance >= min_relevance]
+    sentences = [split_sentences(h.text) or [h.text] for h in relevant]
+    asked = grounder.embed_query(question)
+    # A sentence scores as its chunk does: the language gap (relevance - score) is added, so
+    # the answer in another language is not crowded out by same-language small talk.
+    ranked = sorted(
+        (
+            (float(vector @ asked) + hit.relevance - hit.score, i, j)
+            for i, hit in enumerate(relevant)
+            for j, vector in enumerate(grounder.sentence_vectors(hit.text))
+        ),
+        reverse=True,
+    )
+    chosen: set[tuple[int, int]] = set()
     used = 0
-    for hit in hits:
-        cost = count_tokens(hit.text)
-        if kept and (used + cost > budget or hit.relevance < min_relevance):
-            break
-        kept.append(hit)
-        used += cost
-    return Evidence(contexts=kept, refused=False, relevance=best)
+    for _, i, j in ranked:
+        cost = count_tokens(sentences[i][j])
+        if not chosen or used + cost <= budget:
+            chosen.add((i, j))
+            used += cost
+    contexts = [
+        hit.model_copy(update={"excerpt": excerpt(sentences[i], {j for c, j in chosen if c == i})})
+        for i, hit in enumerate(relevant)
+        if any(c == i for c, _ in chosen)
+    ]
+    return Evidence(contexts=contexts, refused=False, relevance=best)
+
+
+def excerpt(sentences: list[str], kept: set[int]) -> str:
+    """The kept sentences in their order; a paragraph break where sentences were left out."""
+    runs: list[list[str]] = []
+    for j, sentence in enumerate(sentences):
+        if j in kept:
+            if runs and j - 1 in kept:
+                runs[-1].append(sentence)
+            else:
+                runs.append([sentence])
+    return "\n\n".join(" ".join(run) for run in runs)
 
 
 def format_sources(contexts: list[Citation]) -> str:
     """Number the chunks inside tags that mark them as quoted data, not instructions."""
     blocks = []
     for n, c in enumerate(contexts, 1):
-        body = _SOURCE_TAG.sub("<\u200bsource", withhold_instructions(c.text))
+        body = _SOURCE_TAG.sub("<\u200bsource", withhold_instructions(c.passage))
         blocks.append(f'<source id="{n}" file="{c.source}">\n{body}\n</source>')
     return "\n".join(blocks)
 

@@ -151,7 +151,12 @@ class Bot:
         hits = self.retriever.retrieve(standalone)
         present, missing = self.retriever.mentions(standalone)
         evidence = select_evidence(
-            hits, self.settings.min_relevance, self.settings.context_budget, self.count_tokens
+            hits,
+            standalone,
+            self.grounder,
+            self.settings.min_relevance,
+            self.settings.context_budget,
+            self.count_tokens,
         )
         if missing:
             answer = not_covered(standalone, language, present, missing)

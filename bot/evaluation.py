@@ -177,7 +177,7 @@ def evaluate_pair(
     )
     if not pair.unanswerable:
         result.saw_source = float(any(c.source in pair.sources for c in answer.contexts))
-        result.facts_seen = fact_coverage(" ".join(c.text for c in answer.contexts), pair.facts)
+        result.facts_seen = fact_coverage(" ".join(c.passage for c in answer.contexts), pair.facts)
         result.hit, result.reciprocal_rank, result.recall = retrieval_scores(ranked, pair.sources)
         if cited:
             result.citation_precision, result.citation_recall = citation_scores(cited, pair.sources)

@@ -14,6 +14,8 @@ are quoted instead, each with its marker.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,6 +39,9 @@ from bot.text import (
     without_markers,
     written_names,
 )
+
+SENTENCE_CACHE = 8192
+"""Sentence vectors kept: a few hundred chunks' worth, a few MB."""
 
 
 @dataclass(frozen=True)
@@ -64,16 +69,29 @@ class Grounder:
         self.embeddings = embeddings
         self.thresholds = thresholds or Thresholds()
         self.chunk_vector = lru_cache(maxsize=2048)(self._passage)
-        self.sentence_vectors = lru_cache(maxsize=2048)(self._sentences)
+        self._sentences: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def _passage(self, text: str) -> np.ndarray:
         """One chunk's vector; cached, as the same chunks come back question after question."""
         return unit(self.embeddings.embed_documents([text]))[0]
 
-    def _sentences(self, text: str) -> np.ndarray:
-        """A chunk's sentences as vectors: a claim is usually backed by one of them, and a
-        translated sentence is much closer to its original than to the whole chunk."""
-        return unit(self.embeddings.embed_documents(split_sentences(text) or [text]))
+    def sentence_vectors(self, text: str) -> np.ndarray:
+        """A passage's sentences as vectors: a claim is usually backed by one of them, and a
+        translated sentence is much closer to its original than to the whole chunk. Cached
+        by sentence, as excerpts of the same chunk share them."""
+        sentences = split_sentences(text) or [text]
+        with self._lock:
+            missing = [s for s in dict.fromkeys(sentences) if s not in self._sentences]
+        fresh = unit(self.embeddings.embed_documents(missing)) if missing else []
+        with self._lock:
+            self._sentences.update(zip(missing, fresh, strict=True))
+            for sentence in sentences:
+                self._sentences.move_to_end(sentence)
+            vectors = np.stack([self._sentences[s] for s in sentences])
+            while len(self._sentences) > SENTENCE_CACHE:
+                self._sentences.popitem(last=False)
+        return vectors
 
     def verifier(self, question: str, contexts: list[Citation]) -> Verifier:
         """A checker for the sentences of one answer: question and chunks embedded once."""
@@ -125,9 +143,9 @@ class Verifier:
         self.asked = question
         self.named = frozenset(stems(name_tokens(question)))
         self.question = grounder.embed_query(question)
-        self.chunks = np.stack([grounder.chunk_vector(c.text) for c in contexts])
-        self.sentences = [grounder.sentence_vectors(c.text) for c in contexts]
-        self.tokens = [set(tokenize(c.text)) for c in contexts]
+        self.chunks = np.stack([grounder.chunk_vector(c.passage) for c in contexts])
+        self.sentences = [grounder.sentence_vectors(c.passage) for c in contexts]
+        self.tokens = [set(tokenize(c.passage)) for c in contexts]
 
     def check(self, sentence: str) -> list[int]:
         """The chunk numbers that back the sentence, the ones it claimed first; [] if none."""
@@ -157,7 +175,7 @@ class Verifier:
         candidates = [
             (n, s)
             for n, chunk in enumerate(self.contexts, 1)
-            for s in map(unbulleted, split_sentences(chunk.text))
+            for s in map(unbulleted, split_sentences(chunk.passage))
             if len(content_words(s)) >= limits.min_words
             and _STATEMENT.search(s)
             and not s.startswith("…")

@@ -46,7 +46,8 @@ class LocalModel:
     sha256: str
     parts: tuple[Part, ...]
     context_tokens: int = 400
-    """Source tokens in the prompt: on 2 cores, prefill is most of the wait (see README)."""
+    """Source tokens in the prompt (the sentences closest to the question): on 2 cores,
+    prefill runs at about 65 tokens/s and is most of the wait (see README)."""
     repeat_penalty: float = 1.0
     """A 135M model loops without a penalty; a capable one needs none."""
 
@@ -73,7 +74,7 @@ LOCAL_MODELS = {
         size=1_117_320_768,
         sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
         parts=_qwen_parts(),
-        context_tokens=400,
+        context_tokens=250,
     ),
     "smollm2-135m": LocalModel(
         name="smollm2-135m",

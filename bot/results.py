@@ -31,8 +31,16 @@ class Citation(BaseModel):
     chunk_id: str
     text: str = ""
     """The whole chunk, for readers who expand a source."""
+    excerpt: str = ""
+    """The chunk's sentences the model was shown (those closest to the question); empty
+    until the chunk is chosen as evidence."""
     url: str = ""
     language: str = ""
+
+    @property
+    def passage(self) -> str:
+        """What the model reads of this chunk, and what must back its sentences."""
+        return self.excerpt or self.text
 
     @model_validator(mode="before")
     @classmethod

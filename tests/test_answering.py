@@ -10,8 +10,16 @@ from __future__ import annotations
 import pytest
 from langchain_core.language_models import FakeListChatModel
 
-from bot.answering import answer_chain, format_sources, looks_like_refusal, select_evidence
+from bot.answering import (
+    answer_chain,
+    excerpt,
+    format_sources,
+    looks_like_refusal,
+    select_evidence,
+)
 from bot.api import Bot
+from bot.embeddings import E5Embeddings
+from bot.grounding import Grounder
 from bot.prompts import load_prompt, localized
 from bot.results import Citation
 
@@ -50,13 +58,37 @@ def test_an_answer_that_merely_mentions_knowing_is_not_a_refusal() -> None:
     assert not looks_like_refusal("Musk offered 97.4 billion dollars [1]. I don't know more.")
 
 
-def test_low_relevance_refuses_and_budget_limits_context() -> None:
-    assert select_evidence([_c(1, 0.5)], 0.8, 1000, len).refused
-    assert select_evidence([], 0.8, 1000, len).refused
-    hits = [_c(1, 0.9, "a" * 300), _c(2, 0.88, "b" * 300), _c(3, 0.87, "c" * 300)]
-    kept = select_evidence(hits, 0.8, 700, len)
-    assert [c.chunk_id for c in kept.contexts] == ["id1", "id2"]
-    assert [c.chunk_id for c in select_evidence(hits, 0.8, 10, len).contexts] == ["id1"]
+@pytest.fixture(scope="module")
+def grounder() -> Grounder:
+    return Grounder(E5Embeddings())
+
+
+def test_low_relevance_refuses(grounder: Grounder) -> None:
+    assert select_evidence([_c(1, 0.5)], MUSK, grounder, 0.8, 1000, len).refused
+    assert select_evidence([], MUSK, grounder, 0.8, 1000, len).refused
+
+
+def test_evidence_is_the_sentences_closest_to_the_question_that_fit_the_budget(
+    grounder: Grounder,
+) -> None:
+    offer = "Elon Musk offered 97.4 billion dollars to buy OpenAI."
+    chat = ["The weather in Lyon was mild all week.", "Football fans gathered downtown."]
+    hits = [
+        _c(1, 0.9, f"{chat[0]} {offer} {chat[1]}"),
+        _c(2, 0.85, "Bakers in Hanoi sold more bread this winter."),
+        _c(3, 0.5, "Musk has long criticised OpenAI."),
+    ]
+    tight = select_evidence(hits, MUSK, grounder, 0.8, len(offer) + 5, len)
+    assert [(c.chunk_id, c.excerpt) for c in tight.contexts] == [("id1", offer)]
+    assert select_evidence(hits, MUSK, grounder, 0.8, 1, len).contexts[0].excerpt == offer
+    roomy = select_evidence(hits, MUSK, grounder, 0.8, 10_000, len)
+    assert [c.chunk_id for c in roomy.contexts] == ["id1", "id2"]  # never below the gate
+    assert roomy.contexts[0].passage == hits[0].text  # whole chunks where they fit
+
+
+def test_an_excerpt_marks_left_out_sentences_with_a_paragraph_break() -> None:
+    assert excerpt(["A a.", "B b.", "C c."], {0, 2}) == "A a.\n\nC c."
+    assert excerpt(["A a.", "B b.", "C c."], {1, 2}) == "B b. C c."
 
 
 def test_sources_are_fenced_as_data() -> None:

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from bot.language import detect_language
+
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it), then whitespace, or
 # at a line break; a dot after a lone capital (U.S., J. Smith) is an abbreviation.
 _SENTENCE_END = re.compile(
@@ -29,6 +31,9 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 _NUMBER = re.compile(r"^\d")
 _WORD = re.compile(r"[^\W_][\w'\u2019.,-]*")
 _ELIDED_START = re.compile(r"^(?:[ldjmnstc]|qu)['\u2019]", re.IGNORECASE)
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?"
+)
 _BULLET = re.compile(r"^\s*(?:[-*•·▪‣]|\d+[.)])\s+")
 
 
@@ -119,7 +124,9 @@ def names(text: str) -> list[str]:
     """Names and numbers, as written: the words that mean the same in every language.
 
     Capitalised past the first word, with an inner capital (OpenAI) or with a digit; short
-    all-capital acronyms (AI/IA, US/EU, CEO) are words of one language, not names.
+    all-capital acronyms (AI/IA, US/EU, CEO) are words of one language, not names. A text's
+    first word counts too when the text is Vietnamese and the word cannot be a Vietnamese
+    syllable ("Newcastle có bao nhiêu trường đại học?"), as every Vietnamese word is one.
     """
     keep = []
     for i, word in enumerate(_WORD.findall(text)):
@@ -127,9 +134,20 @@ def names(text: str) -> list[str]:
         if not word or (word.isupper() and len(word) <= 3 and word.isalpha()):
             continue
         inner_caps = any(ch.isupper() for ch in word[1:])
-        if any(ch.isdigit() for ch in word) or inner_caps or (word[0].isupper() and i > 0):
+        capital = word[0].isupper() and (i > 0 or _foreign_first_word(word, text))
+        if any(ch.isdigit() for ch in word) or inner_caps or capital:
             keep.append(word)
     return keep
+
+
+def is_syllable(word: str) -> bool:
+    """Whether a word could be one Vietnamese syllable (onset, vowels, final consonant)."""
+    return bool(_SYLLABLE.fullmatch(fold(word)))
+
+
+def _foreign_first_word(word: str, text: str) -> bool:
+    """A Vietnamese text that opens on a word no Vietnamese syllable spells opens on a name."""
+    return not is_syllable(word) and detect_language(text) == "vi"
 
 
 def written_names(text: str) -> set[str]:

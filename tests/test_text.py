@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.text import (
     complete_sentences,
     content_words,
+    is_syllable,
     markers,
     name_tokens,
     names,
@@ -74,6 +75,14 @@ def test_names_and_numbers_are_what_carries_across_languages() -> None:
     assert names("What do AI firms in the US want?") == []
     assert name_tokens("Yes, Musk offered 97.4 billion to OpenAI.") == {"musk", "97.4", "openai"}
     assert written_names("Doctor Who met people who knew GPT-5") == {"doctor", "who", "gpt", "5"}
+
+
+def test_a_vietnamese_question_may_open_on_a_name_no_vietnamese_syllable_spells() -> None:
+    assert names("Newcastle có bao nhiêu trường đại học?") == ["Newcastle"]
+    assert names("Người lãnh đạo Đức nào đã mời người Huguenot?") == ["Đức", "Huguenot"]
+    assert names("Describe what Meta signed.") == ["Meta"]  # not Vietnamese: the opener is not
+    assert all(map(is_syllable, ["nghiêng", "người", "khuyến", "quốc", "giữa", "trường", "thuở"]))
+    assert not any(map(is_syllable, ["Newcastle", "Wei", "Meta", "Huguenot"]))
 
 
 def test_shingles_are_runs_of_folded_words_that_a_copy_keeps() -> None:

@@ -89,21 +89,21 @@ def select_evidence(
         (
             (float(vector @ asked) + hit.relevance - hit.score, i, j)
             for i, hit in enumerate(relevant)
-            for j, vector in enumerate(grounder.sentence_vectors(hit.text))
+            for j, vector in enumerate(grounder.embed_sentences(sentences[i]))
         ),
         reverse=True,
     )
-    chosen: set[tuple[int, int]] = set()
+    chosen: dict[int, set[int]] = {}
     used = 0
     for _, i, j in ranked:
         cost = count_tokens(sentences[i][j])
         if not chosen or used + cost <= budget:
-            chosen.add((i, j))
+            chosen.setdefault(i, set()).add(j)
             used += cost
     contexts = [
-        hit.model_copy(update={"excerpt": excerpt(sentences[i], {j for c, j in chosen if c == i})})
+        hit.model_copy(update={"excerpt": excerpt(sentences[i], chosen[i])})
         for i, hit in enumerate(relevant)
-        if any(c == i for c, _ in chosen)
+        if i in chosen
     ]
     return Evidence(contexts=contexts, refused=False, relevance=best)
 

@@ -78,9 +78,11 @@ class Grounder:
 
     def sentence_vectors(self, text: str) -> np.ndarray:
         """A passage's sentences as vectors: a claim is usually backed by one of them, and a
-        translated sentence is much closer to its original than to the whole chunk. Cached
-        by sentence, as excerpts of the same chunk share them."""
-        sentences = split_sentences(text) or [text]
+        translated sentence is much closer to its original than to the whole chunk."""
+        return self.embed_sentences(split_sentences(text) or [text])
+
+    def embed_sentences(self, sentences: list[str]) -> np.ndarray:
+        """Sentences as passage vectors, cached by sentence: excerpts of one chunk share them."""
         with self._lock:
             missing = [s for s in dict.fromkeys(sentences) if s not in self._sentences]
         fresh = unit(self.embeddings.embed_documents(missing)) if missing else []

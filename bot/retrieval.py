@@ -97,7 +97,7 @@ class Retriever:
         dense = self._pooled(query, pools, language)
         keyword_ids = [cid for cid, _ in keywords.search(" ".join(names(question)), CANDIDATES)]
         fused = self._fuse(dense, keyword_ids, query, k)
-        candidates = calibrate(distinct(fused, len(fused)), unit(query), pools, language)
+        candidates = calibrate(fused, unit(query), pools, language)
         return [to_citation(hit) for hit in balanced(candidates, k)]
 
     def mentions(self, question: str) -> tuple[list[str], list[str]]:
@@ -235,16 +235,19 @@ def calibrate(
 
 
 def balanced(candidates: list[Hit], k: int) -> list[Hit]:
-    """The top `k`, with each other language's best candidate second when it is more relevant
-    than the hit it displaces: fused ranks still favour the question's own language, and a
-    chunk the model never sees cannot answer (XQuAD, cross-language: saw source 0.87 -> 0.92).
+    """The top `k` distinct passages, with each other language's best candidate second when it
+    is more relevant than the hit it displaces: fused ranks still favour the question's own
+    language, and a chunk the model never sees cannot answer (XQuAD, cross-language: saw
+    source 0.87 -> 0.92). A translation shares no word runs, so only the top needs `distinct`.
     """
-    chosen = candidates[:k]
+    chosen = distinct(candidates, k)
     if len(chosen) < 2:
         return chosen
+    taken = {hit.id for hit in chosen}
     best: dict[str, Hit] = {}
-    for hit in candidates[k:]:
-        best.setdefault(_language(hit), hit)
+    for hit in candidates:
+        if hit.id not in taken:
+            best.setdefault(_language(hit), hit)
     kept = {_language(hit) for hit in chosen}
     bar = chosen[1].relevance or 0.0
     extra = [h for lang, h in best.items() if lang not in kept and (h.relevance or 0.0) >= bar]

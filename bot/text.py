@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from bot.language import detect_language
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it), then whitespace, or
-# at a line break; a dot after a lone capital (U.S., J. Smith) is an abbreviation.
+# at a line break; a dot after a lone capital (U.S., J. Smith) or a title (St. Johns,
+# Dr. Lee) is an abbreviation.
 _SENTENCE_END = re.compile(
     r"(?:(?<=[.!?…。])|(?<=[.!?…。][\"'»”)\]])|(?<=[.!?…] »))(?<!\b[A-Z]\.)"
+    r"(?<!\b(?:St|Mt|Dr|Mr|Ms|Jr|Sr|Ft)\.)(?<!\b(?:Mrs|Gen|Rev|Col|Sgt)\.)(?<!\bProf\.)"
     r"[ \t]+(?=[^\s»”)\]])|[ \t]*\n+[ \t]*"
 )
 _MARKER_GROUP = r"\[\d+(?:\s*[,;]\s*\d+)*\]"

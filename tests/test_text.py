@@ -32,6 +32,10 @@ def test_sentences_in_three_languages_keep_numbers_and_abbreviations_whole() -> 
         "WeChat có gần 1,4 tỷ người dùng.",
         "Tencent tích hợp Ernie X1.",
     ]
+    assert split_sentences("Ribault charted the St. Johns River. Dr. Lee met Mrs. Kay.") == [
+        "Ribault charted the St. Johns River.",
+        "Dr. Lee met Mrs. Kay.",
+    ]
 
 
 def test_markers_written_after_the_full_stop_stay_with_their_sentence() -> None:

@@ -18,7 +18,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 
-from bot.grounding import Grounder, Verifier, cite, is_debris
+from bot.grounding import Grounder, Verifier, cite, is_debris, restates
 from bot.language import detect_language, language_name
 from bot.patterns import INJECTION, MARKUP, REFUSAL
 from bot.prompts import load_prompt, localized
@@ -263,8 +263,12 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
             draft.stopped = True  # drifted into another language mid-answer
             return ""
         draft.language = draft.language or spoken
-    if is_debris(sentence) or sentence.rstrip("»”\"') ").endswith("?"):
-        return ""  # talk about the sources, or a question back: neither is a claim
+    if (
+        is_debris(sentence)
+        or restates(sentence, verifier.asked)
+        or sentence.rstrip("»”\"') ").endswith("?")
+    ):
+        return ""  # talk about the sources, the question said back, a question: no claim
     numbers = verifier.check(sentence)
     if not numbers:
         draft.unsupported.append(cite(sentence, []))

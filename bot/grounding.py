@@ -190,7 +190,7 @@ class Verifier:
             candidates = [(n, s) for n, s in candidates if self.named & stems(written_names(s))]
         if not candidates:
             return []
-        vectors = unit(self.grounder.embeddings.embed_documents([s for _, s in candidates]))
+        vectors = self.grounder.embed_sentences([s for _, s in candidates])
         asked = content_words(self.asked)
         overlap = [len(asked & content_words(s)) / max(len(asked), 1) for _, s in candidates]
         # Sentences pull towards the question's language as chunks do: each gets its chunk's
@@ -209,6 +209,12 @@ class Verifier:
 
 
 _STATEMENT = re.compile(r"[^\W\d_]{2}[^.!?]*[.!。][\"'»”)]*$")
+
+
+def restates(sentence: str, question: str) -> bool:
+    """A sentence with no word the question lacks answers nothing ("Highways in the Amazon
+    were built for farmers [3]."), however well the sources back it."""
+    return not stems(content_words(without_markers(sentence))) - stems(content_words(question))
 
 
 def is_debris(sentence: str) -> bool:

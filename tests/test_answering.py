@@ -139,6 +139,13 @@ def test_scripted_reply_with_nothing_backed_quotes_the_sources(seeded_settings) 
     assert answer.unsupported == ["Musk offered 5 dollars in 1802."]
 
 
+def test_scripted_restatement_of_the_question_is_no_answer(seeded_settings) -> None:
+    reply = "Elon Musk did offer to buy OpenAI [1]."  # every word is the question's own
+    answer = Bot(seeded_settings, chat_model=scripted_model(reply)).ask(MUSK)
+    assert answer.quoted and "97" in answer.text and reply not in answer.text
+    assert answer.unsupported == []
+
+
 def test_scripted_debris_and_markup_never_reach_the_reader(seeded_settings) -> None:
     reply = (
         "Musk offered 97.4 billion dollars to buy OpenAI [1]. Sources: [1]. "

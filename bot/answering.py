@@ -1,4 +1,4 @@
-"""Retrieved sources -> an answer whose every shown sentence a chunk backs (or a refusal).
+"""The evidence -> an answer whose every shown sentence a chunk backs (or a refusal).
 
 The model's reply is read sentence by sentence as it streams: each finished sentence is
 verified and then shown with its `[n]`, or set aside as unsupported; a reply that loops,
@@ -8,9 +8,8 @@ the chunk sentences that best answer the question are quoted instead.
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
@@ -18,35 +17,18 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 
+from bot.evidence import format_sources
 from bot.grounding import Grounder, Verifier, cite, is_debris, restates
 from bot.language import detect_language, language_name
-from bot.patterns import INJECTION, MARKUP, REFUSAL
+from bot.patterns import MARKUP, REFUSAL
 from bot.prompts import load_prompt, localized
 from bot.results import Answer, Citation, RefusalReason
-from bot.text import (
-    complete_sentences,
-    first_sentence,
-    fold,
-    markers,
-    split_sentences,
-    tokenize,
-)
+from bot.text import complete_sentences, first_sentence, fold, markers, split_sentences, tokenize
 
-_SOURCE_TAG = re.compile(r"</?source\b", re.IGNORECASE)
 LOOP_NGRAM = 6
 """A run of this many words written three times over is a loop, not an answer."""
 SWITCH_WORDS = 8
 """Sentences shorter than this are too short to tell their language reliably."""
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """The chunks that go into the prompt, or why none do."""
-
-    contexts: list[Citation]
-    refused: bool
-    relevance: float = 0.0
-    """The best hit's relevance (language-debiased), which decides if a quote may stand."""
 
 
 def answer_chain(llm: BaseChatModel) -> Runnable:
@@ -59,82 +41,8 @@ def answer_chain(llm: BaseChatModel) -> Runnable:
 
 def condense_chain(llm: BaseChatModel) -> Runnable:
     """Follow-up + history -> one standalone question for retrieval."""
-    return (
-        ChatPromptTemplate.from_messages([("human", load_prompt("condense"))])
-        | llm
-        | (StrOutputParser())
-    )
-
-
-def select_evidence(
-    hits: list[Citation],
-    question: str,
-    grounder: Grounder,
-    min_relevance: float,
-    budget: int,
-    count_tokens: Callable[[str], int],
-) -> Evidence:
-    """Refuse when no hit is relevant enough; else the relevant chunks' sentences closest to
-    the question, as many as `budget` tokens hold: prefill is most of a CPU model's wait,
-    and a chunk's other sentences cost as much as its answer without adding to it."""
-    best = max((h.relevance for h in hits), default=0.0)
-    if best < min_relevance:
-        return Evidence(contexts=[], refused=True, relevance=best)
-    relevant = [h for h in hits if h.relevance >= min_relevance]
-    sentences = [split_sentences(h.text) or [h.text] for h in relevant]
-    asked = grounder.embed_query(question)
-    # A sentence scores as its chunk does: the language gap (relevance - score) is added, so
-    # the answer in another language is not crowded out by same-language small talk.
-    ranked = sorted(
-        (
-            (float(vector @ asked) + hit.relevance - hit.score, i, j)
-            for i, hit in enumerate(relevant)
-            for j, vector in enumerate(grounder.embed_sentences(sentences[i]))
-        ),
-        reverse=True,
-    )
-    chosen: dict[int, set[int]] = {}
-    used = 0
-    for _, i, j in ranked:
-        cost = count_tokens(sentences[i][j])
-        if not chosen or used + cost <= budget:
-            chosen.setdefault(i, set()).add(j)
-            used += cost
-    contexts = [
-        hit.model_copy(update={"excerpt": excerpt(sentences[i], chosen[i])})
-        for i, hit in enumerate(relevant)
-        if i in chosen
-    ]
-    return Evidence(contexts=contexts, refused=False, relevance=best)
-
-
-def excerpt(sentences: list[str], kept: set[int]) -> str:
-    """The kept sentences in their order; a paragraph break where sentences were left out."""
-    runs: list[list[str]] = []
-    for j, sentence in enumerate(sentences):
-        if j in kept:
-            if runs and j - 1 in kept:
-                runs[-1].append(sentence)
-            else:
-                runs.append([sentence])
-    return "\n\n".join(" ".join(run) for run in runs)
-
-
-def format_sources(contexts: list[Citation]) -> str:
-    """Number the chunks inside tags that mark them as quoted data, not instructions."""
-    blocks = []
-    for n, c in enumerate(contexts, 1):
-        body = _SOURCE_TAG.sub("<\u200bsource", withhold_instructions(c.passage))
-        blocks.append(f'<source id="{n}" file="{c.source}">\n{body}\n</source>')
-    return "\n".join(blocks)
-
-
-def withhold_instructions(text: str) -> str:
-    """Drop sentences that address the assistant ("ignore previous instructions..."): a small
-    model obeys text it is shown, whatever the system prompt says."""
-    if not INJECTION.search(text):
-        return text
-    return " ".join(s for s in split_sentences(text) if not INJECTION.search(s))
+    prompt = ChatPromptTemplate.from_messages([("human", load_prompt("condense"))])
+    return prompt | llm | StrOutputParser()
 
 
 def prompt_inputs(question: str, language: str, contexts: list[Citation]) -> dict[str, str]:
@@ -249,7 +157,7 @@ def stream_answer(
 
 def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
     """Verify one finished sentence; record the verdict; return it as shown, or ""."""
-    if not draft.shown and not draft.unsupported and REFUSAL.search(sentence):
+    if not draft.shown and not draft.unsupported and looks_like_refusal(sentence):
         draft.refused = True
         return ""
     folded = " ".join(tokenize(sentence))

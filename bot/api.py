@@ -21,7 +21,6 @@ from bot.answering import (
     not_covered,
     prompt_inputs,
     refusal,
-    select_evidence,
     stream_answer,
 )
 from bot.chroma_store import open_store
@@ -29,6 +28,7 @@ from bot.chunking import count_tokens
 from bot.config import Settings, load_settings
 from bot.embeddings import make_embeddings
 from bot.errors import QuestionError
+from bot.evidence import select_evidence
 from bot.grounding import Grounder
 from bot.language import detect_language
 from bot.llm import chat_client, endpoint_error, resolve_endpoint, token_counter

@@ -5,11 +5,8 @@ Two retrievers share one interface:
 - `hybrid` (default): a candidate pool per document language, ranked after removing part of
   each language's mean vector, fused by reciprocal rank with a keyword search on the
   question's names and numbers; copies of a chosen passage are then moved behind the rest.
-
-Multilingual embeddings pull a question towards any text in its own language, so raw
-cosines are not comparable across languages. Each hit's `relevance` is its cosine shifted by
-the gap between the question's mean cosine to chunks of the hit's language and to chunks of
-its own: what the same match would score in the question's language, measured on this store.
+Each hit's `relevance` is what the same match would score in the question's own language
+(see `language_pools.calibrate`).
 """
 
 from __future__ import annotations
@@ -17,18 +14,17 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
 
 import numpy as np
 
 from bot.embeddings import unit
 from bot.keywords import KeywordIndex
 from bot.language import detect_language
+from bot.language_pools import LanguagePool, calibrate, debiased, hit_language, language_pools
 from bot.results import Citation
 from bot.store import Hit, VectorStore
-from bot.text import names, shingles, tokenize
+from bot.text import is_coined, names, shingles, tokenize
 
-SNIPPET_CHARS = 240
 CANDIDATES = 20
 RRF_K = 60
 COPIED_SHARE = 0.5
@@ -38,34 +34,6 @@ each other (median, both golden sets), as high as a copy."""
 RETRIEVERS = ("hybrid", "dense")
 RECOUNT_SECONDS = 2.0  # how stale a replica's view of another process's ingest may get
 FUSED_POOL = 3  # keyword-only hits are fetched from this many fused places per requested one
-BACKGROUND_SAMPLE = 2000  # chunks per language that stand for its background
-# Share of each language's mean vector removed before ranking; MRR on the seeds' golden set
-# is flat at 0.99 from 0.3 to 0.5 and falls off on both sides (0.92 at 0, 0.94 at 1.0).
-LANGUAGE_DEBIAS = 0.4
-
-
-@dataclass(frozen=True)
-class LanguagePool:
-    """Every chunk vector of one language: its nearest chunks, and what unrelated text scores.
-
-    Held in memory, as the keyword index is: a metadata-filtered Chroma query per language
-    costs 15-30 ms at 10k chunks and grows with the store, a product with the matrix ~1 ms.
-    """
-
-    ids: list[str]
-    vectors: np.ndarray
-    mean: np.ndarray
-
-    def level(self, query: np.ndarray) -> float:
-        """The question's mean cosine to an even sample of this language's chunks."""
-        step = max(1, len(self.ids) // BACKGROUND_SAMPLE)
-        return float((self.vectors[::step] @ query).mean())
-
-    def nearest(self, query: np.ndarray, n: int) -> list[str]:
-        """The ids of the `n` chunks closest to the (unit) query, closest first."""
-        scores = self.vectors @ query
-        top = np.argpartition(-scores, n)[:n] if n < len(scores) else np.arange(len(scores))
-        return [self.ids[i] for i in top[np.argsort(-scores[top])]]
 
 
 class Retriever:
@@ -91,14 +59,14 @@ class Retriever:
             return []
         query = np.asarray(self.store.embed_query(question), dtype=np.float32)
         if self.mode == "dense":
-            return [to_citation(hit) for hit in self.store.nearest(query, k)]
+            return [hit.citation() for hit in self.store.nearest(query, k)]
         keywords, pools = self._indexes()
         language = detect_language(question)
         dense = self._pooled(query, pools, language)
         keyword_ids = [cid for cid, _ in keywords.search(" ".join(names(question)), CANDIDATES)]
         fused = self._fuse(dense, keyword_ids, query, k)
         candidates = calibrate(fused, unit(query), pools, language)
-        return [to_citation(hit) for hit in balanced(candidates, k)]
+        return [hit.citation() for hit in balanced(candidates, k)]
 
     def mentions(self, question: str) -> tuple[list[str], list[str]]:
         """The question's names and numbers the corpus mentions, and those it surely never does.
@@ -170,17 +138,7 @@ class Retriever:
             return self.store.nearest(query, CANDIDATES)
         q = unit(query)
         ids = [cid for pool in pools.values() for cid in pool.nearest(q, CANDIDATES)]
-        hits = self.store.fetch(ids, query)
-        overall = np.mean([p.mean for p in pools.values()], axis=0)
-        asked = pools[language].mean if language in pools else overall
-        centred = unit(q - LANGUAGE_DEBIAS * asked)
-
-        def debiased(hit: Hit) -> float:
-            pool = pools.get(_language(hit))
-            mean = pool.mean if pool else overall
-            return float(unit(hit.vector - LANGUAGE_DEBIAS * mean) @ centred)
-
-        return sorted(hits, key=debiased, reverse=True)
+        return debiased(self.store.fetch(ids, query), q, pools, language)
 
     def _fuse(
         self,
@@ -202,38 +160,6 @@ class Retriever:
         return [by_id[cid] for cid in order if cid in by_id]
 
 
-def is_coined(name: str) -> bool:
-    """A name no language translates: it has a digit or a capital inside (GPT-6, iPhone)."""
-    return any(ch.isdigit() for ch in name) or any(ch.isupper() for ch in name[1:])
-
-
-def language_pools(
-    ids: list[str], languages: list[str], vectors: list[np.ndarray]
-) -> dict[str, LanguagePool]:
-    """Per chunk language, its ids and unit vectors."""
-    out = {}
-    for language in sorted(set(languages)):
-        rows = [i for i, lang in enumerate(languages) if lang == language]
-        matrix = unit(np.stack([vectors[i] for i in rows]).astype(np.float32))
-        out[language] = LanguagePool([ids[i] for i in rows], matrix, matrix.mean(axis=0))
-    return out
-
-
-def calibrate(
-    hits: list[Hit], query: np.ndarray, pools: dict[str, LanguagePool], language: str
-) -> list[Hit]:
-    """Hits with their relevance: the cosine moved by the question's language gap to them.
-
-    The gap is the question's mean cosine to its own language's chunks (or, when the store
-    has none, to the language it is closest to) minus that to the hit's language's chunks.
-    """
-    levels = {lang: pool.level(query) for lang, pool in pools.items()}
-    own = levels.get(language, max(levels.values(), default=0.0))
-    for hit in hits:
-        hit.relevance = hit.score + own - levels.get(_language(hit), own)
-    return hits
-
-
 def balanced(candidates: list[Hit], k: int) -> list[Hit]:
     """The top `k` distinct passages, with each other language's best candidate second when it
     is more relevant than the hit it displaces: fused ranks still favour the question's own
@@ -247,16 +173,11 @@ def balanced(candidates: list[Hit], k: int) -> list[Hit]:
     best: dict[str, Hit] = {}
     for hit in candidates:
         if hit.id not in taken:
-            best.setdefault(_language(hit), hit)
-    kept = {_language(hit) for hit in chosen}
+            best.setdefault(hit_language(hit), hit)
+    kept = {hit_language(hit) for hit in chosen}
     bar = chosen[1].relevance or 0.0
     extra = [h for lang, h in best.items() if lang not in kept and (h.relevance or 0.0) >= bar]
     return (chosen[:1] + extra + chosen[1:])[:k]
-
-
-def _language(hit: Hit) -> str:
-    """The language a chunk was stored with."""
-    return str(hit.metadata.get("language", ""))
 
 
 def distinct(hits: list[Hit], k: int) -> list[Hit]:
@@ -277,27 +198,3 @@ def distinct(hits: list[Hit], k: int) -> list[Hit]:
 def _copies(runs: set[str], other: set[str]) -> bool:
     """The shorter passage shares at least COPIED_SHARE of its word runs with the other."""
     return len(runs & other) >= COPIED_SHARE * max(1, min(len(runs), len(other)))
-
-
-def to_citation(hit: Hit) -> Citation:
-    """A stored chunk as the public Citation type."""
-    meta = hit.metadata
-    return Citation(
-        source=str(meta.get("source", "")),
-        title=str(meta.get("title", "")),
-        snippet=snippet(hit.text),
-        score=round(hit.score, 4),
-        relevance=None if hit.relevance is None else round(hit.relevance, 4),
-        chunk_id=hit.id,
-        text=hit.text,
-        url=str(meta.get("url", "")),
-        language=str(meta.get("language", "")),
-    )
-
-
-def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
-    """The opening of a chunk, cut at a word boundary."""
-    flat = " ".join(text.split()).lstrip("…")
-    if len(flat) <= limit:
-        return flat
-    return flat[:limit].rsplit(" ", 1)[0] + "…"

@@ -14,6 +14,8 @@ import numpy as np
 
 from bot.chunking import Chunk
 from bot.embeddings import unit
+from bot.results import Citation
+from bot.text import snippet
 
 
 @dataclass
@@ -27,6 +29,21 @@ class Hit:
     score: float
     relevance: float | None = None
     """The score moved by the question's language gap to the chunk (set by retrieval)."""
+
+    def citation(self) -> Citation:
+        """The chunk as the public Citation type."""
+        meta = self.metadata
+        return Citation(
+            source=str(meta.get("source", "")),
+            title=str(meta.get("title", "")),
+            snippet=snippet(self.text),
+            score=round(self.score, 4),
+            relevance=None if self.relevance is None else round(self.relevance, 4),
+            chunk_id=self.id,
+            text=self.text,
+            url=str(meta.get("url", "")),
+            language=str(meta.get("language", "")),
+        )
 
 
 @dataclass(frozen=True)

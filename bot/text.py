@@ -159,6 +159,11 @@ def written_names(text: str) -> set[str]:
     return set(tokenize(" ".join(written)))
 
 
+def is_coined(name: str) -> bool:
+    """A name no language translates: it has a digit or a capital inside (GPT-6, iPhone)."""
+    return any(ch.isdigit() for ch in name) or any(ch.isupper() for ch in name[1:])
+
+
 def stems(tokens: Iterable[str]) -> set[str]:
     """Folded names without a plural or possessive s: Normans and Norman are one name."""
     return {t[:-1] if len(t) > 4 and t.endswith("s") else t for t in tokens}
@@ -167,3 +172,11 @@ def stems(tokens: Iterable[str]) -> set[str]:
 def name_tokens(text: str) -> set[str]:
     """The folded tokens of a text's names and numbers, for matching against evidence."""
     return set(tokenize(" ".join(names(text))))
+
+
+def snippet(text: str, limit: int = 240) -> str:
+    """The opening of a text, cut at a word boundary: what a list of sources shows."""
+    flat = " ".join(text.split()).lstrip("…")
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0] + "…"

@@ -7,7 +7,8 @@ import pytest
 
 from bot.api import Bot
 from bot.keywords import KeywordIndex
-from bot.retrieval import LanguagePool, balanced, calibrate, distinct
+from bot.language_pools import LanguagePool, calibrate
+from bot.retrieval import balanced, distinct
 from bot.store import Hit
 from bot.text import names, tokenize
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from functools import cache
 from typing import TypeVar
 
-import httpx
-import openai
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
@@ -31,7 +28,7 @@ from bot.errors import QuestionError
 from bot.evidence import select_evidence
 from bot.grounding import Grounder
 from bot.language import detect_language
-from bot.llm import chat_client, endpoint_error, resolve_endpoint, token_counter
+from bot.llm import chat_client, collect, guarded, resolve_endpoint, token_counter
 from bot.local_model import Endpoint
 from bot.results import Answer, AnswerStream, Citation, Status
 from bot.retrieval import Retriever
@@ -39,7 +36,6 @@ from bot.store import VectorStore
 
 History = list[tuple[str, str]]
 T = TypeVar("T")
-_RETRIABLE = (openai.APIConnectionError, openai.InternalServerError, openai.RateLimitError)
 
 
 class Bot:
@@ -166,7 +162,7 @@ class Bot:
             inputs = prompt_inputs(standalone, language, evidence.contexts)
             chain = answer_chain(self.chat_model)
             deadline = deadline or self._deadline()
-            answer = yield from self._guard(
+            answer = yield from guarded(
                 lambda: stream_answer(
                     chain.stream(inputs),
                     standalone,
@@ -177,6 +173,8 @@ class Bot:
                     may_quote=evidence.relevance >= self.settings.min_quote_relevance,
                 ),
                 deadline,
+                self.settings.max_retries,
+                self.endpoint,
             )
             return answer
         yield answer.text
@@ -187,45 +185,13 @@ class Bot:
         turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in history[-3:])
         chain = condense_chain(self.chat_model)
         inputs = {"history": turns, "question": question}
-        rewritten = "".join(self._guard(lambda: _collect(chain.stream(inputs)), deadline))
+        retries, endpoint = self.settings.max_retries, self.endpoint
+        stream = guarded(lambda: collect(chain.stream(inputs)), deadline, retries, endpoint)
+        rewritten = "".join(stream)
         rewritten = rewritten.strip().splitlines()[0].strip() if rewritten.strip() else ""
         if not rewritten or len(rewritten) > 3 * len(question) + 200:
             return f"{history[-1][0]} {question}"
         return rewritten
-
-    def _guard(
-        self, start: Callable[[], Generator[str, None, T]], deadline: float
-    ) -> Generator[str, None, T]:
-        """Endpoint failures as one sentence naming the endpoint; retried while time is left.
-
-        Refused connections, timeouts, 5xx and 429 replies, and streams that break before
-        their first shown piece or are not JSON are retried up to BOT_MAX_RETRIES times with
-        backoff, never past BOT_TIMEOUT. Once text has reached the reader nothing is retried.
-        """
-        for attempt in range(self.settings.max_retries + 1):
-            started = False
-            try:
-                pieces = start()
-                while True:
-                    piece = next(pieces)
-                    started = True
-                    yield piece
-            except StopIteration as done:
-                return done.value
-            except (*_RETRIABLE, httpx.HTTPError, json.JSONDecodeError) as exc:
-                pause = min(8.0, 0.5 * 2**attempt)
-                final = attempt == self.settings.max_retries
-                if started or final or time.monotonic() + pause > deadline:
-                    raise endpoint_error(exc, self.endpoint, midway=started) from None
-                time.sleep(pause)
-            except openai.OpenAIError as exc:
-                raise endpoint_error(exc, self.endpoint, midway=started) from None
-        raise AssertionError("unreachable: the last attempt returns or raises")
-
-
-def _collect(pieces: Iterator[str]) -> Generator[str, None, None]:
-    """A plain stream as a generator the guard can retry."""
-    yield from pieces
 
 
 def check_question(question: str, settings: Settings) -> str:

@@ -1,9 +1,12 @@
-"""The chat model behind any OpenAI-compatible endpoint, and errors that name it."""
+"""The chat model behind any OpenAI-compatible endpoint, retried calls, and errors that name it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import time
+from collections.abc import Callable, Generator, Iterator
 from functools import lru_cache
+from typing import TypeVar
 
 import httpx
 import openai
@@ -15,6 +18,9 @@ from bot.config import Settings
 from bot.errors import ConfigError, EndpointError
 from bot.local_model import Endpoint, ServerSpec, embedded_endpoint
 from bot.model_files import check_gguf, model_file
+
+T = TypeVar("T")
+_RETRIABLE = (openai.APIConnectionError, openai.InternalServerError, openai.RateLimitError)
 
 
 def resolve_endpoint(settings: Settings) -> Endpoint:
@@ -113,3 +119,42 @@ def endpoint_error(
     else:
         what = "sent a reply we could not read; check that it is OpenAI-compatible"
     return EndpointError(f"{where} {what}.")
+
+
+def guarded(
+    start: Callable[[], Generator[str, None, T]],
+    deadline: float,
+    retries: int,
+    endpoint: Endpoint | None,
+) -> Generator[str, None, T]:
+    """Endpoint failures as one sentence naming the endpoint; retried while time is left.
+
+    Refused connections, timeouts, 5xx and 429 replies, and streams that break before
+    their first shown piece or are not JSON are retried up to `retries` (BOT_MAX_RETRIES)
+    times with backoff, never past BOT_TIMEOUT. Once text has reached the reader nothing is
+    retried.
+    """
+    for attempt in range(retries + 1):
+        started = False
+        try:
+            pieces = start()
+            while True:
+                piece = next(pieces)
+                started = True
+                yield piece
+        except StopIteration as done:
+            return done.value
+        except (*_RETRIABLE, httpx.HTTPError, json.JSONDecodeError) as exc:
+            pause = min(8.0, 0.5 * 2**attempt)
+            final = attempt == retries
+            if started or final or time.monotonic() + pause > deadline:
+                raise endpoint_error(exc, endpoint, midway=started) from None
+            time.sleep(pause)
+        except openai.OpenAIError as exc:
+            raise endpoint_error(exc, endpoint, midway=started) from None
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def collect(pieces: Iterator[str]) -> Generator[str, None, None]:
+    """A plain stream as a generator the guard can retry."""
+    yield from pieces

@@ -22,6 +22,7 @@ from bot.grounding import Grounder, Verifier, cite, is_debris, restates
 from bot.language import detect_language, language_name
 from bot.patterns import MARKUP, REFUSAL
 from bot.prompts import load_prompt, localized
+from bot.quoting import quote
 from bot.results import Answer, Citation, RefusalReason
 from bot.text import complete_sentences, first_sentence, fold, markers, split_sentences, tokenize
 
@@ -135,7 +136,7 @@ def stream_answer(
     if draft.refused and not draft.shown:
         return refusal(question, language, "declined", contexts)
     if not draft.shown:
-        quoted = verifier.extract() if may_quote else []
+        quoted = quote(verifier) if may_quote else []
         if not quoted:
             unbacked = refusal(question, language, "unbacked", contexts)
             return unbacked.model_copy(update={"unsupported": draft.unsupported})

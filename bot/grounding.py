@@ -7,13 +7,11 @@ sentence in another language than the chunk, all of its names do, and its embedd
 close to the chunk's. A chunk in the sentence's own language must also name all that the
 sentence repeats of the question's names: a passage about Jacksonville does not back "the
 first settlement in Newcastle was Fort Caroline", however many of its other words it
-shares. When nothing the model wrote is backed, the chunk sentences closest to the question
-are quoted instead, each with its marker.
+shares. When nothing the model wrote is backed, `quoting.quote` picks chunk sentences.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -24,7 +22,7 @@ from langchain_core.embeddings import Embeddings
 
 from bot.embeddings import unit
 from bot.language import detect_language
-from bot.patterns import INJECTION, SOURCE_TALK
+from bot.patterns import SOURCE_TALK
 from bot.results import Citation
 from bot.text import (
     content_words,
@@ -34,10 +32,8 @@ from bot.text import (
     split_sentences,
     stems,
     tokenize,
-    unbulleted,
     with_markers,
     without_markers,
-    written_names,
 )
 
 SENTENCE_CACHE = 8192
@@ -170,45 +166,6 @@ class Verifier:
         ]
         claimed = [m for m in markers(sentence) if m in backing]
         return claimed or ([max(backing, key=lambda m: sims[m - 1])] if backing else [])
-
-    def extract(self) -> list[str]:
-        """The chunk sentences that best answer the question, each with its `[n]`."""
-        limits = self.grounder.thresholds
-        candidates = [
-            (n, s)
-            for n, chunk in enumerate(self.contexts, 1)
-            for s in map(unbulleted, split_sentences(chunk.passage))
-            if len(content_words(s)) >= limits.min_words
-            and _STATEMENT.search(s)
-            and not s.startswith("…")
-            and not INJECTION.search(s)
-        ]
-        # A quote must be about what the question names: a question on Nvidia's share price is
-        # not answered by a sentence on capital spending that never mentions Nvidia; and it
-        # must write the name as a name (the "Who" of "Doctor Who", not "people who").
-        if self.named:
-            candidates = [(n, s) for n, s in candidates if self.named & stems(written_names(s))]
-        if not candidates:
-            return []
-        vectors = self.grounder.embed_sentences([s for _, s in candidates])
-        asked = content_words(self.asked)
-        overlap = [len(asked & content_words(s)) / max(len(asked), 1) for _, s in candidates]
-        # Sentences pull towards the question's language as chunks do: each gets its chunk's
-        # language gap (relevance - score), so an answer in another language is not outranked
-        # by a same-language sentence on another topic.
-        gaps = [self.contexts[n - 1].relevance - self.contexts[n - 1].score for n, _ in candidates]
-        scores = (
-            vectors @ self.question
-            + np.array(gaps)
-            + limits.extract_overlap_weight * np.array(overlap)
-        )
-        order = np.argsort(-scores)[: limits.extract_limit]
-        best = float(scores[order[0]])
-        chosen = [i for i in order if float(scores[i]) >= best - limits.extract_margin]
-        return [with_markers(candidates[i][1], [candidates[i][0]]) for i in sorted(chosen)]
-
-
-_STATEMENT = re.compile(r"[^\W\d_]{2}[^.!?]*[.!。][\"'»”)]*$")
 
 
 def restates(sentence: str, question: str) -> bool:

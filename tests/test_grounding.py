@@ -6,6 +6,7 @@ import pytest
 
 from bot.embeddings import E5Embeddings
 from bot.grounding import Grounder, cite, is_debris
+from bot.quoting import quote
 from bot.results import Citation
 
 from .conftest import SEEDS
@@ -78,7 +79,7 @@ def test_a_correct_sentence_in_another_language_than_its_chunk_passes(
 def test_extract_quotes_the_chunk_sentence_that_answers(
     grounder: Grounder, contexts: list[Citation]
 ) -> None:
-    quoted = grounder.verifier(MUSK, contexts).extract()
+    quoted = quote(grounder.verifier(MUSK, contexts))
     assert quoted and "97,4 milliards" in quoted[0] and quoted[0].endswith("[1].")
 
 
@@ -111,8 +112,8 @@ def test_a_quote_must_write_the_question_s_name_as_a_name(grounder: Grounder) ->
     chunk = Citation(
         source="a.txt", title="t", snippet="s", score=0.9, chunk_id="c1", text=text, language="en"
     )
-    assert grounder.verifier("How much did the lab offer?", [chunk]).extract()
-    assert grounder.verifier("How often does Doctor Who travel?", [chunk]).extract() == []
+    assert quote(grounder.verifier("How much did the lab offer?", [chunk]))
+    assert quote(grounder.verifier("How often does Doctor Who travel?", [chunk])) == []
 
 
 @pytest.mark.parametrize(

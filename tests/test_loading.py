@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.cleaning import clean_text
 from bot.errors import CorpusError
-from bot.loading import clean_text, load_corpus, load_document
+from bot.loading import load_corpus, load_document
 
 from .conftest import SEEDS
 

@@ -35,7 +35,7 @@ from bot.config import Settings
 from bot.embeddings import E5Embeddings, HashingEmbeddings
 from bot.errors import BotError
 from bot.ingest import ingest
-from bot.model_files import LOCAL_MODELS
+from bot.model_catalog import LOCAL_MODELS
 from bot.prompts import load_prompt
 from bot.reports import nearest_rank
 

@@ -312,7 +312,7 @@ def bench(sizes: str, answers: int, models: str, out: Path) -> None:
     from bot.benchmark import SIZES, run_bench
     from bot.config import load_settings
     from bot.evaluation import DEFAULT_GOLDEN, load_golden
-    from bot.model_files import LOCAL_MODELS
+    from bot.model_catalog import LOCAL_MODELS
     from bot.reports import bench_chart, bench_table
 
     unknown_models = [m.strip() for m in models.split(",") if m.strip() not in LOCAL_MODELS]

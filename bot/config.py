@@ -9,7 +9,8 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
-from bot.model_files import DEFAULT_LOCAL_MODEL, LOCAL_MODELS, LocalModel, default_cache_dir
+from bot.model_catalog import DEFAULT_LOCAL_MODEL, LOCAL_MODELS, LocalModel
+from bot.model_files import default_cache_dir
 
 DEFAULT_EMBEDDINGS_MODEL = "multilingual-e5-small"
 _SECRET_FIELDS = {"openai_api_key", "ui_auth"}

@@ -14,7 +14,7 @@ import pytest
 from bot.api import Bot
 from bot.config import Settings, load_settings
 from bot.ingest import ingest
-from bot.model_files import DEFAULT_LOCAL_MODEL
+from bot.model_catalog import DEFAULT_LOCAL_MODEL
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

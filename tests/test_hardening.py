@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.embeddings import make_embeddings
 from bot.errors import EndpointError
 from bot.ingest import ingest
-from bot.model_files import DEFAULT_LOCAL_MODEL
+from bot.model_catalog import DEFAULT_LOCAL_MODEL
 from bot.ui import ERROR_MARK, respond
 
 from .conftest import SEEDS, make_settings

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.model_files import LocalModel, Part, check_gguf, model_file
+from bot.model_catalog import LocalModel, Part
+from bot.model_files import check_gguf, model_file
 
 PAYLOAD = [b"GGUF" + b"a" * 1000, b"b" * 777, b"c" * 5]
 

@@ -220,8 +220,9 @@ def evaluate(
 
     from bot.api import Bot
     from bot.config import load_settings
-    from bot.evaluation import DEFAULT_GOLDEN, load_golden, run_eval
-    from bot.evaluation import sample as spread
+    from bot.evaluation import run_eval
+    from bot.golden_sets import DEFAULT_GOLDEN, load_golden
+    from bot.golden_sets import sample as spread
     from bot.reports import eval_chart, eval_table, failed_gates
 
     pairs = spread(load_golden(golden or DEFAULT_GOLDEN), sample)
@@ -311,7 +312,7 @@ def bench(sizes: str, answers: int, models: str, out: Path) -> None:
 
     from bot.benchmark import SIZES, run_bench
     from bot.config import load_settings
-    from bot.evaluation import DEFAULT_GOLDEN, load_golden
+    from bot.golden_sets import DEFAULT_GOLDEN, load_golden
     from bot.model_catalog import LOCAL_MODELS
     from bot.reports import bench_chart, bench_table
 
@@ -351,7 +352,7 @@ def bench(sizes: str, answers: int, models: str, out: Path) -> None:
 def loadtest(url: str, sessions: int, turns: int) -> None:
     """Run concurrent chat sessions against the web chat at URL (this machine only)."""
     from bot.config import load_settings
-    from bot.evaluation import DEFAULT_GOLDEN, load_golden
+    from bot.golden_sets import DEFAULT_GOLDEN, load_golden
     from bot.loadtest import chat_load
     from bot.ui import login
 

@@ -9,18 +9,16 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from bot.evaluation import (
-    DEFAULT_GOLDEN,
+from bot.golden_sets import DEFAULT_GOLDEN, load_golden, sample
+from bot.reports import failed_gates
+from bot.results import Answer
+from bot.scoring import (
     best_threshold,
     citation_scores,
     fact_coverage,
-    load_golden,
     retrieval_scores,
-    sample,
     shown_backed,
 )
-from bot.reports import failed_gates
-from bot.results import Answer
 
 from .conftest import ROOT, SEEDS
 
@@ -56,7 +54,7 @@ def test_fact_patterns_match_across_number_formats_and_accents() -> None:
 
 
 def test_facts_in_withheld_sentences_are_reported_apart_from_shown_ones() -> None:
-    from bot.evaluation import PairResult, summarize
+    from bot.scoring import PairResult, summarize
 
     def result(withheld: float | None, unanswerable: bool = False) -> PairResult:
         return PairResult(

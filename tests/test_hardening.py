@@ -191,7 +191,7 @@ def _without_root_override() -> tuple[str, ...]:
 
 @pytest.mark.slow
 def test_twenty_threads_ask_at_once_and_get_their_own_answers(seeded_settings: Settings) -> None:
-    from bot.evaluation import DEFAULT_GOLDEN, load_golden
+    from bot.golden_sets import DEFAULT_GOLDEN, load_golden
 
     # 20 questions queue for 2 model slots: the bound is on each answer's own time.
     bot = Bot(seeded_settings.model_copy(update={"max_tokens": 32, "timeout": 300.0}))

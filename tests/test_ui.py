@@ -355,7 +355,7 @@ def quick_chat_url(seeded_settings: Settings) -> Iterator[str]:
 
 @pytest.mark.slow
 def test_eight_sessions_at_once_each_get_their_own_conversation(quick_chat_url: str) -> None:
-    from bot.evaluation import DEFAULT_GOLDEN, load_golden
+    from bot.golden_sets import DEFAULT_GOLDEN, load_golden
     from bot.loadtest import chat_load
 
     questions = [p.question for p in load_golden(DEFAULT_GOLDEN) if not p.unanswerable]

@@ -1,0 +1,173 @@
+"""Scores: each answer against its golden pair (retrieval, citations, key facts, backed
+sentences), then their means per language pair and the refusal gate's sweep."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.results import Answer, RefusalReason
+from bot.text import fold, markers, split_sentences
+
+THRESHOLDS = np.round(np.arange(0.70, 0.901, 0.01), 2)
+
+
+def retrieval_scores(ranked: list[str], expected: list[str]) -> tuple[float, float, float]:
+    """hit@k, reciprocal rank and recall of the expected files in a ranked list of files."""
+    if not expected:
+        raise ValueError("an answerable pair needs expected sources")
+    positions = [i for i, source in enumerate(ranked) if source in expected]
+    hit = 1.0 if positions else 0.0
+    rr = 1.0 / (positions[0] + 1) if positions else 0.0
+    recall = len(set(ranked) & set(expected)) / len(set(expected))
+    return hit, rr, recall
+
+
+def citation_scores(cited: list[str], expected: list[str]) -> tuple[float | None, float]:
+    """Precision (None when nothing is cited) and recall of cited files against expected ones."""
+    cited_set, expected_set = set(cited), set(expected)
+    precision = len(cited_set & expected_set) / len(cited_set) if cited_set else None
+    return precision, len(cited_set & expected_set) / len(expected_set)
+
+
+def fact_coverage(text: str, facts: list[str]) -> float:
+    """Share of key-fact patterns found in the answer, raw or accent-folded."""
+    if not facts:
+        return 1.0
+    folded = fold(text)
+    found = sum(
+        bool(re.search(p, text, re.IGNORECASE) or re.search(fold(p), folded, re.IGNORECASE))
+        for p in facts
+    )
+    return found / len(facts)
+
+
+def shown_backed(answer: Answer) -> float | None:
+    """Share of the answer's sentences that carry a `[n]` (a lead-in line does not count)."""
+    if answer.refused:
+        return None
+    sentences = [s for s in split_sentences(answer.text) if not s.endswith(":")]
+    return sum(bool(markers(s)) for s in sentences) / len(sentences) if sentences else None
+
+
+@dataclass
+class PairResult:
+    """How the bot did on one pair."""
+
+    id: str
+    language: str
+    unanswerable: bool
+    ranks: list[str]
+    top_score: float
+    refused: bool
+    refusal_reason: RefusalReason
+    cited: list[str]
+    seconds: float
+    answer: str
+    # Scored only where they apply (answerable pairs; a reply that was not refused).
+    hit: float | None = None
+    reciprocal_rank: float | None = None
+    recall: float | None = None
+    citation_precision: float | None = None
+    citation_recall: float | None = None
+    fact_coverage: float | None = None
+    in_language: float | None = None
+    """1.0 when the model's own reply (not a quote of the sources) is in the question's language."""
+    saw_source: float | None = None
+    """1.0 when an expected file is among the chunks the model was shown."""
+    facts_seen: float | None = None
+    """Key facts stated by the chunks the model was shown: the most its answer can hold."""
+    unsupported: float | None = None
+    """Sentences verification left out of the answer."""
+    withheld_facts: float | None = None
+    """Key facts stated by the sentences verification left out (answerable pairs that had
+    any): high means the verifier threw right answers away, low that the model was wrong."""
+    shown_backed: float | None = None
+    """Share of shown sentences that carry a verified marker (1.0 by construction)."""
+    error: str | None = None
+    """The one-sentence error when answering failed (a timeout, an endpoint down)."""
+    quoted: bool = False
+    """The answer quotes the sources because nothing the model wrote was backed."""
+    pair: str = ""
+    """Question language -> language of the expected article, e.g. `vi->en`."""
+    dense: dict[str, float | None] = field(default_factory=dict)
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    """Mean of the defined values; None when there are none."""
+    defined = [v for v in values if v is not None]
+    return float(np.mean(defined)) if defined else None
+
+
+def crossing(pair: str) -> str:
+    """`same` when question and article share a language, `cross` otherwise, else ``."""
+    asked, _, held = pair.partition("->")
+    if held in ("none", "?", ""):
+        return ""
+    return "same" if asked == held else "cross"
+
+
+def summarize(results: list[PairResult]) -> dict[str, float | int | None]:
+    """All metrics for one group of results."""
+    answerable = [r for r in results if not r.unanswerable]
+    unanswerable = [r for r in results if r.unanswerable]
+    seconds = [r.seconds for r in results]
+    return {
+        "pairs": len(results),
+        "hit": _mean(r.hit for r in answerable),
+        "mrr": _mean(r.reciprocal_rank for r in answerable),
+        "recall": _mean(r.recall for r in answerable),
+        "dense_hit": _mean(r.dense.get("hit") for r in answerable),
+        "dense_mrr": _mean(r.dense.get("mrr") for r in answerable),
+        "citation_precision": _mean(r.citation_precision for r in answerable),
+        "citation_recall": _mean(r.citation_recall for r in answerable),
+        "cited": _mean(float(bool(r.cited)) for r in answerable),
+        "facts": _mean(r.fact_coverage for r in answerable),
+        "in_language": _mean(r.in_language for r in answerable),
+        "saw_source": _mean(r.saw_source for r in answerable),
+        "facts_seen": _mean(r.facts_seen for r in answerable),
+        "quoted": _mean(float(r.quoted) for r in results if not r.refused),
+        "unsupported": _mean(r.unsupported for r in results),
+        "withheld_facts": _mean(r.withheld_facts for r in answerable),
+        "shown_backed": _mean(r.shown_backed for r in results),
+        "refusal": _mean(float(r.refused) for r in unanswerable),
+        "false_refusal": _mean(float(r.refused) for r in answerable),
+        "errors": sum(r.error is not None for r in results),
+        "p50_s": float(np.percentile(seconds, 50)) if seconds else None,
+        "p95_s": float(np.percentile(seconds, 95)) if seconds else None,
+    }
+
+
+def refusal_reasons(results: list[PairResult]) -> dict[str, dict[str, int]]:
+    """Why questions were refused, answerable ones (false refusals) apart from the rest."""
+    return {
+        kind: dict(Counter(r.refusal_reason for r in results if r.refused and r.unanswerable == un))
+        for kind, un in (("answerable", False), ("unanswerable", True))
+    }
+
+
+def threshold_sweep(results: list[PairResult]) -> list[dict[str, float]]:
+    """Refusal rate and false refusals if the relevance gate sat at each threshold."""
+    answerable = [r.top_score for r in results if not r.unanswerable]
+    unanswerable = [r.top_score for r in results if r.unanswerable]
+    rows = []
+    for t in THRESHOLDS:
+        rows.append(
+            {
+                "threshold": float(t),
+                "refusal": float(np.mean([s < t for s in unanswerable])) if unanswerable else 0.0,
+                "false_refusal": float(np.mean([s < t for s in answerable])) if answerable else 0.0,
+            }
+        )
+    return rows
+
+
+def best_threshold(sweep: list[dict[str, float]]) -> float:
+    """The threshold with the best balance; ties go to the lowest (fewest false refusals)."""
+    return max(sweep, key=lambda r: (r["refusal"] - r["false_refusal"], -r["threshold"]))[
+        "threshold"
+    ]

@@ -9,34 +9,22 @@ with the corpus: chunking, the store, the indexes and our own code.
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import statistics
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from langchain_chroma import Chroma
-from langchain_core.callbacks import BaseCallbackHandler
-from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
-from langchain_core.output_parsers import StrOutputParser
-from langchain_core.prompts import ChatPromptTemplate
-from langchain_core.runnables import Runnable, RunnablePassthrough
-from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from bot.api import Bot
-from bot.chunking import count_tokens
+from bot.baseline import baseline_chain, baseline_ingest
 from bot.config import Settings
 from bot.embeddings import E5Embeddings, HashingEmbeddings
-from bot.errors import BotError
 from bot.ingest import ingest
-from bot.model_catalog import LOCAL_MODELS
-from bot.prompts import load_prompt
+from bot.measuring import PeakMemory, stream_timings, time_each, timed
+from bot.model_bench import bench_models
 from bot.reports import nearest_rank
 
 SIZES = {"seeds": 0, "10k": 10_000, "100k": 100_000}
@@ -61,117 +49,6 @@ class Run:
     extra: dict = field(default_factory=dict)
 
 
-@dataclass
-class ModelRun:
-    """One embedded chat model answering questions on the seeds, end to end."""
-
-    model: str
-    answers: int
-    ttft_p50_s: float
-    ttft_p95_s: float
-    first_sentence_p50_s: float
-    first_sentence_p95_s: float
-    total_p50_s: float
-    total_p95_s: float
-    peak_rss_mb: float
-    """The whole process's resident memory at its peak: model, embedder, store and app."""
-    failures: list[str] = field(default_factory=list)
-
-
-class _FirstToken(BaseCallbackHandler):
-    """Notes when the model's first token arrives, before verification holds it back."""
-
-    def __init__(self) -> None:
-        self.at: float | None = None
-
-    def on_llm_new_token(self, token: str, **kwargs: object) -> None:
-        if self.at is None and token.strip():
-            self.at = time.perf_counter()
-
-
-def bench_models(settings: Settings, questions: list[str], models: list[str]) -> list[ModelRun]:
-    """Each embedded model on the same store and questions: first token, first verified
-    sentence and total latency, and peak memory."""
-    runs = []
-    for name in models:
-        bot = Bot(settings.model_copy(update={"local_model": name, "openai_base_url": None}))
-        first = _FirstToken()
-        bot.chat_model.callbacks = [first]
-        ttft, shown, total, failures = [], [], [], []
-        with PeakMemory() as memory:
-            for question in questions:
-                first.at = None
-                started = time.perf_counter()
-                try:
-                    first_piece = None
-                    for _ in bot.ask_stream(question):
-                        first_piece = first_piece or time.perf_counter()
-                except BotError as exc:
-                    failures.append(f"{question[:40]}: {exc}")
-                    continue
-                end = time.perf_counter()
-                total.append(end - started)
-                ttft.append((first.at or end) - started)
-                shown.append((first_piece or end) - started)
-        runs.append(
-            ModelRun(
-                LOCAL_MODELS[name].label,
-                len(total),
-                *_p50_p95(ttft),
-                *_p50_p95(shown),
-                *_p50_p95(total),
-                round(memory.peak, 1),
-                failures,
-            )
-        )
-    return runs
-
-
-def _p50_p95(values: list[float]) -> tuple[float, float]:
-    """Nearest-rank median and 95th percentile, rounded; zeros when nothing was measured."""
-    if not values:
-        return 0.0, 0.0
-    return round(nearest_rank(values, 50), 2), round(nearest_rank(values, 95), 2)
-
-
-class PeakMemory:
-    """Resident memory sampled every 20 ms; the peak above the start of a phase."""
-
-    def __init__(self) -> None:
-        self.start = self.peak = _rss_mb()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.02):
-            self.peak = max(self.peak, _rss_mb())
-
-    def __enter__(self) -> PeakMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, _rss_mb())
-
-    @property
-    def grown_mb(self) -> float:
-        """Peak resident memory above the phase's start."""
-        return self.peak - self.start
-
-
-def _rss_mb() -> float:
-    """This process's resident set size, from /proc (Linux) or the high-water mark."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, ValueError, IndexError):
-        import resource
-
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def synthetic_corpus(seeds: Path, target_chunks: int, chunks_per_copy: float, out: Path) -> Path:
     """Perturbed copies of the seeds: numbers shifted and sentences shuffled, never identical."""
     out.mkdir(parents=True, exist_ok=True)
@@ -189,69 +66,6 @@ def synthetic_corpus(seeds: Path, target_chunks: int, chunks_per_copy: float, ou
     return out
 
 
-def baseline_chain(llm: Runnable, store: Chroma) -> Runnable:
-    """The tutorial's chain: plain top-4 similarity, every chunk pasted into one prompt."""
-    retriever = store.as_retriever(search_kwargs={"k": 4})
-    prompt = ChatPromptTemplate.from_template(load_prompt("baseline"))
-    return (
-        {"context": retriever | _join_docs, "question": RunnablePassthrough()}
-        | prompt
-        | llm
-        | StrOutputParser()
-    )
-
-
-def _join_docs(docs: list[Document]) -> str:
-    return "\n\n".join(d.page_content for d in docs)
-
-
-def baseline_ingest(corpus: Path, embeddings: Embeddings, directory: Path) -> tuple[Chroma, int]:
-    """RecursiveCharacterTextSplitter(1000, 200) and one Chroma.from_documents, as taught."""
-    docs = [
-        Document(page_content=p.read_text("utf-8", errors="replace"), metadata={"source": p.name})
-        for p in sorted(corpus.iterdir())
-    ]
-    splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(
-        docs
-    )
-    store = Chroma.from_documents(
-        splits, embedding=embeddings, persist_directory=str(directory), collection_name="baseline"
-    )
-    return store, sum(count_tokens(d.page_content) for d in splits)
-
-
-def time_each(questions: list[str], call: Callable[[str], object]) -> tuple[float, list[float]]:
-    """The first call's seconds (it builds indexes), then seconds per call."""
-    started = time.perf_counter()
-    call(questions[0])
-    first = time.perf_counter() - started
-    out = []
-    for q in questions:
-        started = time.perf_counter()
-        call(q)
-        out.append(time.perf_counter() - started)
-    return first, out
-
-
-def stream_timings(pieces: Callable[[str], Iterator], question: str) -> tuple[float, float]:
-    """(time to first non-empty text piece, total) for one streamed answer."""
-    started = time.perf_counter()
-    first = None
-    for piece in pieces(question):
-        if first is None and isinstance(piece, str) and piece.strip():
-            first = time.perf_counter() - started
-    total = time.perf_counter() - started
-    return (first if first is not None else total), total
-
-
-@contextmanager
-def _timed() -> Iterator[list[float]]:
-    box: list[float] = []
-    started = time.perf_counter()
-    yield box
-    box.append(time.perf_counter() - started)
-
-
 def bench_size(
     settings: Settings,
     corpus: Path,
@@ -265,14 +79,14 @@ def bench_size(
     ours = settings.model_copy(
         update={"vectorstore_dir": workdir / f"ours-{label}", "corpus_dir": corpus}
     )
-    with PeakMemory() as memory, _timed() as took:
+    with PeakMemory() as memory, timed() as took:
         report = ingest(ours, corpus, progress=False, embeddings=embeddings)
     bot = Bot(ours, embeddings=embeddings)
     ours_run = Run(
         "newsbot", label, report.chunks, took[0], report.added / took[0],
         report.tokens / took[0], memory.grown_mb, 0.0, 0.0,
     )  # fmt: skip
-    with PeakMemory() as memory, _timed() as took:
+    with PeakMemory() as memory, timed() as took:
         store, tokens = baseline_ingest(corpus, embeddings, workdir / f"baseline-{label}")
     chunks = len(store.get(include=[])["ids"])
     base_run = Run(

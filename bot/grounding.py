@@ -7,7 +7,9 @@ sentence in another language than the chunk, all of its names do, and its embedd
 close to the chunk's. A chunk in the sentence's own language must also name all that the
 sentence repeats of the question's names: a passage about Jacksonville does not back "the
 first settlement in Newcastle was Fort Caroline", however many of its other words it
-shares. When nothing the model wrote is backed, `quoting.quote` picks chunk sentences.
+shares; and hold at least half of the question's words the sentence says back: a passage
+where Jean Ribault charts a river does not back "Jean Ribault invited Huguenot immigration".
+When nothing the model wrote is backed, `quoting.quote` picks chunk sentences.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ class Thresholds:
     similarity: float = 0.85
     cross_lingual_similarity: float = 0.85
     """A reply in another language than its chunk shares only names and numbers with it."""
+    echoed: float = 0.5
+    """A chunk in the sentence's language holds at least this share of the question's words
+    the sentence says back, or the sentence pins the question's claim onto a passage that
+    does not make it."""
     on_topic: float = 0.82
     """Sentences further than this from the question (e5 cosine) are asides: never shown."""
     extract_margin: float = 0.01
@@ -106,20 +112,26 @@ class Grounder:
         similarity: float,
         translated: bool = False,
         subject: frozenset[str] = frozenset(),
+        echoed: frozenset[str] = frozenset(),
     ) -> bool:
         """Close in meaning, every number and most names in the chunk, and most words too
         (across languages, where only names and numbers carry over, closer in meaning).
 
         `subject`: the question's names the sentence repeats, stemmed; a chunk in the
         sentence's language must name them all, or the sentence has pinned the question's
-        subject onto a passage about something else.
+        subject onto a passage about something else. `echoed`: all the question's words the
+        sentence says back, stemmed; such a chunk must hold half of them, or the sentence
+        has pinned the question's claim onto it ("Jean Ribault invited Huguenot immigration"
+        on a passage where he charts a river).
         """
         limits = self.thresholds
         words = content_words(sentence)
         if len(words) < limits.min_words or similarity < limits.similarity:
             return False
-        if subject and not translated and not subject <= stems(chunk_tokens):
-            return False
+        if not translated and (subject or echoed):
+            held = stems(chunk_tokens)
+            if not subject <= held or len(echoed & held) < limits.echoed * len(echoed):
+                return False
         if any(is_number(w) and w not in chunk_tokens for w in words):
             return False
         # A wrong name (Grok for ChatGPT) keeps the topic but changes the claim; some names
@@ -140,6 +152,7 @@ class Verifier:
         self.contexts = contexts
         self.asked = question
         self.named = frozenset(stems(name_tokens(question)))
+        self.words = frozenset(stems(content_words(question)))
         self.question = grounder.embed_query(question)
         self.chunks = np.stack([grounder.chunk_vector(c.passage) for c in contexts])
         self.sentences = [grounder.sentence_vectors(c.passage) for c in contexts]
@@ -157,11 +170,17 @@ class Verifier:
         ]
         language = detect_language(text)
         subject = self.named & stems(tokenize(text))
+        echoed = self.words & stems(content_words(text))
         backing = [
             i + 1
             for i, (tokens, chunk) in enumerate(zip(self.tokens, self.contexts, strict=True))
             if self.grounder.supports(
-                text, tokens, sims[i], translated=language != chunk.language, subject=subject
+                text,
+                tokens,
+                sims[i],
+                translated=language != chunk.language,
+                subject=subject,
+                echoed=echoed,
             )
         ]
         claimed = [m for m in markers(sentence) if m in backing]

@@ -107,6 +107,19 @@ def test_a_same_language_chunk_must_name_the_subject_the_sentence_takes_from_the
     assert both.check(sentence.format("Meta and Amazon")) == []  # the chunk names only one
 
 
+def test_a_same_language_chunk_must_hold_half_the_question_s_words_the_sentence_repeats(
+    grounder: Grounder,
+) -> None:
+    labs = _chunk(1, "The creation of Meta Superintelligence Labs", "en")
+    poached = grounder.verifier("Which Meta lab poached engineers from rivals?", [labs])
+    pinned = "Meta Superintelligence Labs, created with top talent for Meta's big ambitions in "
+    # Most of its words are the chunk's, but the claim it answers with is the question's own.
+    assert poached.check(pinned + "autonomous AI, poached engineers from rivals [1].") == []
+    hired = grounder.verifier("Who did Meta hire for its autonomous AI ambitions?", [labs])
+    answer = "Meta hired top talent for Meta Superintelligence Labs, showing its big ambitions [1]."
+    assert hired.check(answer) == [1]
+
+
 def test_a_quote_must_write_the_question_s_name_as_a_name(grounder: Grounder) -> None:
     text = "The people who run the lab offered 97.4 billion dollars for the company last week."
     chunk = Citation(

@@ -33,6 +33,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 _NUMBER = re.compile(r"^\d")
 _WORD = re.compile(r"[^\W_][\w'\u2019.,-]*")
 _ELIDED_START = re.compile(r"^(?:[ldjmnstc]|qu)['\u2019]", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
 _SYLLABLE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?"
 )
@@ -125,14 +126,15 @@ def content_words(sentence: str) -> set[str]:
 def names(text: str) -> list[str]:
     """Names and numbers, as written: the words that mean the same in every language.
 
-    Capitalised past the first word, with an inner capital (OpenAI) or with a digit; short
+    Capitalised past the first word, with an inner capital (OpenAI) or with a digit, without
+    a possessive 's (Kublai's is Kublai, not a name "s" any text holds); short
     all-capital acronyms (AI/IA, US/EU, CEO) are words of one language, not names. A text's
     first word counts too when the text is Vietnamese and the word cannot be a Vietnamese
     syllable ("Newcastle có bao nhiêu trường đại học?"), as every Vietnamese word is one.
     """
     keep = []
     for i, word in enumerate(_WORD.findall(text)):
-        word = _ELIDED_START.sub("", word.strip(".,'\u2019-"))
+        word = _POSSESSIVE.sub("", _ELIDED_START.sub("", word.strip(".,'\u2019-")))
         if not word or (word.isupper() and len(word) <= 3 and word.isalpha()):
             continue
         inner_caps = any(ch.isupper() for ch in word[1:])
@@ -155,7 +157,8 @@ def _foreign_first_word(word: str, text: str) -> bool:
 def written_names(text: str) -> set[str]:
     """The folded tokens of the words a text writes as names (a capital or a digit, anywhere):
     the "who" of "people who" is not the "Who" of "Doctor Who"."""
-    written = [w for w in _WORD.findall(text) if any(ch.isupper() or ch.isdigit() for ch in w)]
+    words = [_POSSESSIVE.sub("", w.rstrip(".,")) for w in _WORD.findall(text)]
+    written = [w for w in words if any(ch.isupper() or ch.isdigit() for ch in w)]
     return set(tokenize(" ".join(written)))
 
 

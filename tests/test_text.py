@@ -81,6 +81,15 @@ def test_names_and_numbers_are_what_carries_across_languages() -> None:
     assert written_names("Doctor Who met people who knew GPT-5") == {"doctor", "who", "gpt", "5"}
 
 
+def test_a_possessive_is_not_part_of_a_name() -> None:
+    assert names("When was Kublai's administration short of money?") == ["Kublai"]
+    assert name_tokens("What are BSkyB\u2019s broadcasts and the Normans' lands?") == {
+        "bskyb",
+        "normans",
+    }
+    assert written_names("Google's deal with Meta's lab.") == {"google", "meta"}
+
+
 def test_a_vietnamese_question_may_open_on_a_name_no_vietnamese_syllable_spells() -> None:
     assert names("Newcastle có bao nhiêu trường đại học?") == ["Newcastle"]
     assert names("Người lãnh đạo Đức nào đã mời người Huguenot?") == ["Đức", "Huguenot"]

@@ -17,8 +17,9 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 
+from bot.claims import cite, is_debris, restates
 from bot.evidence import format_sources
-from bot.grounding import Grounder, Verifier, cite, is_debris, restates
+from bot.grounding import Grounder, Verifier
 from bot.language import detect_language, language_name
 from bot.patterns import MARKUP, REFUSAL
 from bot.prompts import load_prompt, localized
@@ -37,12 +38,6 @@ def answer_chain(llm: BaseChatModel) -> Runnable:
     prompt = ChatPromptTemplate.from_messages(
         [("system", load_prompt("system")), ("human", load_prompt("question"))]
     )
-    return prompt | llm | StrOutputParser()
-
-
-def condense_chain(llm: BaseChatModel) -> Runnable:
-    """Follow-up + history -> one standalone question for retrieval."""
-    prompt = ChatPromptTemplate.from_messages([("human", load_prompt("condense"))])
     return prompt | llm | StrOutputParser()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Generator
 from functools import cache
 from typing import TypeVar
@@ -12,29 +11,21 @@ from typing import TypeVar
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
-from bot.answering import (
-    answer_chain,
-    condense_chain,
-    not_covered,
-    prompt_inputs,
-    refusal,
-    stream_answer,
-)
+from bot.answering import answer_chain, not_covered, prompt_inputs, refusal, stream_answer
 from bot.chroma_store import open_store
 from bot.chunking import count_tokens
 from bot.config import Settings, load_settings
 from bot.embeddings import make_embeddings
-from bot.errors import QuestionError
 from bot.evidence import select_evidence
 from bot.grounding import Grounder
 from bot.language import detect_language
 from bot.llm import chat_client, collect, guarded, resolve_endpoint, token_counter
 from bot.local_model import Endpoint
+from bot.questions import History, check_question, condense_chain, condense_inputs, standalone
 from bot.results import Answer, AnswerStream, Citation, Status
 from bot.retrieval import Retriever
 from bot.store import VectorStore
 
-History = list[tuple[str, str]]
 T = TypeVar("T")
 
 
@@ -53,17 +44,9 @@ class Bot:
     ) -> None:
         self.settings = settings or load_settings()
         self._lock = threading.RLock()
-        self._parts: dict[str, object] = {
-            name: part
-            for name, part in (
-                ("store", store),
-                ("chat_model", chat_model),
-                ("embeddings", embeddings),
-                ("retriever", retriever),
-                ("grounder", grounder),
-            )
-            if part is not None
-        }
+        given = {"store": store, "chat_model": chat_model, "embeddings": embeddings}
+        given |= {"retriever": retriever, "grounder": grounder}
+        self._parts: dict[str, object] = {k: v for k, v in given.items() if v is not None}
 
     def _part(self, name: str, build: Callable[[], T]) -> T:
         """Build a part on first use, exactly once even when threads race for it."""
@@ -143,29 +126,29 @@ class Bot:
         """Retrieve, decide whether the corpus covers the question, then answer and verify."""
         language = detect_language(question)
         deadline = self._deadline() if history else None
-        standalone = self._standalone(question, history, deadline) if history else question
-        hits = self.retriever.retrieve(standalone)
-        present, missing = self.retriever.mentions(standalone)
+        asked = self._standalone(question, history, deadline) if history else question
+        hits = self.retriever.retrieve(asked)
+        present, missing = self.retriever.mentions(asked)
         evidence = select_evidence(
             hits,
-            standalone,
+            asked,
             self.grounder,
             self.settings.min_relevance,
             self.settings.context_budget,
             self.count_tokens,
         )
         if missing:
-            answer = not_covered(standalone, language, present, missing)
+            answer = not_covered(asked, language, present, missing)
         elif evidence.refused:
-            answer = refusal(standalone, language, "off_topic")
+            answer = refusal(asked, language, "off_topic")
         else:
-            inputs = prompt_inputs(standalone, language, evidence.contexts)
+            inputs = prompt_inputs(asked, language, evidence.contexts)
             chain = answer_chain(self.chat_model)
             deadline = deadline or self._deadline()
             answer = yield from guarded(
                 lambda: stream_answer(
                     chain.stream(inputs),
-                    standalone,
+                    asked,
                     language,
                     evidence.contexts,
                     self.grounder,
@@ -182,35 +165,10 @@ class Bot:
 
     def _standalone(self, question: str, history: History, deadline: float) -> str:
         """Rewrite a follow-up so retrieval sees what "it" and "they" refer to."""
-        turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in history[-3:])
-        chain = condense_chain(self.chat_model)
-        inputs = {"history": turns, "question": question}
+        chain, inputs = condense_chain(self.chat_model), condense_inputs(question, history)
         retries, endpoint = self.settings.max_retries, self.endpoint
         stream = guarded(lambda: collect(chain.stream(inputs)), deadline, retries, endpoint)
-        rewritten = "".join(stream)
-        rewritten = rewritten.strip().splitlines()[0].strip() if rewritten.strip() else ""
-        if not rewritten or len(rewritten) > 3 * len(question) + 200:
-            return f"{history[-1][0]} {question}"
-        return rewritten
-
-
-def check_question(question: str, settings: Settings) -> str:
-    """Refuse empty, wordless or over-long questions before any work is done."""
-    if not isinstance(question, str):
-        raise QuestionError("The question must be text.")
-    cleaned = "".join(
-        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in question
-    ).strip()
-    if not cleaned:
-        raise QuestionError("The question is empty; type a question about the articles.")
-    if len(cleaned) > settings.max_question_chars:
-        raise QuestionError(
-            f"The question is {len(cleaned):,} characters long; the limit is "
-            f"{settings.max_question_chars:,} (BOT_MAX_QUESTION_CHARS), so please shorten it."
-        )
-    if not any(ch.isalnum() for ch in cleaned):
-        raise QuestionError("The question has no words in it; please ask it in words.")
-    return " ".join(cleaned.split())
+        return standalone(question, history, "".join(stream))
 
 
 @cache

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlparse
 
 import chromadb
 import chromadb.errors
 import numpy as np
-from chromadb.config import Settings as ChromaSettings
-from filelock import FileLock, Timeout
 from langchain_core.embeddings import Embeddings
 
+from bot.chroma_client import WRITE_ERRORS, connect, missing_store
 from bot.chunking import Chunk
 from bot.config import Settings
 from bot.embeddings import unit
@@ -23,7 +18,6 @@ from bot.store import Hit, Record, scored
 
 SCHEMA_VERSION = 1
 _BUILDING_SUFFIX = "__building"
-_WRITE_ERRORS = (chromadb.errors.ChromaError, sqlite3.Error, OSError, ValueError)
 
 
 class ChromaStore:
@@ -76,7 +70,7 @@ class ChromaStore:
                 documents=[c.text for c in chunks],
                 metadatas=[c.metadata() for c in chunks],
             )
-        except _WRITE_ERRORS as exc:
+        except WRITE_ERRORS as exc:
             raise StoreError(
                 f"Could not write to the store in {self.label} ({exc}); check free disk space "
                 "and write permission, then run `bot ingest` again: chunks already stored are kept."
@@ -87,7 +81,7 @@ class ChromaStore:
         try:
             for start in range(0, len(ids), 5000):
                 self.collection.delete(ids=ids[start : start + 5000])
-        except _WRITE_ERRORS as exc:
+        except WRITE_ERRORS as exc:
             raise StoreError(f"Could not delete from the store in {self.label} ({exc}).") from None
 
     def count(self) -> int:
@@ -108,7 +102,7 @@ class ChromaStore:
                 n_results=n,
                 include=["documents", "metadatas", "embeddings"],
             )
-        except _WRITE_ERRORS as exc:
+        except WRITE_ERRORS as exc:
             raise StoreError(f"Could not search the store in {self.label} ({exc}).") from None
         return _hits(
             got["ids"][0], got["documents"][0], got["metadatas"][0], got["embeddings"][0], query
@@ -132,13 +126,13 @@ def open_store(
     settings: Settings, embeddings: Embeddings, *, create: bool = False, rebuild: bool = False
 ) -> ChromaStore:
     """Open the collection; refuse one built with another embedder, or a missing one."""
-    client, label = _client(settings, create=create)
+    client, label = connect(settings, create=create)
     name = settings.collection + (_BUILDING_SUFFIX if rebuild else "")
     if rebuild:
         _drop(client, name)
     existing = _find(client, name)
     if existing is None and not create:
-        raise _missing(label)
+        raise missing_store(label)
     # Probing a remote embedder costs a request, so only writers pay for the dimension check.
     dimension = getattr(embeddings, "dimension", None) or (
         len(embeddings.embed_query("dimension")) if create else None
@@ -159,82 +153,16 @@ def open_store(
             configuration={"hnsw": {"space": "cosine"}},
             embedding_function=None,
         )
-    except _WRITE_ERRORS as exc:
+    except WRITE_ERRORS as exc:
         raise StoreError(f"Could not open the store in {label} ({exc}).") from None
     return ChromaStore(collection, embeddings, label)
 
 
 def promote_rebuilt(settings: Settings) -> None:
     """Swap a fully built `__building` collection in place of the live one."""
-    client, _ = _client(settings, create=True)
+    client, _ = connect(settings, create=True)
     _drop(client, settings.collection)
     client.get_collection(settings.collection + _BUILDING_SUFFIX).modify(name=settings.collection)
-
-
-def write_lock(settings: Settings) -> contextlib.AbstractContextManager:
-    """One writer at a time on a local store; a second ingest is told to wait."""
-    if settings.chroma_url:
-        return contextlib.nullcontext()
-    directory = settings.vectorstore_dir
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"Cannot create the store folder {directory} ({exc.strerror}).") from None
-    return _held(FileLock(str(directory / ".ingest.lock"), timeout=0), directory)
-
-
-@contextlib.contextmanager
-def _held(lock: FileLock, directory: Path) -> Iterator[None]:
-    """Acquire without waiting, so the user hears at once that another ingest is running."""
-    try:
-        lock.acquire()
-    except Timeout:
-        raise StoreError(
-            f"Another `bot ingest` is writing to {directory}; wait for it to finish, then retry."
-        ) from None
-    except OSError as exc:
-        raise StoreError(f"Cannot lock the store in {directory} ({exc.strerror}).") from None
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def _client(settings: Settings, *, create: bool) -> tuple[chromadb.ClientAPI, str]:
-    """A persistent client on the folder, or an HTTP client when BOT_CHROMA_URL is set."""
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        label = f"the Chroma server at {settings.chroma_url}"
-        try:
-            client = chromadb.HttpClient(
-                host=url.hostname or "127.0.0.1",
-                port=url.port or 8000,
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
-            client.heartbeat()
-        except Exception:
-            raise StoreError(
-                f"Cannot reach {label}; start it with `chroma run --path DIR --port N` "
-                "or fix BOT_CHROMA_URL."
-            ) from None
-        return client, label
-    directory = settings.vectorstore_dir
-    label = str(directory)
-    if not create and not (directory / "chroma.sqlite3").exists():
-        raise _missing(label)
-    try:
-        return chromadb.PersistentClient(path=str(directory), settings=chroma_settings), label
-    except _WRITE_ERRORS as exc:
-        raise StoreError(f"Cannot open the store in {label} ({exc}).") from None
-
-
-def _missing(label: str) -> StoreError:
-    """The one sentence for a store that was never built."""
-    return StoreError(
-        f"No vector store in {label} yet; run `bot ingest` to build it from your articles."
-    )
 
 
 def _find(client: chromadb.ClientAPI, name: str) -> chromadb.Collection | None:

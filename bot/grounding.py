@@ -24,7 +24,6 @@ from langchain_core.embeddings import Embeddings
 
 from bot.embeddings import unit
 from bot.language import detect_language
-from bot.patterns import SOURCE_TALK
 from bot.results import Citation
 from bot.text import (
     content_words,
@@ -34,7 +33,6 @@ from bot.text import (
     split_sentences,
     stems,
     tokenize,
-    with_markers,
     without_markers,
 )
 
@@ -185,22 +183,3 @@ class Verifier:
         ]
         claimed = [m for m in markers(sentence) if m in backing]
         return claimed or ([max(backing, key=lambda m: sims[m - 1])] if backing else [])
-
-
-def restates(sentence: str, question: str) -> bool:
-    """A sentence with no word the question lacks answers nothing ("Highways in the Amazon
-    were built for farmers [3]."), however well the sources back it."""
-    return not stems(content_words(without_markers(sentence))) - stems(content_words(question))
-
-
-def is_debris(sentence: str) -> bool:
-    """A sentence that only talks about the sources ("Sources:", "The source is [1].")."""
-    text = without_markers(sentence)
-    return len(content_words(text)) < 2 or (
-        bool(SOURCE_TALK.search(text)) and not name_tokens(text)
-    )
-
-
-def cite(sentence: str, numbers: list[int]) -> str:
-    """The sentence as shown: its own markers replaced by the verified ones."""
-    return with_markers(without_markers(sentence), numbers)

@@ -10,7 +10,8 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
-from bot.chroma_store import open_store, promote_rebuilt, write_lock
+from bot.chroma_client import write_lock
+from bot.chroma_store import open_store, promote_rebuilt
 from bot.chunking import Chunk, split_document
 from bot.config import Settings
 from bot.embeddings import BATCH_SIZE, make_embeddings

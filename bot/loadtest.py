@@ -15,7 +15,8 @@ from urllib.parse import urlparse
 
 from bot.errors import ConfigError
 from bot.reports import nearest_rank
-from bot.ui import ERROR_MARK, is_loopback, message_text
+from bot.serving import is_loopback
+from bot.ui import ERROR_MARK, message_text
 
 
 @dataclass

@@ -17,20 +17,17 @@ from collections import Counter
 
 import numpy as np
 
+from bot.diversity import balanced
 from bot.embeddings import unit
 from bot.keywords import KeywordIndex
 from bot.language import detect_language
-from bot.language_pools import LanguagePool, calibrate, debiased, hit_language, language_pools
+from bot.language_pools import LanguagePool, calibrate, debiased, language_pools
 from bot.results import Citation
 from bot.store import Hit, VectorStore
-from bot.text import is_coined, names, shingles, tokenize
+from bot.text import is_coined, names, tokenize
 
 CANDIDATES = 20
 RRF_K = 60
-COPIED_SHARE = 0.5
-"""A chunk that repeats half of a chosen one word for word (its three-word runs) is a copy:
-a repost, or a summary quoting the body. Not e5: chunks of one article score 0.91-0.92 with
-each other (median, both golden sets), as high as a copy."""
 RETRIEVERS = ("hybrid", "dense")
 RECOUNT_SECONDS = 2.0  # how stale a replica's view of another process's ingest may get
 FUSED_POOL = 3  # keyword-only hits are fetched from this many fused places per requested one
@@ -158,43 +155,3 @@ class Retriever:
         for hit in self.store.fetch(near_top, query):
             by_id[hit.id] = hit
         return [by_id[cid] for cid in order if cid in by_id]
-
-
-def balanced(candidates: list[Hit], k: int) -> list[Hit]:
-    """The top `k` distinct passages, with each other language's best candidate second when it
-    is more relevant than the hit it displaces: fused ranks still favour the question's own
-    language, and a chunk the model never sees cannot answer (XQuAD, cross-language: saw
-    source 0.87 -> 0.92). A translation shares no word runs, so only the top needs `distinct`.
-    """
-    chosen = distinct(candidates, k)
-    if len(chosen) < 2:
-        return chosen
-    taken = {hit.id for hit in chosen}
-    best: dict[str, Hit] = {}
-    for hit in candidates:
-        if hit.id not in taken:
-            best.setdefault(hit_language(hit), hit)
-    kept = {hit_language(hit) for hit in chosen}
-    bar = chosen[1].relevance or 0.0
-    extra = [h for lang, h in best.items() if lang not in kept and (h.relevance or 0.0) >= bar]
-    return (chosen[:1] + extra + chosen[1:])[:k]
-
-
-def distinct(hits: list[Hit], k: int) -> list[Hit]:
-    """Best-first hits, copies of a chosen passage moved behind every other hit."""
-    chosen: list[tuple[Hit, set[str]]] = []
-    copies: list[Hit] = []
-    for hit in hits:
-        if len(chosen) == k:
-            break
-        runs = shingles(hit.text)
-        if any(_copies(runs, other) for _, other in chosen):
-            copies.append(hit)
-        else:
-            chosen.append((hit, runs))
-    return [hit for hit, _ in chosen] + copies[: k - len(chosen)]
-
-
-def _copies(runs: set[str], other: set[str]) -> bool:
-    """The shorter passage shares at least COPIED_SHARE of its word runs with the other."""
-    return len(runs & other) >= COPIED_SHARE * max(1, min(len(runs), len(other)))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.claims import cite, is_debris
 from bot.embeddings import E5Embeddings
-from bot.grounding import Grounder, cite, is_debris
+from bot.grounding import Grounder
 from bot.quoting import quote
 from bot.results import Citation
 

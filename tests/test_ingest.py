@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.api import Bot
-from bot.chroma_store import open_store, write_lock
+from bot.chroma_client import write_lock
+from bot.chroma_store import open_store
 from bot.embeddings import make_embeddings
 from bot.errors import CorpusError, StoreError
 from bot.ingest import ingest

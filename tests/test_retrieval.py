@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from bot.api import Bot
+from bot.diversity import balanced, distinct
 from bot.keywords import KeywordIndex
 from bot.language_pools import LanguagePool, calibrate
-from bot.retrieval import balanced, distinct
 from bot.store import Hit
 from bot.text import names, tokenize
 

@@ -16,8 +16,9 @@ from bot.api import Bot
 from bot.config import Settings
 from bot.llm import server_spec
 from bot.local_model import EmbeddedServer
+from bot.serving import launch
 from bot.text import markers, split_sentences
-from bot.ui import ERROR_MARK, conversation, launch, sources_markdown
+from bot.ui import ERROR_MARK, conversation, sources_markdown
 
 from .conftest import ROOT, make_settings
 from .fakes import streamed_model

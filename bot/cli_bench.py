@@ -1,0 +1,93 @@
+"""`bot bench` and `bot loadtest`: latency next to the tutorial baseline, and the web chat
+under concurrent sessions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from bot.cli_support import NO_CHARTS, friendly, out_option
+
+
+@click.command()
+@click.option(
+    "--sizes",
+    default="seeds,10k,100k",
+    show_default=True,
+    help="Comma-separated corpus sizes: seeds, 10k, 100k.",
+)
+@click.option(
+    "--answers",
+    type=click.IntRange(0, 49),
+    default=5,
+    show_default=True,
+    help="Questions answered end to end per size (0 skips the model).",
+)
+@click.option(
+    "--models",
+    default="qwen2.5-coder-1.5b,smollm2-135m",
+    show_default=True,
+    help="Embedded models to time end to end on the seeds ('' skips them).",
+)
+@out_option("reports/bench", "bench.json and bench.png")
+@friendly
+def bench(sizes: str, answers: int, models: str, out: Path) -> None:
+    """Measure ingest, retrieval and answer latency next to the LangChain tutorial baseline."""
+    import tempfile
+
+    from bot.benchmark import SIZES, run_bench
+    from bot.config import load_settings
+    from bot.golden_sets import DEFAULT_GOLDEN, load_golden
+    from bot.model_catalog import LOCAL_MODELS
+    from bot.reports import bench_chart, bench_table
+
+    unknown_models = [m.strip() for m in models.split(",") if m.strip() not in LOCAL_MODELS]
+    if models.strip() and unknown_models:
+        raise click.BadParameter(f"choose from {', '.join(LOCAL_MODELS)}", param_hint="--models")
+    chosen = [s.strip() for s in sizes.split(",") if s.strip()]
+    unknown = [s for s in chosen if s not in SIZES]
+    if unknown or not chosen:
+        raise click.BadParameter(f"choose from {', '.join(SIZES)}", param_hint="--sizes")
+    if chosen[0] != "seeds":
+        chosen.insert(0, "seeds")  # the synthetic sizes are measured in copies of the seeds
+    questions = [p.question for p in load_golden(DEFAULT_GOLDEN) if not p.unanswerable]
+    with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as work:
+        report = run_bench(
+            load_settings(),
+            chosen,
+            Path(work),
+            questions,
+            answers,
+            progress=lambda line: click.echo(line, err=True),
+            models=[m.strip() for m in models.split(",") if m.strip()],
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(report, indent=2), "utf-8")
+    charted = bench_chart(report, out / "bench.png")
+    click.echo(bench_table(report))
+    chart = out / "bench.png" if charted else NO_CHARTS
+    click.echo(f"\nReport: {out / 'bench.json'}, chart: {chart}.")
+
+
+@click.command()
+@click.argument("url", default="http://127.0.0.1:7860/")
+@click.option("--sessions", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--turns", type=click.IntRange(1, 10), default=2, show_default=True)
+@friendly
+def loadtest(url: str, sessions: int, turns: int) -> None:
+    """Run concurrent chat sessions against the web chat at URL (this machine only)."""
+    from bot.config import load_settings
+    from bot.golden_sets import DEFAULT_GOLDEN, load_golden
+    from bot.loadtest import chat_load
+    from bot.serving import login
+
+    questions = [p.question for p in load_golden(DEFAULT_GOLDEN) if not p.unanswerable]
+    report = chat_load(url, questions, sessions, turns, auth=login(load_settings()))
+    click.echo(report.summary())
+    for failure in report.failures:
+        click.echo(f"  {failure}", err=True)
+    if report.failures:
+        sys.exit(1)

@@ -19,13 +19,14 @@ from langchain_core.runnables import Runnable
 
 from bot.claims import cite, is_debris, restates
 from bot.evidence import format_sources
-from bot.grounding import Grounder, Verifier
+from bot.grounding import Grounder
 from bot.language import detect_language, language_name
 from bot.patterns import MARKUP, REFUSAL
 from bot.prompts import load_prompt, localized
 from bot.quoting import quote
 from bot.results import Answer, Citation, RefusalReason
 from bot.text import complete_sentences, first_sentence, fold, markers, split_sentences, tokenize
+from bot.verification import Verifier
 
 LOOP_NGRAM = 6
 """A run of this many words written three times over is a loop, not an answer."""
@@ -102,13 +103,15 @@ def stream_answer(
     grounder: Grounder,
     deadline: float,
     may_quote: bool = True,
+    vocabularies: dict[str, frozenset[str]] | None = None,
 ) -> Generator[str, None, Answer]:
     """Yield verified sentences (with their markers) as they are written; return the Answer.
 
     When nothing the model wrote is backed, the best chunk sentences are quoted if
     `may_quote` (the evidence is close enough to stand on its own), else it is a refusal.
+    `vocabularies` (each document language's words) tell a translated name from a missing one.
     """
-    verifier = grounder.verifier(question, contexts)
+    verifier = grounder.verifier(question, contexts, vocabularies)
     draft, raw, judged = _Draft(), "", 0
     for piece in pieces:
         raw += piece
@@ -176,6 +179,9 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
     numbers = verifier.check(sentence)
     if not numbers:
         draft.unsupported.append(cite(sentence, []))
+        # The first claim is the answer; what follows elaborates it, and shown without it
+        # would stand in for an answer the sources do not give.
+        draft.stopped = not draft.shown
         return ""
     shown = cite(sentence, numbers)
     draft.shown.append(shown)

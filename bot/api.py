@@ -154,6 +154,7 @@ class Bot:
                     self.grounder,
                     deadline,
                     may_quote=evidence.relevance >= self.settings.min_quote_relevance,
+                    vocabularies=self.retriever.vocabularies(),
                 ),
                 deadline,
                 self.settings.max_retries,

@@ -9,7 +9,8 @@ sentence repeats of the question's names: a passage about Jacksonville does not 
 first settlement in Newcastle was Fort Caroline", however many of its other words it
 shares; and hold at least half of the question's words the sentence says back: a passage
 where Jean Ribault charts a river does not back "Jean Ribault invited Huguenot immigration".
-When nothing the model wrote is backed, `quoting.quote` picks chunk sentences.
+`verification.Verifier` applies this to one answer's sentences; when nothing the model wrote
+is backed, `quoting.quote` picks chunk sentences.
 """
 
 from __future__ import annotations
@@ -23,18 +24,15 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bot.embeddings import unit
-from bot.language import detect_language
 from bot.results import Citation
 from bot.text import (
     content_words,
     is_number,
-    markers,
     name_tokens,
     split_sentences,
     stems,
-    tokenize,
-    without_markers,
 )
+from bot.verification import Verifier
 
 SENTENCE_CACHE = 8192
 """Sentence vectors kept: a few hundred chunks' worth, a few MB."""
@@ -95,9 +93,16 @@ class Grounder:
                 self._sentences.popitem(last=False)
         return vectors
 
-    def verifier(self, question: str, contexts: list[Citation]) -> Verifier:
-        """A checker for the sentences of one answer: question and chunks embedded once."""
-        return Verifier(self, question, contexts)
+    def verifier(
+        self,
+        question: str,
+        contexts: list[Citation],
+        vocabularies: dict[str, frozenset[str]] | None = None,
+    ) -> Verifier:
+        """A checker for the sentences of one answer: question and chunks embedded once.
+
+        `vocabularies`: each document language's folded tokens (see `Verifier.translated`)."""
+        return Verifier(self, question, contexts, vocabularies or {})
 
     def embed_query(self, text: str) -> np.ndarray:
         """A question or reply sentence as a unit vector on e5's query side."""
@@ -111,6 +116,7 @@ class Grounder:
         translated: bool = False,
         subject: frozenset[str] = frozenset(),
         echoed: frozenset[str] = frozenset(),
+        unwritten: frozenset[str] = frozenset(),
     ) -> bool:
         """Close in meaning, every number and most names in the chunk, and most words too
         (across languages, where only names and numbers carry over, closer in meaning).
@@ -120,7 +126,9 @@ class Grounder:
         subject onto a passage about something else. `echoed`: all the question's words the
         sentence says back, stemmed; such a chunk must hold half of them, or the sentence
         has pinned the question's claim onto it ("Jean Ribault invited Huguenot immigration"
-        on a passage where he charts a river).
+        on a passage where he charts a river). `unwritten`: the question's names the chunk's
+        language translates; across languages their absence says nothing, while a name the
+        sentence adds (a place of birth) is its own claim and must be there.
         """
         limits = self.thresholds
         words = content_words(sentence)
@@ -134,52 +142,9 @@ class Grounder:
             return False
         # A wrong name (Grok for ChatGPT) keeps the topic but changes the claim; some names
         # are translated (China / Trung Quốc), so most, not all, must be in the chunk.
-        names = name_tokens(sentence)
+        names = name_tokens(sentence) - (unwritten if translated else frozenset())
         if names and len(names & chunk_tokens) / len(names) < limits.lexical:
             return False
         if len(words & chunk_tokens) / len(words) >= limits.lexical:
             return True
         return translated and bool(names) and similarity >= limits.cross_lingual_similarity
-
-
-class Verifier:
-    """Verifies the sentences of one answer as they arrive, in order."""
-
-    def __init__(self, grounder: Grounder, question: str, contexts: list[Citation]) -> None:
-        self.grounder = grounder
-        self.contexts = contexts
-        self.asked = question
-        self.named = frozenset(stems(name_tokens(question)))
-        self.words = frozenset(stems(content_words(question)))
-        self.question = grounder.embed_query(question)
-        self.chunks = np.stack([grounder.chunk_vector(c.passage) for c in contexts])
-        self.sentences = [grounder.sentence_vectors(c.passage) for c in contexts]
-        self.tokens = [set(tokenize(c.passage)) for c in contexts]
-
-    def check(self, sentence: str) -> list[int]:
-        """The chunk numbers that back the sentence, the ones it claimed first; [] if none."""
-        text = without_markers(sentence)
-        vector = self.grounder.embed_query(text)
-        if float(vector @ self.question) < self.grounder.thresholds.on_topic:
-            return []
-        sims = [
-            max(float(self.chunks[i] @ vector), float(np.max(sentences @ vector)))
-            for i, sentences in enumerate(self.sentences)
-        ]
-        language = detect_language(text)
-        subject = self.named & stems(tokenize(text))
-        echoed = self.words & stems(content_words(text))
-        backing = [
-            i + 1
-            for i, (tokens, chunk) in enumerate(zip(self.tokens, self.contexts, strict=True))
-            if self.grounder.supports(
-                text,
-                tokens,
-                sims[i],
-                translated=language != chunk.language,
-                subject=subject,
-                echoed=echoed,
-            )
-        ]
-        claimed = [m for m in markers(sentence) if m in backing]
-        return claimed or ([max(backing, key=lambda m: sims[m - 1])] if backing else [])

@@ -11,7 +11,9 @@ from bot.text import tokenize
 class KeywordIndex:
     """BM25 over chunk texts, built from the store; scores are only used to rank."""
 
-    def __init__(self, ids: list[str], texts: list[str], sources: list[str]) -> None:
+    def __init__(
+        self, ids: list[str], texts: list[str], sources: list[str], languages: list[str]
+    ) -> None:
         self.ids = ids
         self._bm25 = bm25s.BM25()
         tokens = [tokenize(t) for t in texts]
@@ -19,6 +21,12 @@ class KeywordIndex:
             self._bm25.index(tokens, show_progress=False)
         self.files = len(set(sources))
         self._vocabulary = set(self._bm25.vocab_dict) if ids else set()
+        written: dict[str, set[str]] = {}
+        for language, words in zip(languages, tokens, strict=True):
+            written.setdefault(language, set()).update(words)
+        self.vocabularies = {lang: frozenset(words) for lang, words in written.items()}
+        """Each document language's folded tokens: a name one language never writes is
+        translated there (Germany / Đức), so its absence from such a chunk says nothing."""
 
     def knows(self, token: str) -> bool:
         """Whether a folded token occurs anywhere in the corpus."""

@@ -9,9 +9,9 @@ import re
 
 import numpy as np
 
-from bot.grounding import Verifier
 from bot.patterns import INJECTION
 from bot.text import content_words, split_sentences, stems, unbulleted, with_markers, written_names
+from bot.verification import Verifier
 
 # A whole statement: it opens with a word and ends with a full stop, not a heading or a cut.
 _STATEMENT = re.compile(r"[^\W\d_]{2}[^.!?]*[.!。][\"'»”)]*$")
@@ -32,8 +32,9 @@ def quote(verifier: Verifier) -> list[str]:
     # A quote must be about what the question names: a question on Nvidia's share price is
     # not answered by a sentence on capital spending that never mentions Nvidia; and it
     # must write the name as a name (the "Who" of "Doctor Who", not "people who").
+    # A name the chunk's language translates (Germany / Đức) cannot be asked of it.
     if verifier.named:
-        candidates = [(n, s) for n, s in candidates if verifier.named & stems(written_names(s))]
+        candidates = [(n, s) for n, s in candidates if _names_what_is_asked(verifier, n, s)]
     if not candidates:
         return []
     vectors = verifier.grounder.embed_sentences([s for _, s in candidates])
@@ -54,3 +55,11 @@ def quote(verifier: Verifier) -> list[str]:
     best = float(scores[order[0]])
     chosen = [i for i in order if float(scores[i]) >= best - limits.extract_margin]
     return [with_markers(candidates[i][1], [candidates[i][0]]) for i in sorted(chosen)]
+
+
+def _names_what_is_asked(verifier: Verifier, n: int, sentence: str) -> bool:
+    """The sentence writes one of the question's names as a name, of those its chunk's
+    language writes at all; none is asked of a chunk whose language writes none of them."""
+    language = verifier.contexts[n - 1].language
+    asked = stems(verifier.names - verifier.translated.get(language, frozenset()))
+    return not asked or bool(asked & stems(written_names(sentence)))

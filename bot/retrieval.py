@@ -96,6 +96,11 @@ class Retriever:
         """Files with chunks in the store, from the keyword index rather than another scan."""
         return self._indexes()[0].files
 
+    def vocabularies(self) -> dict[str, frozenset[str]]:
+        """Each document language's folded tokens, for telling a translated name from a
+        missing one."""
+        return self._indexes()[0].vocabularies
+
     def languages_of_documents(self) -> dict[str, str]:
         """Each file's language: the one most of its chunks are written in."""
         counts: dict[str, Counter[str]] = {}
@@ -116,7 +121,7 @@ class Retriever:
                     sources.append(str(record.metadata.get("source", "")))
                     languages.append(str(record.metadata.get("language", "")))
                     vectors.append(record.vector)
-                self._keywords = KeywordIndex(ids, texts, sources)
+                self._keywords = KeywordIndex(ids, texts, sources, languages)
                 self._pools = language_pools(ids, languages, vectors)
                 self._built_at_size = size
             return self._keywords, self._pools

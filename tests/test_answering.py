@@ -70,6 +70,19 @@ def test_scripted_invented_sentence_is_left_out_not_shown(seeded_settings) -> No
     assert stream.answer.unsupported == ["Musk offered 320 billion dollars to buy OpenAI in 1999."]
 
 
+def test_scripted_reply_whose_first_claim_is_unbacked_shows_none_of_what_follows(
+    seeded_settings,
+) -> None:
+    # The first claim is the answer: a backed sentence after a wrong one would be shown as
+    # the answer, where the model only meant it as its support.
+    invented = "Musk offered 320 billion dollars to buy OpenAI in 1999 [1]."
+    backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
+    bot = Bot(seeded_settings, chat_model=scripted_model(f"{invented} {backed}"))
+    answer = bot.ask(MUSK)
+    assert answer.unsupported == ["Musk offered 320 billion dollars to buy OpenAI in 1999."]
+    assert answer.quoted and backed not in answer.text and "97" in answer.text
+
+
 def test_scripted_reply_with_nothing_backed_quotes_the_sources(seeded_settings) -> None:
     bot = Bot(seeded_settings, chat_model=scripted_model("Musk offered 5 dollars in 1802."))
     answer = bot.ask(MUSK)

@@ -9,6 +9,7 @@ from bot.embeddings import E5Embeddings
 from bot.grounding import Grounder
 from bot.quoting import quote
 from bot.results import Citation
+from bot.text import tokenize
 
 from .conftest import SEEDS
 
@@ -149,3 +150,62 @@ def test_verifier_meets_its_targets_on_the_hand_labelled_sentences(seeded_settin
     scores = verifier_scores(Bot(seeded_settings))
     assert scores is not None and scores["sentences"] >= 36
     assert scores["precision"] >= 0.9 and scores["recall"] >= 0.8, scores
+
+
+KUBLAI = "When was Kublai's administration running out of money?"
+HOT_TAT_LIET = Citation(
+    source="yuan.vi.txt",
+    title="t",
+    snippet="s",
+    score=0.8,
+    chunk_id="y1",
+    text="Chính quyền của Hốt Tất Liệt phải đối mặt với những khó khăn tài chính sau năm 1279. "
+    "Chiến tranh và các dự án xây dựng đã làm cạn kiệt ngân khố Mông Cổ.",
+    language="vi",
+)
+MOTE = Citation(
+    source="yuan.vi.txt",
+    title="t",
+    snippet="s",
+    score=0.8,
+    chunk_id="y2",
+    text='Nhà sử học Frederick W. Mote đã viết rằng việc sử dụng thuật ngữ "giai cấp xã hội" '
+    "cho hệ thống này là sai lệch.",
+    language="vi",
+)
+VOCABULARIES = {
+    "vi": frozenset(tokenize(HOT_TAT_LIET.text + " " + MOTE.text)),
+    "en": frozenset(tokenize("Mote wrote that the Yuan had four classes.")),
+}
+
+
+def test_a_question_name_another_language_never_writes_is_translated_there(
+    grounder: Grounder,
+) -> None:
+    verifier = grounder.verifier(KUBLAI, [HOT_TAT_LIET], VOCABULARIES)
+    # Vietnamese articles never write Kublai: Hốt Tất Liệt is his name there. The question's
+    # own language translates nothing: an English name English articles lack is missing.
+    assert verifier.translated == {"vi": {"kublai"}}
+    assert grounder.verifier(KUBLAI, [HOT_TAT_LIET]).translated == {}
+
+
+def test_a_quote_across_languages_is_not_asked_for_a_name_its_language_translates(
+    grounder: Grounder,
+) -> None:
+    assert quote(grounder.verifier(KUBLAI, [HOT_TAT_LIET])) == []
+    quoted = quote(grounder.verifier(KUBLAI, [HOT_TAT_LIET], VOCABULARIES))
+    assert quoted and all(q.endswith("[1].") for q in quoted)
+
+
+def test_a_translated_name_does_not_count_against_a_sentence_in_another_language(
+    grounder: Grounder,
+) -> None:
+    question = "Who thought that the Yuan's social class system shouldn't be called social classes?"
+    # The embedded model's reply on XQuAD. Frederick opens it, so its names are Mote and
+    # Yuan: half of them in the chunk is too few, unless Yuan is a name Vietnamese translates.
+    sentence = (
+        "Frederick W. Mote, a historian, wrote that the Yuan's social class system should not "
+        "be called social classes."
+    )
+    assert grounder.verifier(question, [MOTE]).check(sentence) == []
+    assert grounder.verifier(question, [MOTE], VOCABULARIES).check(sentence) == [1]

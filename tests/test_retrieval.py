@@ -89,6 +89,7 @@ def test_a_name_in_most_files_still_ranks_the_chunks_about_it() -> None:
             "Elon Musk offers 97.4 billion for OpenAI.",
         ],
         ["a.txt", "a.txt", "b.txt", "c.txt", "d.txt"],
+        ["en"] * 5,
     )
     assert index.files == 4
     ranked = [chunk_id for chunk_id, _ in index.search("Meta", 5)]

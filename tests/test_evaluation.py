@@ -29,7 +29,9 @@ SEEDS_SAMPLE = "20"
 XQUAD_SAMPLE = "24"
 FACTS_GATE = "0.6"
 XQUAD_SAW_GATE = "0.8"
-XQUAD_FALSE_REFUSAL_GATE = "0.3"  # measured 0.20-0.23: English questions on Vietnamese articles
+# On this sample: false refusals 0.00, facts 0.80 (0.05 and 0.75 before translated names and
+# the first-claim rule); the gates leave room for another host's timings and threads.
+XQUAD_FALSE_REFUSAL_GATE = "0.15"
 
 
 def test_known_hit_known_miss_and_recall() -> None:
@@ -172,6 +174,7 @@ def test_bot_eval_on_an_xquad_sample_scores_its_own_store_by_language_pair(tmp_p
             *("--corpus", str(XQUAD / "corpus"), "--sample", XQUAD_SAMPLE, "--out", str(out)),
             *("--min-hit", "0.9", "--min-saw-source", XQUAD_SAW_GATE),
             *("--max-false-refusal", XQUAD_FALSE_REFUSAL_GATE, "--min-refusal", "0.75"),
+            *("--min-facts", FACTS_GATE),
             "--min-shown-backed",
             "1.0",
         ],

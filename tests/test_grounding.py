@@ -152,26 +152,29 @@ def test_verifier_meets_its_targets_on_the_hand_labelled_sentences(seeded_settin
     assert scores["precision"] >= 0.9 and scores["recall"] >= 0.8, scores
 
 
+def _yuan(chunk_id: str, text: str) -> Citation:
+    """A chunk of a Vietnamese article on the Yuan dynasty (XQuAD's text)."""
+    return Citation(
+        source="yuan.vi.txt",
+        title="t",
+        snippet="s",
+        score=0.8,
+        chunk_id=chunk_id,
+        text=text,
+        language="vi",
+    )
+
+
 KUBLAI = "When was Kublai's administration running out of money?"
-HOT_TAT_LIET = Citation(
-    source="yuan.vi.txt",
-    title="t",
-    snippet="s",
-    score=0.8,
-    chunk_id="y1",
-    text="Chính quyền của Hốt Tất Liệt phải đối mặt với những khó khăn tài chính sau năm 1279. "
+HOT_TAT_LIET = _yuan(
+    "y1",
+    "Chính quyền của Hốt Tất Liệt phải đối mặt với những khó khăn tài chính sau năm 1279. "
     "Chiến tranh và các dự án xây dựng đã làm cạn kiệt ngân khố Mông Cổ.",
-    language="vi",
 )
-MOTE = Citation(
-    source="yuan.vi.txt",
-    title="t",
-    snippet="s",
-    score=0.8,
-    chunk_id="y2",
-    text='Nhà sử học Frederick W. Mote đã viết rằng việc sử dụng thuật ngữ "giai cấp xã hội" '
+MOTE = _yuan(
+    "y2",
+    'Nhà sử học Frederick W. Mote đã viết rằng việc sử dụng thuật ngữ "giai cấp xã hội" '
     "cho hệ thống này là sai lệch.",
-    language="vi",
 )
 VOCABULARIES = {
     "vi": frozenset(tokenize(HOT_TAT_LIET.text + " " + MOTE.text)),

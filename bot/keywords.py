@@ -20,7 +20,6 @@ class KeywordIndex:
         if ids:
             self._bm25.index(tokens, show_progress=False)
         self.files = len(set(sources))
-        self._vocabulary = set(self._bm25.vocab_dict) if ids else set()
         written: dict[str, set[str]] = {}
         for language, words in zip(languages, tokens, strict=True):
             written.setdefault(language, set()).update(words)
@@ -30,7 +29,7 @@ class KeywordIndex:
 
     def knows(self, token: str) -> bool:
         """Whether a folded token occurs anywhere in the corpus."""
-        return token in self._vocabulary
+        return any(token in words for words in self.vocabularies.values())
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Up to `k` (chunk id, score) pairs with a positive score, best first."""

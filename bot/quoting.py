@@ -32,9 +32,15 @@ def quote(verifier: Verifier) -> list[str]:
     # A quote must be about what the question names: a question on Nvidia's share price is
     # not answered by a sentence on capital spending that never mentions Nvidia; and it
     # must write the name as a name (the "Who" of "Doctor Who", not "people who").
-    # A name the chunk's language translates (Germany / Đức) cannot be asked of it.
+    # A name the chunk's language translates (Germany / Đức) cannot be asked of it, and a
+    # chunk whose language translates all of them is asked for none.
     if verifier.named:
-        candidates = [(n, s) for n, s in candidates if _names_what_is_asked(verifier, n, s)]
+        asked = [verifier.named_in(chunk.language) for chunk in verifier.contexts]
+        candidates = [
+            (n, s)
+            for n, s in candidates
+            if not asked[n - 1] or asked[n - 1] & stems(written_names(s))
+        ]
     if not candidates:
         return []
     vectors = verifier.grounder.embed_sentences([s for _, s in candidates])
@@ -55,11 +61,3 @@ def quote(verifier: Verifier) -> list[str]:
     best = float(scores[order[0]])
     chosen = [i for i in order if float(scores[i]) >= best - limits.extract_margin]
     return [with_markers(candidates[i][1], [candidates[i][0]]) for i in sorted(chosen)]
-
-
-def _names_what_is_asked(verifier: Verifier, n: int, sentence: str) -> bool:
-    """The sentence writes one of the question's names as a name, of those its chunk's
-    language writes at all; none is asked of a chunk whose language writes none of them."""
-    language = verifier.contexts[n - 1].language
-    asked = stems(verifier.names - verifier.translated.get(language, frozenset()))
-    return not asked or bool(asked & stems(written_names(sentence)))

@@ -45,6 +45,11 @@ class Verifier:
         self.sentences = [grounder.sentence_vectors(c.passage) for c in contexts]
         self.tokens = [set(tokenize(c.passage)) for c in contexts]
 
+    def named_in(self, language: str) -> frozenset[str]:
+        """The question's names (stemmed) a chunk in `language` can be asked to write: all of
+        them, less those its language translates."""
+        return frozenset(stems(self.names - self.translated.get(language, frozenset())))
+
     def check(self, sentence: str) -> list[int]:
         """The chunk numbers that back the sentence, the ones it claimed first; [] if none."""
         text = without_markers(sentence)

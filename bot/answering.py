@@ -93,6 +93,7 @@ class _Draft:
     refused: bool = False
     stopped: bool = False
     quoted: bool = False
+    late: bool = False
 
 
 def stream_answer(
@@ -124,7 +125,8 @@ def stream_answer(
             if draft.refused or draft.stopped:
                 break
         judged = len(finished)
-        if markup or draft.refused or draft.stopped or _loops(raw) or time.monotonic() > deadline:
+        draft.late = time.monotonic() > deadline
+        if markup or draft.refused or draft.stopped or _loops(raw) or draft.late:
             break
     else:
         for sentence in split_sentences(raw)[judged:]:
@@ -151,6 +153,7 @@ def stream_answer(
         language=language,
         unsupported=draft.unsupported,
         quoted=draft.quoted,
+        cut_short=draft.late and not draft.quoted,
     )
 
 

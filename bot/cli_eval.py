@@ -52,6 +52,19 @@ from bot.cli_support import NO_CHARTS, friendly, out_option
 @click.option("--min-cited", type=float, help="Fail when fewer answers than this cite anything.")
 @click.option("--min-facts", type=float, help="Fail when key-fact coverage is below this.")
 @click.option(
+    "--min-right", type=float, help="Fail when fewer answerable pairs than this are right."
+)
+@click.option(
+    "--max-non-answers",
+    type=float,
+    help="Fail when more shown answers than this lack a key fact or answer the uncovered.",
+)
+@click.option(
+    "--max-off-language",
+    type=float,
+    help="Fail when more shown answers than this are not in the question's language.",
+)
+@click.option(
     "--min-shown-backed", type=float, help="Fail when a shown sentence lacks a verified marker."
 )
 @click.option(
@@ -70,7 +83,7 @@ from bot.cli_support import NO_CHARTS, friendly, out_option
     type=click.Choice(
         [
             *("hit", "mrr", "recall", "citation_precision", "cited", "facts", "in_language"),
-            *("refusal", "false_refusal", "saw_source"),
+            *("refusal", "false_refusal", "saw_source", "right", "non_answers", "off_language"),
         ]
     ),
     help="Apply this metric's gate to every language too, not only the total (repeatable).",
@@ -115,6 +128,10 @@ def evaluate(
     (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
     charted = eval_chart(report, out / "report.png")
     click.echo(f"Model: {report['model']}\n")
+    click.echo("What the reader got:\n")
+    for group in ("by_language", "same_vs_cross", "by_fold"):
+        click.echo(eval_table(report, group, reader=True) + "\n")
+    click.echo("Why:\n")
     click.echo(eval_table(report))
     click.echo("\n" + eval_table(report, "by_pair"))
     click.echo("\n" + eval_table(report, "same_vs_cross"))

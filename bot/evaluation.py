@@ -11,7 +11,7 @@ import yaml
 
 from bot.api import Bot
 from bot.errors import BotError
-from bot.golden_sets import LABELLED_SENTENCES, GoldenPair, LabelledSentence
+from bot.golden_sets import LABELLED_SENTENCES, GoldenPair, LabelledSentence, folds
 from bot.language import detect_language
 from bot.results import Answer, Citation
 from bot.scoring import (
@@ -20,6 +20,7 @@ from bot.scoring import (
     citation_scores,
     crossing,
     fact_coverage,
+    reader_scores,
     refusal_reasons,
     retrieval_scores,
     shown_backed,
@@ -35,20 +36,32 @@ def language_pair(pair: GoldenPair, documents: dict[str, str]) -> str:
     return f"{pair.language}->{documents.get(pair.sources[0], '?')}"
 
 
-def evaluate_pair(
-    bot: Bot, pair: GoldenPair, k: int, dense: Bot | None, documents: dict[str, str]
-) -> PairResult:
-    """Run one pair through retrieve() and ask()."""
-    hits = bot.retrieve(pair.question, k)
-    ranked = [h.source for h in hits]
-    started = time.perf_counter()
-    error = None
+def timed_answer(bot: Bot, question: str) -> tuple[Answer, float | None, float, str | None]:
+    """The answer, the seconds to its first shown piece and to its end, and any error."""
+    started, first = time.perf_counter(), None
     try:
-        answer = bot.ask(pair.question)
+        stream = bot.ask_stream(question)
+        for _ in stream:
+            first = first if first is not None else time.perf_counter() - started
+        answer, error = stream.answer, None
     except BotError as exc:  # a failing pair is a data point, not the end of the run
         error = str(exc)
         answer = Answer(text=f"error: {exc}", citations=[], contexts=[], refused=False)
-    seconds = time.perf_counter() - started
+    return answer, first, time.perf_counter() - started, error
+
+
+def evaluate_pair(
+    bot: Bot,
+    pair: GoldenPair,
+    k: int,
+    dense: Bot | None,
+    documents: dict[str, str],
+    fold: int = 0,
+) -> PairResult:
+    """Run one pair through retrieve() and ask_stream()."""
+    hits = bot.retrieve(pair.question, k)
+    ranked = [h.source for h in hits]
+    answer, first, seconds, error = timed_answer(bot, pair.question)
     cited = list(dict.fromkeys(c.source for c in answer.citations))
     result = PairResult(
         id=pair.id,
@@ -66,6 +79,9 @@ def evaluate_pair(
         unsupported=None if answer.refused else float(len(answer.unsupported)),
         shown_backed=None if error else shown_backed(answer),
         error=error,
+        first_seconds=None if answer.refused else first,
+        cut_short=answer.cut_short,
+        fold=fold,
     )
     if not pair.unanswerable:
         result.saw_source = float(any(c.source in pair.sources for c in answer.contexts))
@@ -82,6 +98,11 @@ def evaluate_pair(
             dense_ranked = [h.source for h in dense.retrieve(pair.question, k)]
             hit, rr, recall = retrieval_scores(dense_ranked, pair.sources)
             result.dense = {"hit": hit, "mrr": rr, "recall": recall}
+    shown = not answer.refused and error is None
+    spoken = detect_language(answer.text) if shown else pair.language
+    result.right, result.non_answer, result.off_language = reader_scores(
+        answer.text, shown, result.fact_coverage, pair.unanswerable, spoken, pair.language
+    )
     return result
 
 
@@ -127,7 +148,10 @@ def run_eval(
 ) -> dict:
     """Evaluate every pair; the report holds per-language and total metrics."""
     documents = bot.retriever.languages_of_documents()
-    results = [evaluate_pair(bot, pair, k, dense, documents) for pair in progress(pairs)]
+    fold_of = folds(pairs)
+    results = [
+        evaluate_pair(bot, pair, k, dense, documents, fold_of[pair.id]) for pair in progress(pairs)
+    ]
     languages = sorted({r.language for r in results})
     sweep = threshold_sweep(results)
     return {
@@ -146,6 +170,7 @@ def run_eval(
             name: summarize([r for r in results if crossing(r.pair) == name])
             for name in ("same", "cross")
         },
+        "by_fold": {f"fold {n}": summarize([r for r in results if r.fold == n]) for n in (0, 1)},
         "total": summarize(results),
         "refusal_reasons": refusal_reasons(results),
         "verifier": verifier_scores(bot),

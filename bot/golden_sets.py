@@ -4,6 +4,7 @@ and an even sample of pairs for a quick run."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -74,3 +75,21 @@ def sample(pairs: list[GoldenPair], n: int | None) -> list[GoldenPair]:
         for j in range(counts[key])
     ]
     return [pairs[i] for i in sorted(chosen)]
+
+
+def article_of(pair: GoldenPair) -> str:
+    """The article a pair is about: its first source, or for a question the corpus does not
+    cover, its id without the question number and language (`huguenot-0-en` -> `huguenot`)."""
+    if pair.sources:
+        return pair.sources[0]
+    return re.sub(r"(-\d+)?-[a-z]{2}$", "", pair.id)
+
+
+def folds(pairs: list[GoldenPair]) -> dict[str, int]:
+    """Each pair's fold, 0 or 1, by whole articles: the articles, answerable and not apart,
+    in sorted order, alternate between the folds, so both hold each kind."""
+    fold_of: dict[str, int] = {}
+    for unanswerable in (False, True):
+        articles = sorted({article_of(p) for p in pairs if p.unanswerable == unanswerable})
+        fold_of |= {a: i % 2 for i, a in enumerate(articles)}
+    return {p.id: fold_of[article_of(p)] for p in pairs}

@@ -47,15 +47,34 @@ METRIC_LABELS = {
     "shown_backed": "shown backed",
     "refusal": "refusal",
     "false_refusal": "false ref",
-    "p50_s": "p50 s",
-    "p95_s": "p95 s",
+    "right": "right",
+    "non_answers": "non-answers",
+    "off_language": "off-lang",
+    "cut_short": "cut short",
+    "first_s_p50": "first p50 s",
+    "first_s_p95": "first p95 s",
+    "first_s_max": "first max s",
+    "total_s_p50": "p50 s",
+    "total_s_p95": "p95 s",
+    "total_s_max": "max s",
 }
 
 
-def eval_table(report: dict, group: str = "by_language") -> str:
-    """A Markdown table: one row per language (or language pair) and a total row."""
+READER_METRICS = (
+    *("right", "non_answers", "off_language", "quoted", "cut_short", "refusal", "false_refusal"),
+    *("first_s_p50", "first_s_p95", "first_s_max", "total_s_p50", "total_s_p95", "total_s_max"),
+)
+"""What the reader got, in a table of its own; the other metrics say why."""
+
+
+def eval_table(report: dict, group: str = "by_language", reader: bool = False) -> str:
+    """A Markdown table: one row per language (or language pair) and a total row; the
+    reader's metrics (`reader`) or the ones that explain them."""
     rows = [*report[group].items(), ("total", report["total"])]
-    keys = [k for k in METRIC_LABELS if any(row.get(k) is not None for _, row in rows)]
+    wanted = [k for k in METRIC_LABELS if (k in READER_METRICS) == reader]
+    if reader:
+        wanted = list(READER_METRICS)
+    keys = [k for k in wanted if any(row.get(k) is not None for _, row in rows)]
     header = "| group | pairs | " + " | ".join(METRIC_LABELS[k] for k in keys) + " |"
     lines = [header, "|" + "---|" * (len(keys) + 2)]
     for name, row in rows:

@@ -71,6 +71,8 @@ class Answer(BaseModel):
     """Nothing the model wrote was backed, so `text` quotes the best chunk sentences."""
     refusal_reason: RefusalReason = ""
     """Why `refused` is True; empty for an answer."""
+    cut_short: bool = False
+    """BOT_TIMEOUT ran out while the model was writing: `text` is what was verified by then."""
 
     def numbered_citations(self) -> list[tuple[int, Citation]]:
         """Each cited chunk with the number `[n]` the text uses for it."""

@@ -92,6 +92,20 @@ class PairResult:
     """The one-sentence error when answering failed (a timeout, an endpoint down)."""
     quoted: bool = False
     """The answer quotes the sources because nothing the model wrote was backed."""
+    first_seconds: float | None = None
+    """Time to the first shown piece of text (None when nothing was shown)."""
+    right: float | None = None
+    """1.0 when an answerable question got a shown answer holding every key fact."""
+    non_answer: float | None = None
+    """1.0 when shown text lacks a key fact, or answers a question the corpus does not cover
+    (defined only where text was shown as an answer)."""
+    off_language: float | None = None
+    """1.0 when the shown answer, a quote included, is not in the question's language."""
+    cut_short: bool = False
+    """The answer ran out of time: what was verified by then is shown, marked as cut short."""
+    fold: int = 0
+    """The article fold (0 or 1) the pair belongs to: thresholds are fitted on one, scored
+    on the other."""
     pair: str = ""
     """Question language -> language of the expected article, e.g. `vi->en`."""
     dense: dict[str, float | None] = field(default_factory=dict)
@@ -137,9 +151,34 @@ def summarize(results: list[PairResult]) -> dict[str, float | int | None]:
         "refusal": _mean(float(r.refused) for r in unanswerable),
         "false_refusal": _mean(float(r.refused) for r in answerable),
         "errors": sum(r.error is not None for r in results),
-        "p50_s": float(np.percentile(seconds, 50)) if seconds else None,
-        "p95_s": float(np.percentile(seconds, 95)) if seconds else None,
+        "right": _mean(r.right for r in answerable),
+        "non_answers": _mean(r.non_answer for r in results),
+        "off_language": _mean(r.off_language for r in results),
+        "cut_short": _mean(float(r.cut_short) for r in results if not r.refused),
+        **spread("first_s", [r.first_seconds for r in results if r.first_seconds is not None]),
+        **spread("total_s", seconds),
     }
+
+
+def spread(name: str, seconds: list[float]) -> dict[str, float | None]:
+    """p50, p95 and max of a list of timings, keyed `<name>_p50` and so on."""
+    if not seconds:
+        return {f"{name}_p50": None, f"{name}_p95": None, f"{name}_max": None}
+    return {
+        f"{name}_p50": float(np.percentile(seconds, 50)),
+        f"{name}_p95": float(np.percentile(seconds, 95)),
+        f"{name}_max": float(max(seconds)),
+    }
+
+
+def reader_scores(
+    answer_text: str, shown: bool, facts: float | None, unanswerable: bool, spoken: str, asked: str
+) -> tuple[float | None, float | None, float | None]:
+    """What the reader got: right (answerable pairs), non-answer and off-language (shown text)."""
+    right = None if unanswerable else float(shown and facts == 1.0)
+    if not shown or not answer_text:
+        return right, None, None
+    return right, float(unanswerable or facts != 1.0), float(spoken != asked)
 
 
 def refusal_reasons(results: list[PairResult]) -> dict[str, dict[str, int]]:

@@ -9,12 +9,11 @@ the chunk sentences that best answer the question are quoted instead.
 from __future__ import annotations
 
 import time
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
-from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 
 from bot.claims import cite, is_debris, restates
@@ -22,7 +21,7 @@ from bot.evidence import format_sources
 from bot.grounding import Grounder
 from bot.language import detect_language, language_name
 from bot.patterns import MARKUP, REFUSAL
-from bot.prompts import load_prompt, localized
+from bot.prompts import chat_prompt, localized, origin
 from bot.quoting import quote
 from bot.results import Answer, Citation, RefusalReason
 from bot.text import complete_sentences, first_sentence, fold, markers, split_sentences, tokenize
@@ -36,10 +35,7 @@ SWITCH_WORDS = 8
 
 def answer_chain(llm: BaseChatModel) -> Runnable:
     """prompt | model | text; the system prompt comes first and never varies, for caching."""
-    prompt = ChatPromptTemplate.from_messages(
-        [("system", load_prompt("system")), ("human", load_prompt("question"))]
-    )
-    return prompt | llm | StrOutputParser()
+    return chat_prompt("question") | llm | StrOutputParser()
 
 
 def prompt_inputs(question: str, language: str, contexts: list[Citation]) -> dict[str, str]:
@@ -96,6 +92,18 @@ class _Draft:
     late: bool = False
 
 
+@dataclass(frozen=True)
+class QuotePolicy:
+    """Whether chunk sentences may stand in for an answer the model could not back."""
+
+    allowed: bool = True
+    """The evidence is close enough to the question for a quote to be considered."""
+    confidence: Callable[[str], float] | None = None
+    """The judge: P(yes) that a quote answers the question; None shows any quote."""
+    min_confidence: float = 0.0
+    """Below this, the quote is shown as the closest passage, not as the answer."""
+
+
 def stream_answer(
     pieces: Iterable[str],
     question: str,
@@ -103,15 +111,17 @@ def stream_answer(
     contexts: list[Citation],
     grounder: Grounder,
     deadline: float,
-    may_quote: bool = True,
+    quoting: QuotePolicy | None = None,
     vocabularies: dict[str, frozenset[str]] | None = None,
 ) -> Generator[str, None, Answer]:
     """Yield verified sentences (with their markers) as they are written; return the Answer.
 
-    When nothing the model wrote is backed, the best chunk sentences are quoted if
-    `may_quote` (the evidence is close enough to stand on its own), else it is a refusal.
-    `vocabularies` (each document language's words) tell a translated name from a missing one.
+    When nothing the model wrote is backed, the best chunk sentences are quoted if `quoting`
+    allows it and its judge finds that they answer; otherwise they are shown as the closest
+    passage, in a refusal. `vocabularies` (each document language's words) tell a
+    translated name from a missing one.
     """
+    quoting = quoting or QuotePolicy()
     verifier = grounder.verifier(question, contexts, vocabularies)
     draft, raw, judged = _Draft(), "", 0
     for piece in pieces:
@@ -136,14 +146,48 @@ def stream_answer(
     if draft.refused and not draft.shown:
         return refusal(question, language, "declined", contexts)
     if not draft.shown:
-        quoted = quote(verifier) if may_quote else []
-        if not quoted:
-            unbacked = refusal(question, language, "unbacked", contexts)
-            return unbacked.model_copy(update={"unsupported": draft.unsupported})
-        lead = localized("extractive", language)
-        yield f"{lead} " + " ".join(quoted)
-        draft.shown, draft.quoted = [lead, *quoted], True
-        draft.cited = [n for q in quoted for n in markers(q)]
+        return (yield from _quote(question, language, contexts, verifier, quoting, draft))
+    return _answer(question, language, contexts, draft)
+
+
+def _quote(
+    question: str,
+    language: str,
+    contexts: list[Citation],
+    verifier: Verifier,
+    quoting: QuotePolicy,
+    draft: _Draft,
+) -> Generator[str, None, Answer]:
+    """The chunk sentences that best answer, as the answer when the judge finds they do; as
+    the closest passage, in a refusal, when it does not; a plain refusal without any."""
+    quoted = quote(verifier) if quoting.allowed else []
+    if not quoted:
+        unbacked = refusal(question, language, "unbacked", contexts)
+        return unbacked.model_copy(update={"unsupported": draft.unsupported})
+    text = " ".join(quoted)
+    confidence = quoting.confidence(text) if quoting.confidence else None
+    cited = [n for q in quoted for n in markers(q)]
+    spoken = origin(contexts[cited[0] - 1].language or detect_language(text), language)
+    if confidence is not None and confidence < quoting.min_confidence:
+        lead = localized("closest", language).format(origin=spoken)
+        return refusal(question, language, "judged", contexts).model_copy(
+            update={
+                "text": f"{lead} {text}",
+                "unsupported": draft.unsupported,
+                "citations": [contexts[n - 1] for n in dict.fromkeys(cited)],
+                "quote_confidence": confidence,
+            }
+        )
+    lead = localized("extractive", language).format(origin=spoken)
+    yield f"{lead} {text}"
+    draft.shown, draft.quoted, draft.cited = [lead, *quoted], True, cited
+    return _answer(question, language, contexts, draft).model_copy(
+        update={"quote_confidence": confidence}
+    )
+
+
+def _answer(question: str, language: str, contexts: list[Citation], draft: _Draft) -> Answer:
+    """The shown sentences as the Answer, citing the chunks that back them."""
     return Answer(
         text=" ".join(draft.shown),
         citations=[contexts[n - 1] for n in dict.fromkeys(draft.cited)],

@@ -5,24 +5,32 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Generator
-from functools import cache
+from functools import cache, partial
 from typing import TypeVar
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
-from bot.answering import answer_chain, not_covered, prompt_inputs, refusal, stream_answer
+from bot.answering import (
+    QuotePolicy,
+    answer_chain,
+    not_covered,
+    prompt_inputs,
+    refusal,
+    stream_answer,
+)
 from bot.chroma_store import open_store
 from bot.chunking import count_tokens
 from bot.config import Settings, load_settings
 from bot.embeddings import make_embeddings
-from bot.evidence import select_evidence
+from bot.evidence import Evidence, select_evidence
 from bot.grounding import Grounder
+from bot.judging import judge
 from bot.language import detect_language
-from bot.llm import chat_client, collect, guarded, resolve_endpoint, token_counter
+from bot.llm import chat_client, collect, guarded, guarded_call, resolve_endpoint, token_counter
 from bot.local_model import Endpoint
 from bot.questions import History, check_question, condense_chain, condense_inputs, standalone
-from bot.results import Answer, AnswerStream, Citation, Status
+from bot.results import Answer, AnswerStream, Citation, Retrieved, Status
 from bot.retrieval import Retriever
 from bot.store import VectorStore
 
@@ -44,6 +52,7 @@ class Bot:
     ) -> None:
         self.settings = settings or load_settings()
         self._lock = threading.RLock()
+        self._judge_seconds = 0.0
         given = {"store": store, "chat_model": chat_model, "embeddings": embeddings}
         given |= {"retriever": retriever, "grounder": grounder}
         self._parts: dict[str, object] = {k: v for k, v in given.items() if v is not None}
@@ -122,7 +131,9 @@ class Bot:
         _ = self.chat_model  # the embedded server loads its model on first use
         return time.monotonic() + self.settings.timeout
 
-    def _answer(self, question: str, history: History | None) -> Generator[str, None, Answer]:
+    def _answer(
+        self, question: str, history: History | None
+    ) -> Generator[str | Retrieved, None, Answer]:
         """Retrieve, decide whether the corpus covers the question, then answer and verify."""
         language = detect_language(question)
         deadline = self._deadline() if history else None
@@ -137,32 +148,67 @@ class Bot:
             self.settings.context_budget,
             self.count_tokens,
         )
+        if evidence.contexts:
+            yield Retrieved(contexts=evidence.contexts)
         if missing:
             answer = not_covered(asked, language, present, missing)
         elif evidence.refused:
             answer = refusal(asked, language, "off_topic")
         else:
             inputs = prompt_inputs(asked, language, evidence.contexts)
-            chain = answer_chain(self.chat_model)
             deadline = deadline or self._deadline()
-            answer = yield from guarded(
-                lambda: stream_answer(
-                    chain.stream(inputs),
-                    asked,
-                    language,
-                    evidence.contexts,
-                    self.grounder,
-                    deadline,
-                    may_quote=evidence.relevance >= self.settings.min_quote_relevance,
-                    vocabularies=self.retriever.vocabularies(),
-                ),
-                deadline,
-                self.settings.max_retries,
-                self.endpoint,
-            )
-            return answer
+            answerable = self._judged(inputs, "", deadline)
+            if answerable is not None and answerable < self.settings.min_answerable:
+                answer = refusal(asked, language, "unanswerable", evidence.contexts)
+            else:
+                answer = yield from self._generate(inputs, asked, language, evidence, deadline)
+            answer = answer.model_copy(update={"answerable": answerable})
+            if not answer.refused:
+                return answer
         yield answer.text
         return answer
+
+    def _generate(
+        self, inputs: dict[str, str], asked: str, language: str, evidence: Evidence, deadline: float
+    ) -> Generator[str, None, Answer]:
+        """Stream the model's verified answer; the quote's judge gets the time it last took."""
+        chain = answer_chain(self.chat_model)
+        quoting = QuotePolicy(
+            allowed=evidence.relevance >= self.settings.min_quote_relevance,
+            confidence=partial(self._judged, inputs, deadline=deadline)
+            if self.settings.judge
+            else None,
+            min_confidence=self.settings.min_quote_confidence,
+        )
+        answer = yield from guarded(
+            lambda: stream_answer(
+                chain.stream(inputs),
+                asked,
+                language,
+                evidence.contexts,
+                self.grounder,
+                deadline - self._judge_seconds,
+                quoting,
+                vocabularies=self.retriever.vocabularies(),
+            ),
+            deadline,
+            self.settings.max_retries,
+            self.endpoint,
+        )
+        return answer
+
+    def _judged(self, inputs: dict[str, str], candidate: str, deadline: float) -> float | None:
+        """The model's P(yes) that the sources (or `candidate`) answer; None when not asked.
+        Its time is kept: the answer leaves that much of BOT_TIMEOUT for judging a quote."""
+        if not self.settings.judge:
+            return None
+        started = time.monotonic()
+        retries, endpoint = self.settings.max_retries, self.endpoint
+        chance = guarded_call(
+            lambda: judge(self.chat_model, inputs, candidate), deadline, retries, endpoint
+        )
+        self._judge_seconds = time.monotonic() - started
+        return chance
 
     def _standalone(self, question: str, history: History, deadline: float) -> str:
         """Rewrite a follow-up so retrieval sees what "it" and "they" refer to."""

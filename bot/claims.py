@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from bot.patterns import SOURCE_TALK
-from bot.text import content_words, name_tokens, stems, with_markers, without_markers
+from bot.patterns import ATTRIBUTION, SOURCE_TALK
+from bot.text import (
+    content_words,
+    name_tokens,
+    stems,
+    tokenize,
+    with_markers,
+    without_markers,
+    written_names,
+)
 
 
 def restates(sentence: str, question: str) -> bool:
@@ -23,3 +31,19 @@ def is_debris(sentence: str) -> bool:
 def cite(sentence: str, numbers: list[int]) -> str:
     """The sentence as shown: its own markers replaced by the verified ones."""
     return with_markers(without_markers(sentence), numbers)
+
+
+def attributed(sentence: str) -> set[str]:
+    """The folded names a sentence says something came from ("according to Le Monde",
+    "Reuters reported"): its first word is left out, as a capital there says nothing."""
+    text = without_markers(sentence)
+    found = [m for pattern in ATTRIBUTION for m in pattern.finditer(text)]
+    return {
+        t for m in found for t in stems(tokenize(m.group(1))) if m.start(1) > 0 or " " in m.group(1)
+    }
+
+
+def attributes_truly(sentence: str, passage: str) -> bool:
+    """Every source the sentence credits is written as a name in the passage that backs it:
+    "Le Monde reported" needs "Le Monde", not the words "le monde"."""
+    return attributed(sentence) <= stems(written_names(passage))

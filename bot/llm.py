@@ -155,6 +155,23 @@ def guarded(
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
+def guarded_call(
+    call: Callable[[], T], deadline: float, retries: int, endpoint: Endpoint | None
+) -> T:
+    """One non-streamed call, retried and its failures worded as `guarded` does."""
+
+    def once() -> Generator[str, None, T]:
+        return call()
+        yield ""  # a generator, for the guard  # noqa: RUF100
+
+    pieces = guarded(once, deadline, retries, endpoint)
+    while True:
+        try:
+            next(pieces)
+        except StopIteration as done:
+            return done.value
+
+
 def collect(pieces: Iterator[str]) -> Generator[str, None, None]:
     """A plain stream as a generator the guard can retry."""
     yield from pieces

@@ -54,3 +54,18 @@ SOURCE_TALK = _any(
 
 # Markup or chat-template fragments in a reply: the model is copying its prompt.
 MARKUP = re.compile(r"</?[a-z][\w-]*[\s>/=]|<\|[\w]+\|>|```|&lt;|\bsource id=", re.IGNORECASE)
+
+# "According to X", "X reported": who a sentence says stated it. X, a run of capitalised
+# words, must be a name the backing source writes, or the attribution is made up.
+_NAME_RUN = r"((?:[A-ZÀ-ÝĐ][\w'\u2019.&-]*)(?:\s+(?:de\s+|du\s+|of\s+)?[A-ZÀ-ÝĐ][\w'\u2019.&-]*)*)"
+ATTRIBUTION = (
+    re.compile(
+        r"(?i:\b(?:according to|reported by|cited by|selon|d['\u2019]après|theo|dẫn lời)"
+        r"(?:\s+(?:the|le|la|les|l['\u2019]|báo|tờ|trang))?\s+)" + _NAME_RUN
+    ),
+    re.compile(
+        _NAME_RUN + r"\s+(?i:reported|reports|said|says|wrote|writes|told|announced|"
+        r"a rapporté|rapporte|a indiqué|a déclaré|a affirmé|a écrit|écrit|"
+        r"đưa tin|cho biết|cho hay|khẳng định|viết)\b"
+    ),
+)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from langchain_core.prompts import ChatPromptTemplate
+
 from bot.errors import ConfigError
 
 _CANDIDATES = (
@@ -37,3 +39,21 @@ def localized(name: str, language: str) -> str:
         return load_prompt(f"{name}.{language}")
     except ConfigError:
         return load_prompt(f"{name}.en")
+
+
+def origin(code: str, reader: str) -> str:
+    """ " (in Vietnamese)": where a passage in language `code` comes from, in the reader's
+    language; empty when they match or the language has no name there."""
+    if code == reader:
+        return ""
+    lines = localized("languages", reader).splitlines()
+    names = dict(line.split(": ", 1) for line in lines if ": " in line)
+    return f" ({names[code]})" if code in names else ""
+
+
+def chat_prompt(tail: str) -> ChatPromptTemplate:
+    """The system prompt, then the sources and the question, then `tail`'s instruction: the
+    answer's or a judge's. Every request shares its prefix up to the question, which a
+    server that caches prompts (llama.cpp) does not prefill twice."""
+    human = load_prompt("sources") + "\n\n" + load_prompt(tail)
+    return ChatPromptTemplate.from_messages([("system", load_prompt("system")), ("human", human)])

@@ -7,10 +7,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-RefusalReason = Literal["", "not_mentioned", "off_topic", "declined", "unbacked"]
+RefusalReason = Literal[
+    "", "not_mentioned", "off_topic", "unanswerable", "declined", "unbacked", "judged"
+]
 """Why an answer was refused: a name or number the articles never mention, no chunk close
-enough to the question, the model said the sources do not say, or nothing it wrote was
-backed and no chunk sentence answered well enough to quote."""
+enough to the question, the model judged that the sources do not answer it, the model said
+so in its reply, nothing it wrote was backed and no chunk sentence answered well enough to
+quote, or the model judged that the best chunk sentences do not answer it (then they are
+shown as the closest passage)."""
 
 
 class Citation(BaseModel):
@@ -73,6 +77,10 @@ class Answer(BaseModel):
     """Why `refused` is True; empty for an answer."""
     cut_short: bool = False
     """BOT_TIMEOUT ran out while the model was writing: `text` is what was verified by then."""
+    answerable: float | None = None
+    """The model's P(yes) that the sources answer the question (None: not asked)."""
+    quote_confidence: float | None = None
+    """The model's P(yes) that the quoted chunk sentences answer it (None: not asked)."""
 
     def numbered_citations(self) -> list[tuple[int, Citation]]:
         """Each cited chunk with the number `[n]` the text uses for it."""
@@ -95,22 +103,42 @@ class Status(BaseModel):
     chunks: int
 
 
-class AnswerStream(Iterator[str]):
-    """Iterate for the verified text as it is written; then `.answer` holds the Answer."""
+class Retrieved(BaseModel):
+    """The chunks the answer will be drawn from, known tens of milliseconds in: the chat
+    shows them while the model is still reading."""
 
-    def __init__(self, pieces: Generator[str, None, Answer]) -> None:
+    model_config = ConfigDict(frozen=True)
+
+    contexts: list[Citation]
+
+
+class AnswerStream(Iterator[str]):
+    """Iterate for the verified text as it is written; then `.answer` holds the Answer.
+    `events()` also yields the retrieved sources, before any text."""
+
+    def __init__(self, pieces: Generator[str | Retrieved, None, Answer]) -> None:
         self._pieces = pieces
         self._answer: Answer | None = None
+        self.retrieved: list[Citation] = []
+
+    def events(self) -> Iterator[str | Retrieved]:
+        """The retrieved sources as soon as they are chosen, then the shown text pieces."""
+        while self._answer is None:
+            try:
+                event = next(self._pieces)
+            except StopIteration as done:
+                self._answer = done.value
+                return
+            if isinstance(event, Retrieved):
+                self.retrieved = event.contexts
+            yield event
 
     def __next__(self) -> str:
         """The next piece of shown text."""
-        if self._answer is not None:
-            raise StopIteration
-        try:
-            return next(self._pieces)
-        except StopIteration as done:
-            self._answer = done.value
-            raise
+        for event in self.events():
+            if isinstance(event, str):
+                return event
+        raise StopIteration
 
     @property
     def answer(self) -> Answer:

@@ -13,7 +13,7 @@ import gradio as gr
 from bot.api import Bot
 from bot.errors import BotError
 from bot.questions import History
-from bot.results import Answer, Citation, left_out_note
+from bot.results import Answer, Citation, Retrieved, left_out_note
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ EXAMPLES = [
 ]
 ERROR_MARK = "⚠️"
 SOURCES_TITLE = "Sources"
+READING_TITLE = "Sources found: reading them…"
 UNEXPECTED = "Something went wrong on our side (see the server log); please try again."
 
 Message = dict[str, Any]
@@ -81,11 +82,15 @@ def respond(bot: Bot, message: str, history: list[Message]) -> Iterator[tuple[st
     shown: list[Message | gr.ChatMessage] = [*history, user_message(message)]
     yield "", shown
     try:
-        text = ""
+        text, found = "", []
         stream = bot.ask_stream(message, conversation(history))
-        for piece in stream:  # only verified sentences ever arrive here
-            text += piece
-            yield "", [*shown, gr.ChatMessage(role="assistant", content=escape(text))]
+        for event in stream.events():  # only verified sentences ever arrive as text
+            if isinstance(event, Retrieved):
+                found = [sources_message(list(enumerate(event.contexts, 1)), READING_TITLE)]
+            else:
+                text += event
+            reply = [gr.ChatMessage(role="assistant", content=escape(text))] if text else []
+            yield "", [*shown, *reply, *found]
         yield "", [*shown, *answer_messages(stream.answer)]
     except BotError as exc:
         yield message, [*shown, error_message(str(exc))]
@@ -108,13 +113,7 @@ def answer_messages(answer: Answer) -> list[gr.ChatMessage]:
     """The answer text, then its numbered sources (omitted for refusals)."""
     messages = [gr.ChatMessage(role="assistant", content=escape(answer.text))]
     if answer.citations:
-        messages.append(
-            gr.ChatMessage(
-                role="assistant",
-                content=sources_markdown(answer.numbered_citations()),
-                metadata={"title": SOURCES_TITLE},
-            )
-        )
+        messages.append(sources_message(answer.numbered_citations(), SOURCES_TITLE))
     if answer.unsupported:
         messages.append(
             gr.ChatMessage(
@@ -124,6 +123,13 @@ def answer_messages(answer: Answer) -> list[gr.ChatMessage]:
             )
         )
     return messages
+
+
+def sources_message(numbered: list[tuple[int, Citation]], title: str) -> gr.ChatMessage:
+    """A collapsible list of numbered sources under `title`."""
+    return gr.ChatMessage(
+        role="assistant", content=sources_markdown(numbered), metadata={"title": title}
+    )
 
 
 def sources_markdown(numbered: list[tuple[int, Citation]]) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.claims import attributes_truly
 from bot.language import detect_language
 from bot.results import Citation
 from bot.text import content_words, markers, name_tokens, stems, tokenize, without_markers
@@ -66,7 +67,8 @@ class Verifier:
         backing = [
             i + 1
             for i, (tokens, chunk) in enumerate(zip(self.tokens, self.contexts, strict=True))
-            if self.grounder.supports(
+            if attributes_truly(text, chunk.passage)
+            and self.grounder.supports(
                 text,
                 tokens,
                 sims[i],

@@ -14,6 +14,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
 
 from bot.chunking import Chunk
 from bot.embeddings import HashingEmbeddings, unit
@@ -22,14 +23,35 @@ from bot.store import Hit, Record, scored
 __all__ = ["ExplodingModel", "HashingEmbeddings", "MemoryStore", "scripted_model", "streamed_model"]
 
 
-def scripted_model(*replies: str) -> FakeListChatModel:
-    """A chat model that answers with `replies`, one per call, in order."""
-    return FakeListChatModel(responses=list(replies))
+class ScriptedModel(FakeListChatModel):
+    """Replies in order; a judge's yes/no question (asked with log-probabilities) gets
+    `verdict` instead and uses up no reply."""
+
+    verdict: str = "yes"
+
+    def _call(self, *args, **kwargs):
+        return self.verdict if kwargs.get("logprobs") else super()._call(*args, **kwargs)
 
 
-def streamed_model(*pieces: str) -> GenericFakeChatModel:
-    """A chat model that streams one reply in exactly these pieces."""
-    return GenericFakeChatModel(messages=iter([AIMessage(content="".join(pieces))]))
+class StreamedModel(GenericFakeChatModel):
+    """One reply streamed in the pieces it was given; a judge's question gets `verdict`."""
+
+    verdict: str = "yes"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        if kwargs.get("logprobs"):
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(self.verdict))])
+        return super()._generate(messages, stop, run_manager, **kwargs)
+
+
+def scripted_model(*replies: str, verdict: str = "yes") -> ScriptedModel:
+    """A chat model that answers with `replies`, one per call, in order; judges say `verdict`."""
+    return ScriptedModel(responses=list(replies), verdict=verdict)
+
+
+def streamed_model(*pieces: str) -> StreamedModel:
+    """A chat model that streams one reply in exactly these pieces; judges say yes."""
+    return StreamedModel(messages=iter([AIMessage(content="".join(pieces))]))
 
 
 class ExplodingModel(FakeListChatModel):

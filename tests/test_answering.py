@@ -7,11 +7,15 @@ The store, the retriever and the embedder are real.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from langchain_core.language_models import FakeListChatModel
+from langchain_core.messages import AIMessage
 
 from bot.answering import answer_chain, looks_like_refusal
 from bot.api import Bot
+from bot.judging import yes_probability
 from bot.prompts import load_prompt, localized
 
 from .fakes import ExplodingModel, scripted_model
@@ -87,7 +91,7 @@ def test_scripted_reply_with_nothing_backed_quotes_the_sources(seeded_settings) 
     bot = Bot(seeded_settings, chat_model=scripted_model("Musk offered 5 dollars in 1802."))
     answer = bot.ask(MUSK)
     assert answer.quoted and not answer.refused
-    assert answer.text.startswith(localized("extractive", "en"))
+    assert answer.text.startswith(localized("extractive", "en").format(origin=" (in French)"))
     assert "97" in answer.text and "[1]" in answer.text
     assert answer.unsupported == ["Musk offered 5 dollars in 1802."]
 
@@ -164,3 +168,44 @@ def test_follow_up_is_condensed_before_retrieval(seeded_settings) -> None:
     answer = bot.ask("And how much did he offer?", history=[("Who is Elon Musk?", "A CEO.")])
     assert answer.question == MUSK
     assert answer.contexts[0].source == "003_ec62060a0c8869d6.txt"
+
+
+def test_scripted_judge_that_finds_no_answer_in_the_sources_refuses_before_answering(
+    seeded_settings,
+) -> None:
+    gate = seeded_settings.model_copy(update={"min_answerable": 0.5})
+    bot = Bot(
+        gate, chat_model=scripted_model("Musk offered 97.4 billion dollars [1].", verdict="no")
+    )
+    answer = bot.ask(MUSK)
+    assert answer.refused and answer.refusal_reason == "unanswerable"
+    assert answer.answerable == 0.0 and answer.text == localized("refusal", "en")
+
+
+def test_scripted_judge_that_rejects_the_quote_shows_it_as_the_closest_passage(
+    seeded_settings,
+) -> None:
+    gate = seeded_settings.model_copy(update={"min_quote_confidence": 0.5})
+    bot = Bot(gate, chat_model=scripted_model("Musk offered 5 dollars in 1802.", verdict="no"))
+    answer = bot.ask(MUSK)
+    assert answer.refused and answer.refusal_reason == "judged" and not answer.quoted
+    assert answer.text.startswith(localized("closest", "en").format(origin=" (in French)"))
+    assert "97" in answer.text and answer.citations and answer.quote_confidence == 0.0
+
+
+def test_a_quote_in_another_language_names_its_language(seeded_settings) -> None:
+    question = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"  # the answer is in French
+    bot = Bot(seeded_settings, chat_model=scripted_model("Musk đã đề nghị 5 đô la vào năm 1802."))
+    answer = bot.ask(question)
+    assert answer.quoted and answer.text.startswith("Các bài báo cho biết (bằng tiếng Pháp):")
+
+
+def test_judge_reads_the_yes_probability_from_the_first_tokens_log_probabilities() -> None:
+    top = [
+        {"token": "Yes", "logprob": math.log(0.6)},
+        {"token": " no", "logprob": math.log(0.2)},
+        {"token": "Maybe", "logprob": math.log(0.2)},
+    ]
+    reply = AIMessage("Yes", response_metadata={"logprobs": {"content": [{"top_logprobs": top}]}})
+    assert yes_probability(reply) == pytest.approx(0.75)
+    assert yes_probability(AIMessage("No.")) == 0.0 and yes_probability(AIMessage("Oui")) == 1.0

@@ -212,3 +212,12 @@ def test_a_translated_name_does_not_count_against_a_sentence_in_another_language
     )
     assert grounder.verifier(question, [MOTE]).check(sentence) == []
     assert grounder.verifier(question, [MOTE], VOCABULARIES).check(sentence) == [1]
+
+
+def test_an_attribution_to_a_source_the_passage_never_names_is_not_backed(seeded_bot) -> None:
+    question = "How much did Elon Musk offer to buy OpenAI?"
+    verifier = seeded_bot.grounder.verifier(question, seeded_bot.retrieve(question))
+    claim = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
+    assert verifier.check(claim)
+    assert not verifier.check("According to Le Monde, " + claim)
+    assert not verifier.check("Le Monde reported that " + claim)

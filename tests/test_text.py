@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.claims import attributed, attributes_truly
 from bot.text import (
     complete_sentences,
     content_words,
@@ -104,3 +107,26 @@ def test_shingles_are_runs_of_folded_words_that_a_copy_keeps() -> None:
     copy, reworded = shingles("Meta signed a cloud deal"), shingles("Meta agreed to a deal")
     assert copy <= shingles("Yesterday Meta signed a cloud deal with Google.")
     assert not reworded & copy
+
+
+@pytest.mark.parametrize(
+    ("sentence", "credited"),
+    [
+        ("Le Monde reported that Meta signed [1].", {"le", "monde"}),
+        ("According to Reuters, Meta signed.", {"reuter"}),
+        ("Selon Le Monde, Meta a signé.", {"monde"}),
+        ("Theo báo Tuổi Trẻ, Meta đã ký.", {"tuoi", "tre"}),
+        ("The deal, Bloomberg reported, is worth 10 billion.", {"bloomberg"}),
+        ("Meta signed a six-year contract with Google Cloud [1].", set()),
+        ("Officials said the deal was done.", set()),
+    ],
+)
+def test_attributions_name_who_a_sentence_credits(sentence: str, credited: set[str]) -> None:
+    assert attributed(sentence) == credited
+
+
+def test_an_attribution_needs_the_name_written_as_a_name() -> None:
+    assert not attributes_truly(
+        "Le Monde reported that Meta signed.", "le monde sait que Meta a signé"
+    )
+    assert attributes_truly("Selon Reuters, Meta a signé.", "Meta a signé, selon Reuters.")

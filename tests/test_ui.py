@@ -18,10 +18,10 @@ from bot.llm import server_spec
 from bot.local_model import EmbeddedServer
 from bot.serving import launch
 from bot.text import markers, split_sentences
-from bot.ui import ERROR_MARK, conversation, sources_markdown
+from bot.ui import ERROR_MARK, READING_TITLE, conversation, sources_markdown
 
 from .conftest import ROOT, make_settings
-from .fakes import streamed_model
+from .fakes import ScriptedModel, streamed_model
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
 MUSK_FILE = "003_ec62060a0c8869d6.txt"
@@ -262,6 +262,32 @@ def test_browser_never_shows_an_unverified_sentence_even_while_streaming(
     left_out.wait_for()
     left_out.click()
     assert INVENTED in page.inner_text("#chat")
+
+
+@pytest.fixture
+def slow_chat_url(seeded_settings: Settings) -> Iterator[str]:
+    """The chat whose model (a scripted fake) takes about eight seconds to write its reply."""
+    bot = Bot(seeded_settings, chat_model=ScriptedModel(responses=[SCRIPTED_REPLY], sleep=0.05))
+    bot.retrieve(MUSK)  # the keyword index is built once, before the first question
+    yield from _serve(seeded_settings, bot)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_shows_the_sources_before_the_answer_within_a_second(
+    page, slow_chat_url: str
+) -> None:
+    page.goto(slow_chat_url)
+    page.locator("#question textarea").wait_for()
+    _ask(page, MUSK)
+    asked = time.monotonic()
+    page.get_by_text(READING_TITLE).first.wait_for(timeout=10_000)
+    waited = time.monotonic() - asked
+    bubbles = [t for t in _bot_messages(page).all_inner_texts() if "97.4" in t]
+    assert bubbles == [], "the answer came before its sources"
+    assert waited < 1.0, f"the sources took {waited:.2f} s to show"
+    assert MUSK_FILE in page.inner_text("#chat")
+    assert "97.4" in _wait_for_answer(page, 1)
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from bot.cli_bench import bench, loadtest
-from bot.cli_eval import evaluate
+from bot.cli_eval import calibrate, evaluate
 from bot.cli_support import friendly, quiet_network_defaults
 from bot.errors import BotError
 
@@ -107,7 +107,7 @@ def ui(host: str | None, port: int | None) -> None:
     launch(load_settings(), host, port)
 
 
-for command in (evaluate, bench, loadtest):
+for command in (evaluate, calibrate, bench, loadtest):
     cli.add_command(command)
 
 

@@ -43,6 +43,12 @@ from bot.cli_support import NO_CHARTS, friendly, out_option
     show_default=True,
     help="Also score plain dense retrieval, in the same run.",
 )
+@click.option(
+    "--open-gates",
+    is_flag=True,
+    help="Judge every answer but gate none (BOT_MIN_ANSWERABLE and BOT_MIN_QUOTE_CONFIDENCE "
+    "at 0): the run `bot calibrate` fits them on.",
+)
 @click.option("--min-hit", type=float, help="Fail when hit@k is below this.")
 @click.option("--min-mrr", type=float, help="Fail when MRR is below this.")
 @click.option("--min-recall", type=float, help="Fail when source recall is below this.")
@@ -96,6 +102,7 @@ def evaluate(
     k: int,
     out: Path,
     compare_dense: bool,
+    open_gates: bool,
     per_language: tuple[str, ...],
     **bounds: float | None,
 ) -> None:
@@ -119,6 +126,10 @@ def evaluate(
             update={"corpus_dir": corpus, "vectorstore_dir": store, "chroma_url": None}
         )
         click.echo(run_ingest(settings, corpus).summary(), err=True)
+    if open_gates:
+        settings = settings.model_copy(
+            update={"judge": True, "min_answerable": 0.0, "min_quote_confidence": 0.0}
+        )
     bot = Bot(settings)
     dense = Bot(settings.model_copy(update={"retriever": "dense"})) if compare_dense else None
     report = run_eval(
@@ -154,3 +165,27 @@ def evaluate(
     if failures:
         click.echo("Gate failed: " + "; ".join(failures) + ".", err=True)
         sys.exit(1)
+
+
+@click.command("calibrate")
+@click.argument(
+    "reports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@friendly
+def calibrate(reports: tuple[Path, ...]) -> None:
+    """Fit the judge's gates on eval reports run with --open-gates.
+
+    Each article fold is scored with gates fitted on the other; those held-out figures are
+    printed, then the gates fitted on every pair, as lines for .env.
+    """
+    from bot.calibration import calibrate as fit_gates
+    from bot.reports import calibration_table
+
+    pairs = [p for path in reports for p in json.loads(path.read_text("utf-8"))["pairs"]]
+    result = fit_gates(pairs)
+    click.echo(calibration_table(result))
+    gates = result["gates"]
+    click.echo(
+        f"\nFitted on all {len(pairs)} pairs:\n"
+        f"BOT_MIN_ANSWERABLE={gates['answerable']}\nBOT_MIN_QUOTE_CONFIDENCE={gates['quote']}"
+    )

@@ -81,6 +81,8 @@ def evaluate_pair(
         error=error,
         first_seconds=None if answer.refused else first,
         cut_short=answer.cut_short,
+        answerable=answer.answerable,
+        quote_confidence=answer.quote_confidence,
         fold=fold,
     )
     if not pair.unanswerable:

@@ -83,6 +83,23 @@ def eval_table(report: dict, group: str = "by_language", reader: bool = False) -
     return "\n".join(lines)
 
 
+def calibration_table(result: dict) -> str:
+    """Held-out figures per language, then the gates each fold was scored with."""
+    keys = ("right", "non_answers", "refusal", "false_refusal")
+    lines = ["| fold-out | pairs | " + " | ".join(METRIC_LABELS[k] for k in keys) + " |"]
+    lines.append("|" + "---|" * (len(keys) + 2))
+    rows = [*result["fold_out"].items(), ("gates open", result["open"])]
+    for name, row in rows:
+        cells = ["-" if row[k] is None else f"{row[k]:.2f}" for k in keys]
+        lines.append(f"| {name} | {row['pairs']} | " + " | ".join(cells) + " |")
+    for fold, gates in result["fold_gates"].items():
+        lines.append(
+            f"\n{fold} scored with gates fitted on the other: answerable >= "
+            f"{gates['answerable']:.2f}, quote >= {gates['quote']:.2f}"
+        )
+    return "\n".join(lines)
+
+
 def failed_gates(
     report: dict, bounds: dict[str, float | None], per_language: tuple[str, ...] = ()
 ) -> list[str]:

@@ -103,6 +103,10 @@ class PairResult:
     """1.0 when the shown answer, a quote included, is not in the question's language."""
     cut_short: bool = False
     """The answer ran out of time: what was verified by then is shown, marked as cut short."""
+    answerable: float | None = None
+    """The model's P(yes) that the sources answer (the judge's first gate reads it)."""
+    quote_confidence: float | None = None
+    """The model's P(yes) that the quote answers (the judge's second gate reads it)."""
     fold: int = 0
     """The article fold (0 or 1) the pair belongs to: thresholds are fitted on one, scored
     on the other."""

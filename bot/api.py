@@ -52,7 +52,7 @@ class Bot:
     ) -> None:
         self.settings = settings or load_settings()
         self._lock = threading.RLock()
-        self._judge_seconds = 0.0
+        self._judge_seconds: dict[bool, float] = {}
         given = {"store": store, "chat_model": chat_model, "embeddings": embeddings}
         given |= {"retriever": retriever, "grounder": grounder}
         self._parts: dict[str, object] = {k: v for k, v in given.items() if v is not None}
@@ -187,7 +187,7 @@ class Bot:
                 language,
                 evidence.contexts,
                 self.grounder,
-                deadline - self._judge_seconds,
+                deadline - self._judging_time(candidate=True),
                 quoting,
                 vocabularies=self.retriever.vocabularies(),
             ),
@@ -198,17 +198,26 @@ class Bot:
         return answer
 
     def _judged(self, inputs: dict[str, str], candidate: str, deadline: float) -> float | None:
-        """The model's P(yes) that the sources (or `candidate`) answer; None when not asked.
-        Its time is kept: the answer leaves that much of BOT_TIMEOUT for judging a quote."""
+        """The model's P(yes) that the sources (or `candidate`) answer; None when not asked,
+        or when a candidate's judging would run past the deadline (then it is not shown as
+        the answer). Each kind's time is kept: the answer leaves that much of BOT_TIMEOUT."""
         if not self.settings.judge:
+            return None
+        if candidate and time.monotonic() + self._judging_time(candidate=True) > deadline:
             return None
         started = time.monotonic()
         retries, endpoint = self.settings.max_retries, self.endpoint
         chance = guarded_call(
             lambda: judge(self.chat_model, inputs, candidate), deadline, retries, endpoint
         )
-        self._judge_seconds = time.monotonic() - started
+        self._judge_seconds[bool(candidate)] = time.monotonic() - started
         return chance
+
+    def _judging_time(self, candidate: bool) -> float:
+        """How long the last judging of this kind took on this host; before any, the other
+        kind's (a candidate's prompt is mostly cached, so that errs on the long side)."""
+        times = self._judge_seconds
+        return times.get(candidate, times.get(not candidate, 0.0))
 
     def _standalone(self, question: str, history: History, deadline: float) -> str:
         """Rewrite a follow-up so retrieval sees what "it" and "they" refer to."""

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 GRID = np.round(np.arange(0.0, 1.001, 0.05), 2)
-MAX_NON_ANSWERS = 0.05
-"""The share of shown answers that may lack a key fact; within it, most right answers win."""
+NON_ANSWER_COST = 2.0
+"""A shown non-answer costs this many right answers: trust over coverage."""
 
 
 @dataclass(frozen=True)
@@ -59,18 +59,17 @@ def outcome(scored: list[tuple[dict, Gates]]) -> dict[str, float | int | None]:
 
 
 def fit(pairs: list[dict]) -> Gates:
-    """The gates that show the most right answers while non-answers stay within
-    MAX_NON_ANSWERS of what is shown; where none do, the fewest non-answers. Ties go to the
-    loosest gates."""
+    """The gates that show the most right answers less NON_ANSWER_COST per non-answer
+    shown; ties go to the loosest gates."""
 
-    def key(gates: Gates) -> tuple:
-        got = outcome([(p, gates) for p in pairs])
-        within = (got["non_answers"] or 0.0) <= MAX_NON_ANSWERS
-        return (within, got["right"] or 0.0 if within else -(got["non_answers"] or 0.0))
+    def gain(gates: Gates) -> float:
+        seen = [p for p in pairs if shown(p, gates)]
+        wrong = sum(p["unanswerable"] or p["fact_coverage"] != 1.0 for p in seen)
+        return len(seen) - wrong - NON_ANSWER_COST * wrong
 
     candidates = [Gates(float(a), float(q)) for a in GRID for q in GRID]
-    best = max(key(g) for g in candidates)
-    return next(g for g in candidates if key(g) == best)
+    best = max(map(gain, candidates))
+    return next(g for g in candidates if gain(g) == best)
 
 
 def calibrate(pairs: list[dict]) -> dict:

@@ -8,14 +8,16 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 
+from bot.calibration import Gates, calibrate, shown
 from bot.cli import cli
-from bot.golden_sets import DEFAULT_GOLDEN, load_golden, sample
+from bot.golden_sets import DEFAULT_GOLDEN, article_of, folds, load_golden, sample
 from bot.reports import failed_gates
 from bot.results import Answer
 from bot.scoring import (
     best_threshold,
     citation_scores,
     fact_coverage,
+    reader_scores,
     retrieval_scores,
     shown_backed,
 )
@@ -28,6 +30,10 @@ XQUAD = ROOT / "tests" / "golden" / "xquad"
 SEEDS_SAMPLE = "20"
 XQUAD_SAMPLE = "24"
 FACTS_GATE = "0.6"
+# What the reader gets, with the judge's gates as `bot calibrate` fitted them: non-answers
+# 0.03 and right 0.79 held out on the seeds (docs/answers.md); loose here, for another host.
+NON_ANSWERS_GATE = "0.2"
+RIGHT_GATE = "0.6"
 XQUAD_SAW_GATE = "0.8"
 # On this sample: false refusals 0.00, facts 0.80 (0.05 and 0.75 before translated names and
 # the first-claim rule); the gates leave room for another host's timings and threads.
@@ -153,6 +159,7 @@ def test_bot_eval_on_the_seeds_with_the_default_model_meets_its_gates(
             *("--per-language", "hit", "--per-language", "mrr"),
             *("--min-refusal", "0.9", "--max-false-refusal", "0.05"),
             *("--min-shown-backed", "1.0", "--min-facts", FACTS_GATE),
+            *("--max-non-answers", NON_ANSWERS_GATE, "--min-right", RIGHT_GATE),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -186,3 +193,53 @@ def test_bot_eval_on_an_xquad_sample_scores_its_own_store_by_language_pair(tmp_p
     assert "withheld_facts" in report["total"]
     assert 0.0 < report["total"]["facts_seen"] <= 1.0
     assert (out / "stores" / "corpus" / "chroma.sqlite3").is_file()
+
+
+def test_reader_scores_count_what_was_shown() -> None:
+    assert reader_scores("Musk offered 97.4 [1].", True, 1.0, False, "en", "en") == (1.0, 0.0, 0.0)
+    assert reader_scores("Các bài báo cho biết: ...", True, 0.5, False, "vi", "en") == (
+        0.0,
+        1.0,
+        1.0,
+    )
+    assert reader_scores("Anything [1].", True, None, True, "en", "en") == (None, 1.0, 0.0)
+    assert reader_scores("I can't answer that.", False, 0.0, False, "en", "en") == (0.0, None, None)
+
+
+def test_folds_split_whole_articles_and_keep_each_kind_in_both() -> None:
+    pairs = load_golden(XQUAD / "golden.jsonl")
+    fold_of = folds(pairs)
+    by_article: dict[str, set[int]] = {}
+    for pair in pairs:
+        by_article.setdefault(article_of(pair), set()).add(fold_of[pair.id])
+    assert all(len(seen) == 1 for seen in by_article.values())
+    assert article_of(pairs[0]) == "00_super-bowl-50.en.txt"
+    assert {(fold_of[p.id], p.unanswerable) for p in pairs} == {
+        (0, False),
+        (1, False),
+        (0, True),
+        (1, True),
+    }
+
+
+def _pair(fold: int, answerable: float, right: bool = True, unanswerable: bool = False) -> dict:
+    return {
+        "fold": fold, "language": "en", "unanswerable": unanswerable, "refused": False,
+        "quoted": False, "answerable": answerable, "quote_confidence": None,
+        "fact_coverage": None if unanswerable else float(right),
+    }  # fmt: skip
+
+
+def test_calibration_fits_each_fold_on_the_other_and_reports_held_out_figures() -> None:
+    # Fold 0's answers are right above 0.5; fold 1's wrong ones sit below 0.3.
+    pairs = [_pair(0, 0.9), _pair(0, 0.6), _pair(0, 0.2, unanswerable=True)]
+    pairs += [_pair(1, 0.8), _pair(1, 0.25, right=False), _pair(1, 0.1, unanswerable=True)]
+    result = calibrate(pairs)
+    assert result["open"]["non_answers"] == 0.5
+    # Fitted on fold 1 (wrong at 0.25, out-of-corpus at 0.1): 0.3 suffices for fold 0.
+    assert result["fold_gates"]["fold 0"]["answerable"] == 0.3
+    # Fitted on fold 0 (out-of-corpus at 0.2), fold 1's wrong answer at 0.25 gets through.
+    assert result["fold_gates"]["fold 1"]["answerable"] == 0.25
+    total = result["fold_out"]["total"]
+    assert total["right"] == 0.75 and total["refusal"] == 1.0 and total["non_answers"] == 0.25
+    assert shown(pairs[0], Gates(0.95, 0.0)) is False

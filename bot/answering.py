@@ -100,7 +100,7 @@ class QuotePolicy:
     """The evidence is close enough to the question for a quote to be considered."""
     confidence: Callable[[str], float | None] | None = None
     """The judge: P(yes) that a quote answers the question, None when there is no time left
-    to ask; no judge shows any quote."""
+    to ask (the quote is then shown unjudged, as without a judge)."""
     min_confidence: float = 0.0
     """Below this, the quote is shown as the closest passage, not as the answer."""
 
@@ -166,11 +166,10 @@ def _quote(
         unbacked = refusal(question, language, "unbacked", contexts)
         return unbacked.model_copy(update={"unsupported": draft.unsupported})
     text = " ".join(quoted)
-    judged = quoting.confidence is not None
     confidence = quoting.confidence(text) if quoting.confidence else None
     cited = [n for q in quoted for n in markers(q)]
     spoken = origin(contexts[cited[0] - 1].language or detect_language(text), language)
-    if judged and (confidence is None or confidence < quoting.min_confidence):
+    if confidence is not None and confidence < quoting.min_confidence:
         lead = localized("closest", language).format(origin=spoken)
         return refusal(question, language, "judged", contexts).model_copy(
             update={

@@ -199,8 +199,8 @@ class Bot:
 
     def _judged(self, inputs: dict[str, str], candidate: str, deadline: float) -> float | None:
         """The model's P(yes) that the sources (or `candidate`) answer; None when not asked,
-        or when a candidate's judging would run past the deadline (then it is not shown as
-        the answer). Each kind's time is kept: the answer leaves that much of BOT_TIMEOUT."""
+        or when a candidate's judging would run past the deadline. Each kind's time is kept:
+        the answer leaves that much of BOT_TIMEOUT."""
         if not self.settings.judge:
             return None
         if candidate and time.monotonic() + self._judging_time(candidate=True) > deadline:

@@ -51,10 +51,10 @@ class Settings(BaseSettings):
     min_quote_relevance: float = Field(
         0.81, ge=-1.0, le=1.0, validation_alias=_env("BOT_MIN_QUOTE_RELEVANCE")
     )
-    judge: bool = Field(True, validation_alias=_env("BOT_JUDGE"))
+    judge: bool = Field(False, validation_alias=_env("BOT_JUDGE"))
     min_answerable: float = Field(0.0, ge=0.0, le=1.0, validation_alias=_env("BOT_MIN_ANSWERABLE"))
     min_quote_confidence: float = Field(
-        0.55, ge=0.0, le=1.0, validation_alias=_env("BOT_MIN_QUOTE_CONFIDENCE")
+        0.0, ge=0.0, le=1.0, validation_alias=_env("BOT_MIN_QUOTE_CONFIDENCE")
     )
     context_tokens: int | None = Field(
         None, ge=100, le=100_000, validation_alias=_env("BOT_CONTEXT_TOKENS")

@@ -173,7 +173,7 @@ def test_follow_up_is_condensed_before_retrieval(seeded_settings) -> None:
 def test_scripted_judge_that_finds_no_answer_in_the_sources_refuses_before_answering(
     seeded_settings,
 ) -> None:
-    gate = seeded_settings.model_copy(update={"min_answerable": 0.5})
+    gate = seeded_settings.model_copy(update={"judge": True, "min_answerable": 0.5})
     bot = Bot(
         gate, chat_model=scripted_model("Musk offered 97.4 billion dollars [1].", verdict="no")
     )
@@ -185,7 +185,7 @@ def test_scripted_judge_that_finds_no_answer_in_the_sources_refuses_before_answe
 def test_scripted_judge_that_rejects_the_quote_shows_it_as_the_closest_passage(
     seeded_settings,
 ) -> None:
-    gate = seeded_settings.model_copy(update={"min_quote_confidence": 0.5})
+    gate = seeded_settings.model_copy(update={"judge": True, "min_quote_confidence": 0.5})
     bot = Bot(gate, chat_model=scripted_model("Musk offered 5 dollars in 1802.", verdict="no"))
     answer = bot.ask(MUSK)
     assert answer.refused and answer.refusal_reason == "judged" and not answer.quoted

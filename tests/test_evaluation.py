@@ -30,9 +30,9 @@ XQUAD = ROOT / "tests" / "golden" / "xquad"
 SEEDS_SAMPLE = "20"
 XQUAD_SAMPLE = "24"
 FACTS_GATE = "0.6"
-# What the reader gets, with the judge's gates as `bot calibrate` fitted them: non-answers
-# 0.03 and right 0.79 held out on the seeds (docs/answers.md); loose here, for another host.
-NON_ANSWERS_GATE = "0.2"
+# What the reader gets: on the full seeds set, right 0.87 and non-answers 0.13 without the
+# judge (docs/answers.md); loose here, on a sample, for another host.
+NON_ANSWERS_GATE = "0.25"
 RIGHT_GATE = "0.6"
 XQUAD_SAW_GATE = "0.8"
 # On this sample: false refusals 0.00, facts 0.80 (0.05 and 0.75 before translated names and

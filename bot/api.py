@@ -187,7 +187,7 @@ class Bot:
                 language,
                 evidence.contexts,
                 self.grounder,
-                deadline - self._judging_time(candidate=True),
+                deadline - self._quote_judging_time(),
                 quoting,
                 vocabularies=self.retriever.vocabularies(),
             ),
@@ -203,7 +203,7 @@ class Bot:
         the answer leaves that much of BOT_TIMEOUT."""
         if not self.settings.judge:
             return None
-        if candidate and time.monotonic() + self._judging_time(candidate=True) > deadline:
+        if candidate and time.monotonic() + self._quote_judging_time() > deadline:
             return None
         started = time.monotonic()
         retries, endpoint = self.settings.max_retries, self.endpoint
@@ -213,11 +213,11 @@ class Bot:
         self._judge_seconds[bool(candidate)] = time.monotonic() - started
         return chance
 
-    def _judging_time(self, candidate: bool) -> float:
-        """How long the last judging of this kind took on this host; before any, the other
-        kind's (a candidate's prompt is mostly cached, so that errs on the long side)."""
+    def _quote_judging_time(self) -> float:
+        """How long judging a quote last took on this host; before any, judging the sources
+        (whose prompt is not yet cached, so that errs on the long side)."""
         times = self._judge_seconds
-        return times.get(candidate, times.get(not candidate, 0.0))
+        return times.get(True, times.get(False, 0.0))
 
     def _standalone(self, question: str, history: History, deadline: float) -> str:
         """Rewrite a follow-up so retrieval sees what "it" and "they" refer to."""

@@ -36,17 +36,22 @@ def shown(pair: dict, gates: Gates) -> bool:
     return not (pair["quoted"] and confidence is not None and confidence < gates.quote)
 
 
+def tally(scored: list[tuple[dict, Gates]]) -> tuple[int, int]:
+    """How many right answers and how many non-answers the reader is shown."""
+    seen = [p for p, g in scored if shown(p, g)]
+    wrong = sum(p["unanswerable"] or p["fact_coverage"] != 1.0 for p in seen)
+    return len(seen) - wrong, wrong
+
+
 def outcome(scored: list[tuple[dict, Gates]]) -> dict[str, float | int | None]:
     """What the reader gets on these pairs, each judged under its own gates."""
     answerable = [(p, g) for p, g in scored if not p["unanswerable"]]
     unanswerable = [(p, g) for p, g in scored if p["unanswerable"]]
-    seen = [p for p, g in scored if shown(p, g)]
-    wrong = [p for p in seen if p["unanswerable"] or p["fact_coverage"] != 1.0]
-    right = [p for p in seen if not p["unanswerable"] and p["fact_coverage"] == 1.0]
+    right, wrong = tally(scored)
     return {
         "pairs": len(scored),
-        "right": len(right) / len(answerable) if answerable else None,
-        "non_answers": len(wrong) / len(seen) if seen else None,
+        "right": right / len(answerable) if answerable else None,
+        "non_answers": wrong / (right + wrong) if right + wrong else None,
         "refusal": (
             sum(not shown(p, g) for p, g in unanswerable) / len(unanswerable)
             if unanswerable
@@ -63,9 +68,8 @@ def fit(pairs: list[dict]) -> Gates:
     shown; ties go to the loosest gates."""
 
     def gain(gates: Gates) -> float:
-        seen = [p for p in pairs if shown(p, gates)]
-        wrong = sum(p["unanswerable"] or p["fact_coverage"] != 1.0 for p in seen)
-        return len(seen) - wrong - NON_ANSWER_COST * wrong
+        right, wrong = tally([(p, gates) for p in pairs])
+        return right - NON_ANSWER_COST * wrong
 
     candidates = [Gates(float(a), float(q)) for a in GRID for q in GRID]
     best = max(map(gain, candidates))

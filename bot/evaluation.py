@@ -63,6 +63,8 @@ def evaluate_pair(
     ranked = [h.source for h in hits]
     answer, first, seconds, error = timed_answer(bot, pair.question)
     cited = list(dict.fromkeys(c.source for c in answer.citations))
+    shown = not answer.refused and error is None
+    spoken = detect_language(answer.text) if shown else pair.language
     result = PairResult(
         id=pair.id,
         language=pair.language,
@@ -95,13 +97,11 @@ def evaluate_pair(
         if answer.unsupported:
             result.withheld_facts = fact_coverage(" ".join(answer.unsupported), pair.facts)
         if not answer.refused and not answer.quoted:
-            result.in_language = float(detect_language(answer.text) == pair.language)
+            result.in_language = float(spoken == pair.language)
         if dense is not None:
             dense_ranked = [h.source for h in dense.retrieve(pair.question, k)]
             hit, rr, recall = retrieval_scores(dense_ranked, pair.sources)
             result.dense = {"hit": hit, "mrr": rr, "recall": recall}
-    shown = not answer.refused and error is None
-    spoken = detect_language(answer.text) if shown else pair.language
     result.right, result.non_answer, result.off_language = reader_scores(
         answer.text, shown, result.fact_coverage, pair.unanswerable, spoken, pair.language
     )

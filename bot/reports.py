@@ -71,11 +71,14 @@ def eval_table(report: dict, group: str = "by_language", reader: bool = False) -
     """A Markdown table: one row per language (or language pair) and a total row; the
     reader's metrics (`reader`) or the ones that explain them."""
     rows = [*report[group].items(), ("total", report["total"])]
-    wanted = [k for k in METRIC_LABELS if (k in READER_METRICS) == reader]
-    if reader:
-        wanted = list(READER_METRICS)
+    wanted = READER_METRICS if reader else [k for k in METRIC_LABELS if k not in READER_METRICS]
     keys = [k for k in wanted if any(row.get(k) is not None for _, row in rows)]
-    header = "| group | pairs | " + " | ".join(METRIC_LABELS[k] for k in keys) + " |"
+    return metric_table("group", rows, keys)
+
+
+def metric_table(corner: str, rows: list[tuple[str, dict]], keys: list[str]) -> str:
+    """Rows of metrics as Markdown: a name and its pair count, then each metric to 2 places."""
+    header = f"| {corner} | pairs | " + " | ".join(METRIC_LABELS[k] for k in keys) + " |"
     lines = [header, "|" + "---|" * (len(keys) + 2)]
     for name, row in rows:
         cells = ["-" if row[k] is None else f"{row[k]:.2f}" for k in keys]
@@ -85,13 +88,9 @@ def eval_table(report: dict, group: str = "by_language", reader: bool = False) -
 
 def calibration_table(result: dict) -> str:
     """Held-out figures per language, then the gates each fold was scored with."""
-    keys = ("right", "non_answers", "refusal", "false_refusal")
-    lines = ["| fold-out | pairs | " + " | ".join(METRIC_LABELS[k] for k in keys) + " |"]
-    lines.append("|" + "---|" * (len(keys) + 2))
+    keys = ["right", "non_answers", "refusal", "false_refusal"]
     rows = [*result["fold_out"].items(), ("gates open", result["open"])]
-    for name, row in rows:
-        cells = ["-" if row[k] is None else f"{row[k]:.2f}" for k in keys]
-        lines.append(f"| {name} | {row['pairs']} | " + " | ".join(cells) + " |")
+    lines = [metric_table("fold-out", rows, keys)]
     for fold, gates in result["fold_gates"].items():
         lines.append(
             f"\n{fold} scored with gates fitted on the other: answerable >= "

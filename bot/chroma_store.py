@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import chromadb
@@ -23,10 +24,33 @@ _BUILDING_SUFFIX = "__building"
 class ChromaStore:
     """The `VectorStore` protocol over one Chroma collection."""
 
-    def __init__(self, collection: chromadb.Collection, embeddings: Embeddings, label: str) -> None:
+    def __init__(
+        self,
+        client: chromadb.ClientAPI,
+        collection: chromadb.Collection,
+        embeddings: Embeddings,
+        label: str,
+    ) -> None:
+        self.client = client
         self.collection = collection
         self.embeddings = embeddings
         self.label = label
+
+    def version(self) -> str:
+        """The collection's write stamp, read afresh: another process's ingest changes it, and
+        a rebuilt collection swapped in under the same name is picked up here."""
+        try:
+            live = self.client.get_collection(self.collection.name)
+        except WRITE_ERRORS as exc:
+            raise StoreError(f"Could not read the store in {self.label} ({exc}).") from None
+        if live.id != self.collection.id:
+            self.collection = live
+        return f"{live.id}:{(live.metadata or {}).get('written', '')}"
+
+    def _stamp(self) -> None:
+        """Mark the chunks as changed, for every reader's `version()`."""
+        live = self.client.get_collection(self.collection.name)
+        self.collection.modify(metadata={**(live.metadata or {}), "written": uuid.uuid4().hex})
 
     def ids_by_source(self) -> dict[str, set[str]]:
         """Every stored chunk id, grouped by the file it came from."""
@@ -70,6 +94,7 @@ class ChromaStore:
                 documents=[c.text for c in chunks],
                 metadatas=[c.metadata() for c in chunks],
             )
+            self._stamp()
         except WRITE_ERRORS as exc:
             raise StoreError(
                 f"Could not write to the store in {self.label} ({exc}); check free disk space "
@@ -81,6 +106,8 @@ class ChromaStore:
         try:
             for start in range(0, len(ids), 5000):
                 self.collection.delete(ids=ids[start : start + 5000])
+            if ids:
+                self._stamp()
         except WRITE_ERRORS as exc:
             raise StoreError(f"Could not delete from the store in {self.label} ({exc}).") from None
 
@@ -155,7 +182,7 @@ def open_store(
         )
     except WRITE_ERRORS as exc:
         raise StoreError(f"Could not open the store in {label} ({exc}).") from None
-    return ChromaStore(collection, embeddings, label)
+    return ChromaStore(client, collection, embeddings, label)
 
 
 def promote_rebuilt(settings: Settings) -> None:

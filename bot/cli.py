@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -26,13 +27,27 @@ def cli() -> None:
 @cli.command()
 @click.argument("corpus", required=False, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Build the store from scratch, then swap it in.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep running: mirror new, changed, renamed and deleted articles within seconds.",
+)
 @friendly
-def ingest(corpus: Path | None, rebuild: bool) -> None:
+def ingest(corpus: Path | None, rebuild: bool, watch: bool) -> None:
     """Chunk the articles in CORPUS (default: BOT_CORPUS_DIR, seeds/) into the vector store."""
     from bot.config import load_settings
     from bot.ingest import ingest as run_ingest
 
-    report = run_ingest(load_settings(), corpus, rebuild=rebuild)
+    settings = load_settings()
+    if watch:
+        from bot.watching import watch as run_watch
+
+        if rebuild:
+            raise click.UsageError("--rebuild and --watch do not go together; rebuild first.")
+        click.echo(f"Watching {corpus or settings.corpus_dir}; Ctrl+C stops.")
+        run_watch(settings, corpus, notify=lambda line: click.echo(f"{time.strftime('%X')} {line}"))
+        return
+    report = run_ingest(settings, corpus, rebuild=rebuild)
     click.echo(report.summary())
 
 
@@ -105,6 +120,26 @@ def ui(host: str | None, port: int | None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index build at DEBUG
     launch(load_settings(), host, port)
+
+
+@cli.command()
+@click.option(
+    "--host", help="Address to bind (default BOT_API_HOST, 127.0.0.1: this machine only)."
+)
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default BOT_API_PORT, 8080).")
+@friendly
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the bot as an OpenAI-compatible API: POST /v1/chat/completions, GET /v1/models."""
+    from bot.config import load_settings
+    from bot.serving import serve as run_server
+
+    settings = load_settings()
+    shown = host or settings.api_host
+    click.echo(
+        f"newsbot API on http://{shown}:{port or settings.api_port}/v1 (model 'newsbot'"
+        f"{', key required' if settings.api_key else ''}); Ctrl+C stops it."
+    )
+    run_server(settings, host, port)
 
 
 for command in (evaluate, calibrate, bench, loadtest):

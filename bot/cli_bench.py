@@ -73,19 +73,34 @@ def bench(sizes: str, answers: int, models: str, out: Path) -> None:
 
 
 @click.command()
-@click.argument("url", default="http://127.0.0.1:7860/")
-@click.option("--sessions", type=click.IntRange(1, 64), default=8, show_default=True)
-@click.option("--turns", type=click.IntRange(1, 10), default=2, show_default=True)
+@click.argument("url", required=False)
+@click.option(
+    "--sessions", type=click.IntRange(1, 64), help="Concurrent sessions [8; 16 with --api]."
+)
+@click.option(
+    "--turns", type=click.IntRange(1, 10), help="Questions per session [2; 1 with --api]."
+)
+@click.option(
+    "--api", is_flag=True, help="Load `bot serve` (URL default http://127.0.0.1:8080/v1)."
+)
 @friendly
-def loadtest(url: str, sessions: int, turns: int) -> None:
-    """Run concurrent chat sessions against the web chat at URL (this machine only)."""
+def loadtest(url: str | None, sessions: int | None, turns: int | None, api: bool) -> None:
+    """Run concurrent sessions against the web chat (URL default http://127.0.0.1:7860/), or
+    with --api against the OpenAI-compatible API; this machine only."""
     from bot.config import load_settings
     from bot.golden_sets import DEFAULT_GOLDEN, load_golden
-    from bot.loadtest import chat_load
+    from bot.loadtest import api_load, chat_load
     from bot.serving import login
 
+    settings = load_settings()
     questions = [p.question for p in load_golden(DEFAULT_GOLDEN) if not p.unanswerable]
-    report = chat_load(url, questions, sessions, turns, auth=login(load_settings()))
+    if api:
+        key = settings.api_key.get_secret_value() if settings.api_key else None
+        url = url or f"http://127.0.0.1:{settings.api_port}/v1"
+        report = api_load(url, questions, sessions or 16, turns or 1, key)
+    else:
+        url = url or f"http://127.0.0.1:{settings.ui_port}/"
+        report = chat_load(url, questions, sessions or 8, turns or 2, auth=login(settings))
     click.echo(report.summary())
     for failure in report.failures:
         click.echo(f"  {failure}", err=True)

@@ -13,7 +13,7 @@ from bot.model_catalog import DEFAULT_LOCAL_MODEL, LOCAL_MODELS, LocalModel
 from bot.model_files import default_cache_dir
 
 DEFAULT_EMBEDDINGS_MODEL = "multilingual-e5-small"
-_SECRET_FIELDS = {"openai_api_key", "ui_auth"}
+_SECRET_FIELDS = {"openai_api_key", "ui_auth", "api_key"}
 LocalModelName = Literal["qwen2.5-coder-1.5b", "smollm2-135m"]
 
 
@@ -85,6 +85,16 @@ class Settings(BaseSettings):
     ui_port: int = Field(7860, ge=1, le=65535, validation_alias=_env("BOT_UI_PORT"))
     ui_auth: SecretStr | None = Field(None, validation_alias=_env("BOT_UI_AUTH"))
 
+    api_host: str = Field("127.0.0.1", validation_alias=_env("BOT_API_HOST"))
+    api_port: int = Field(8080, ge=1, le=65535, validation_alias=_env("BOT_API_PORT"))
+    api_key: SecretStr | None = Field(None, validation_alias=_env("BOT_API_KEY"))
+    api_queue: int = Field(32, ge=0, le=10_000, validation_alias=_env("BOT_API_QUEUE"))
+    api_max_body_kb: int = Field(
+        256, ge=1, le=100_000, validation_alias=_env("BOT_API_MAX_BODY_KB")
+    )
+
+    watch_debounce: float = Field(1.0, gt=0, le=600, validation_alias=_env("BOT_WATCH_DEBOUNCE"))
+
     @field_validator(
         "openai_base_url",
         "chat_model",
@@ -93,6 +103,7 @@ class Settings(BaseSettings):
         "local_model_path",
         "openai_api_key",
         "ui_auth",
+        "api_key",
         "context_tokens",
         mode="before",
     )

@@ -19,6 +19,10 @@ class EndpointError(BotError):
     """The chat or embeddings endpoint could not be reached or failed."""
 
 
+class DeadlineError(EndpointError):
+    """BOT_TIMEOUT passed before the endpoint answered."""
+
+
 class StoreError(BotError):
     """The vector store is missing, unwritable, busy or built with another embedder."""
 

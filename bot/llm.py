@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from bot.chunking import count_tokens
 from bot.config import Settings
-from bot.errors import ConfigError, EndpointError
+from bot.errors import ConfigError, DeadlineError, EndpointError
 from bot.local_model import Endpoint, ServerSpec, embedded_endpoint
 from bot.model_files import check_gguf, model_file
 
@@ -118,7 +118,10 @@ def endpoint_error(
         what = f"failed with HTTP {exc.status_code}; try again later or check the server's log"
     else:
         what = "sent a reply we could not read; check that it is OpenAI-compatible"
-    return EndpointError(f"{where} {what}.")
+    kind = (
+        DeadlineError if isinstance(exc, openai.APITimeoutError) and not midway else EndpointError
+    )
+    return kind(f"{where} {what}.")
 
 
 def guarded(

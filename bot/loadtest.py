@@ -1,7 +1,8 @@
-"""`bot loadtest`: concurrent chat sessions against a running web chat on this machine.
+"""`bot loadtest`: concurrent chat sessions against a running web chat or API on this machine.
 
-Each session is its own gradio_client with its own history, asks a bounded number of
-questions (follow-ups included), and checks that the conversation it gets back is its own.
+Each session is its own client (gradio_client, or the official `openai` package for
+`bot serve`) with its own history, asks a bounded number of questions (follow-ups included),
+and checks that the conversation it gets back is its own.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import html
 import statistics
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -46,12 +48,29 @@ class LoadReport:
         )
 
 
+Session = Callable[[list[str]], tuple[list[float], list[str]]]
+
+
 def chat_load(
     url: str,
     questions: list[str],
     sessions: int = 8,
     turns: int = 2,
     auth: tuple[str, str] | None = None,
+) -> LoadReport:
+    """Conversations with the web chat at `url`; see `run_load`."""
+    return run_load(url, questions, sessions, turns, lambda asked: _session(url, asked, auth))
+
+
+def api_load(
+    url: str, questions: list[str], sessions: int = 16, turns: int = 1, key: str | None = None
+) -> LoadReport:
+    """Conversations with `bot serve` at `url` (its /v1 base) through the openai package."""
+    return run_load(url, questions, sessions, turns, lambda asked: _api_session(url, asked, key))
+
+
+def run_load(
+    url: str, questions: list[str], sessions: int, turns: int, session: Session
 ) -> LoadReport:
     """Run `sessions` conversations of `turns` questions at once; loopback servers only."""
     if not is_loopback(urlparse(url).hostname or ""):
@@ -60,7 +79,7 @@ def chat_load(
     n = len(questions)
     plans = [[questions[(s + t) % n] for t in range(turns)] for s in range(sessions)]
     with ThreadPoolExecutor(max_workers=sessions) as pool:
-        for seconds, failures in pool.map(lambda asked: _session(url, asked, auth), plans):
+        for seconds, failures in pool.map(session, plans):
             report.seconds.extend(seconds)
             report.failures.extend(failures)
     return report
@@ -85,4 +104,31 @@ def _session(
             failures.append(f"session history mixed up: asked {asked[: turn + 1]}, got {mine}")
         elif not replies or replies[-1].startswith(ERROR_MARK):
             failures.append(f"{question!r}: {replies[-1] if replies else 'no reply'}")
+    return seconds, failures
+
+
+def _api_session(url: str, asked: list[str], key: str | None) -> tuple[list[float], list[str]]:
+    """One conversation through the official client; a failure is an error or a reply that
+    answers another session's question."""
+    import openai
+
+    client = openai.OpenAI(base_url=url, api_key=key or "none", max_retries=0, timeout=300)
+    messages: list[dict[str, str]] = []
+    seconds, failures = [], []
+    for turn, question in enumerate(asked):
+        messages.append({"role": "user", "content": question})
+        started = time.perf_counter()
+        try:
+            reply = client.chat.completions.create(model="newsbot", messages=messages)
+        except openai.OpenAIError as exc:
+            failures.append(f"{question!r}: {exc}")
+            return seconds, failures
+        seconds.append(time.perf_counter() - started)
+        text = reply.choices[0].message.content or ""
+        answered = (reply.model_extra or {}).get("newsbot", {}).get("question")
+        if not text.strip():
+            failures.append(f"{question!r}: an empty reply")
+        elif turn == 0 and answered != question:
+            failures.append(f"asked {question!r}, got the answer to {answered!r}")
+        messages.append({"role": "assistant", "content": text})
     return seconds, failures

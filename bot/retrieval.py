@@ -44,8 +44,8 @@ class Retriever:
         self.mode = mode
         self._keywords: KeywordIndex | None = None
         self._pools: dict[str, LanguagePool] = {}
-        self._built_at_size = -1
-        self._size = 0
+        self._built_at: str | None = None
+        self._size, self._version = 0, ""
         self._counted_at = -RECOUNT_SECONDS
         self._lock = threading.Lock()
 
@@ -86,11 +86,17 @@ class Retriever:
 
     def size(self) -> int:
         """Chunks in the store, counted at most every RECOUNT_SECONDS (a count costs a scan)."""
+        return self._poll()[0]
+
+    def _poll(self) -> tuple[int, str]:
+        """The store's size and write stamp, read at most every RECOUNT_SECONDS: how soon an
+        ingest (this process's or a watcher's) reaches the answers."""
         with self._lock:
             now = time.monotonic()
             if now - self._counted_at >= RECOUNT_SECONDS:
-                self._size, self._counted_at = self.store.count(), now
-            return self._size
+                self._size, self._version = self.store.count(), self.store.version()
+                self._counted_at = now
+            return self._size, self._version
 
     def documents(self) -> int:
         """Files with chunks in the store, from the keyword index rather than another scan."""
@@ -110,10 +116,10 @@ class Retriever:
         return {source: c.most_common(1)[0][0] for source, c in counts.items()}
 
     def _indexes(self) -> tuple[KeywordIndex, dict[str, LanguagePool]]:
-        """The keyword index and language pools, rebuilt when the store changed size."""
-        size = self.size()
+        """The keyword index and language pools, rebuilt when the store was written to."""
+        version = self._poll()[1]
         with self._lock:
-            if self._keywords is None or size != self._built_at_size:
+            if self._keywords is None or version != self._built_at:
                 ids, texts, sources, languages, vectors = [], [], [], [], []
                 for record in self.store.iter_chunks(with_vectors=True):
                     ids.append(record.id)
@@ -123,7 +129,7 @@ class Retriever:
                     vectors.append(record.vector)
                 self._keywords = KeywordIndex(ids, texts, sources, languages)
                 self._pools = language_pools(ids, languages, vectors)
-                self._built_at_size = size
+                self._built_at = version
             return self._keywords, self._pools
 
     def _pooled(
@@ -134,13 +140,16 @@ class Retriever:
         Multilingual embeddings put a question closer to any text in its own language; one
         shared top-20 then holds few chunks of the other languages (cross-language hit@4 on
         XQuAD: 0.83 with one pool, 0.92 with one per language), and part of each language's
-        mean vector, removed from question and chunks, carries that pull.
+        mean vector, removed from question and chunks, carries that pull. The pools are read
+        from the store's rows, not its search index, which a local Chroma client does not
+        reload when another process (a watcher) writes.
         """
-        if len(pools) < 2:
-            return self.store.nearest(query, CANDIDATES)
         q = unit(query)
         ids = [cid for pool in pools.values() for cid in pool.nearest(q, CANDIDATES)]
-        return debiased(self.store.fetch(ids, query), q, pools, language)
+        hits = self.store.fetch(ids, query)
+        if len(pools) < 2:
+            return sorted(hits, key=lambda hit: -hit.score)
+        return debiased(hits, q, pools, language)
 
     def _fuse(
         self,

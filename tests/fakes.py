@@ -70,9 +70,13 @@ class MemoryStore:
     def __init__(self, embeddings: Embeddings | None = None) -> None:
         self.embeddings = embeddings or HashingEmbeddings()
         self.rows: dict[str, Record] = {}
+        self.writes = 0
 
     def count(self) -> int:
         return len(self.rows)
+
+    def version(self) -> str:
+        return str(self.writes)
 
     def iter_chunks(self, with_vectors: bool = False) -> Iterator[Record]:
         for row in self.rows.values():
@@ -99,7 +103,9 @@ class MemoryStore:
     def write(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         for chunk, vector in zip(chunks, vectors, strict=True):
             self.rows[chunk.id] = Record(chunk.id, chunk.text, chunk.metadata(), unit(vector))
+        self.writes += 1
 
     def delete(self, ids: list[str]) -> None:
         for chunk_id in ids:
             self.rows.pop(chunk_id, None)
+        self.writes += 1

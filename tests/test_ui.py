@@ -14,7 +14,6 @@ from pydantic import SecretStr
 
 from bot.api import Bot
 from bot.config import Settings
-from bot.llm import server_spec
 from bot.local_model import EmbeddedServer
 from bot.serving import launch
 from bot.text import markers, split_sentences
@@ -46,15 +45,6 @@ def _serve(settings: Settings, bot: Bot | None = None) -> Iterator[str]:
 def chat_url(seeded_settings: Settings) -> Iterator[str]:
     """The chat over the seeded store and the embedded model."""
     yield from _serve(seeded_settings)
-
-
-@pytest.fixture
-def outside_server() -> Iterator[EmbeddedServer]:
-    """A separate real llama.cpp server the test can stop, standing in for a remote endpoint."""
-    spec = server_spec(make_settings(Path(".")))
-    server = EmbeddedServer(spec.__class__(spec.path, spec.alias, parallel=1))
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -45,6 +45,12 @@ def ingest(corpus: Path | None, rebuild: bool, watch: bool) -> None:
         if rebuild:
             raise click.UsageError("--rebuild and --watch do not go together; rebuild first.")
         click.echo(f"Watching {corpus or settings.corpus_dir}; Ctrl+C stops.")
+        if not settings.chroma_url:
+            click.echo(
+                "A local store is safe for one process: to answer while watching, run "
+                "`bot ui --watch` or `bot serve --watch` instead, or use a Chroma server "
+                "(BOT_CHROMA_URL)."
+            )
         run_watch(settings, corpus, notify=lambda line: click.echo(f"{time.strftime('%X')} {line}"))
         return
     report = run_ingest(settings, corpus, rebuild=rebuild)
@@ -109,8 +115,9 @@ def search(question: str, k: int | None) -> None:
 @cli.command()
 @click.option("--host", help="Address to bind (default BOT_UI_HOST, 127.0.0.1: this machine only).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default BOT_UI_PORT, 7860).")
+@click.option("--watch", is_flag=True, help="Also mirror changes in BOT_CORPUS_DIR into the store.")
 @friendly
-def ui(host: str | None, port: int | None) -> None:
+def ui(host: str | None, port: int | None, watch: bool) -> None:
     """Open the web chat: streamed answers with numbered, expandable sources."""
     import logging
 
@@ -119,7 +126,7 @@ def ui(host: str | None, port: int | None) -> None:
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index build at DEBUG
-    launch(load_settings(), host, port)
+    launch(load_settings(), host, port, watch=watch)
 
 
 @cli.command()
@@ -127,8 +134,9 @@ def ui(host: str | None, port: int | None) -> None:
     "--host", help="Address to bind (default BOT_API_HOST, 127.0.0.1: this machine only)."
 )
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default BOT_API_PORT, 8080).")
+@click.option("--watch", is_flag=True, help="Also mirror changes in BOT_CORPUS_DIR into the store.")
 @friendly
-def serve(host: str | None, port: int | None) -> None:
+def serve(host: str | None, port: int | None, watch: bool) -> None:
     """Serve the bot as an OpenAI-compatible API: POST /v1/chat/completions, GET /v1/models."""
     from bot.config import load_settings
     from bot.serving import serve as run_server
@@ -139,7 +147,7 @@ def serve(host: str | None, port: int | None) -> None:
         f"newsbot API on http://{shown}:{port or settings.api_port}/v1 (model 'newsbot'"
         f"{', key required' if settings.api_key else ''}); Ctrl+C stops it."
     )
-    run_server(settings, host, port)
+    run_server(settings, host, port, watch=watch)
 
 
 for command in (evaluate, calibrate, bench, loadtest):

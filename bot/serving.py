@@ -8,6 +8,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import gradio as gr
@@ -18,6 +19,7 @@ from bot.config import Settings
 from bot.errors import ConfigError
 from bot.openai_api import build_api
 from bot.ui import build_app
+from bot.watching import watch_in_background
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +31,10 @@ def launch(
     *,
     block: bool = True,
     bot: Bot | None = None,
+    watch: bool = False,
 ) -> gr.Blocks:
-    """Serve the chat; warn when it is reachable from other machines without a login."""
+    """Serve the chat; warn when it is reachable from other machines without a login. With
+    `watch`, the corpus folder is mirrored into the store while it runs."""
     host = host or settings.ui_host
     auth = login(settings)
     if not is_loopback(host) and auth is None:
@@ -42,6 +46,9 @@ def launch(
     app = build_app(bot or Bot(settings)).queue(
         default_concurrency_limit=settings.local_parallel * 2
     )
+    if watch:
+        stop_watching = watch_in_background(settings)
+        app.close = _then(app.close, stop_watching)  # type: ignore[method-assign]
     app.launch(
         server_name=host,
         server_port=port or settings.ui_port,
@@ -82,11 +89,14 @@ class BackgroundServer:
     server: uvicorn.Server
     thread: threading.Thread
     url: str
+    stop_watching: Callable[[], None] | None = None
 
     def close(self) -> None:
         """Stop accepting, finish what is in flight, and wait for the thread."""
         self.server.should_exit = True
         self.thread.join(timeout=30)
+        if self.stop_watching:
+            self.stop_watching()
 
 
 def serve(
@@ -96,8 +106,10 @@ def serve(
     *,
     block: bool = True,
     bot: Bot | None = None,
+    watch: bool = False,
 ) -> BackgroundServer | None:
-    """Serve the OpenAI-compatible API; refuse to listen beyond this machine without a key."""
+    """Serve the OpenAI-compatible API; refuse to listen beyond this machine without a key.
+    With `watch`, the corpus folder is mirrored into the store while it runs."""
     host = host or settings.api_host
     port = port or settings.api_port
     if not is_loopback(host) and settings.api_key is None:
@@ -114,8 +126,13 @@ def serve(
         timeout_graceful_shutdown=int(settings.timeout) + 1,
     )
     server = uvicorn.Server(config)
+    stop_watching = watch_in_background(settings) if watch else None
     if block:
-        server.run()
+        try:
+            server.run()
+        finally:
+            if stop_watching:
+                stop_watching()
         return None
     thread = threading.Thread(target=server.run, name="bot-serve", daemon=True)
     thread.start()
@@ -123,7 +140,7 @@ def serve(
         if not thread.is_alive():
             raise ConfigError(f"The API could not start on {host}:{port}; see the log above.")
         time.sleep(0.02)
-    return BackgroundServer(server, thread, f"http://{host}:{port}")
+    return BackgroundServer(server, thread, f"http://{host}:{port}", stop_watching)
 
 
 def _check_free(host: str, port: int) -> None:
@@ -137,3 +154,13 @@ def _check_free(host: str, port: int) -> None:
                 f"Cannot listen on {host}:{port} ({exc.strerror}); stop what uses it, or pick "
                 "another port with --port or BOT_API_PORT."
             ) from None
+
+
+def _then(first: Callable[[], object], second: Callable[[], None]) -> Callable[[], None]:
+    """`first`, then `second`: closing the chat also stops its watch."""
+
+    def both() -> None:
+        first()
+        second()
+
+    return both

@@ -83,6 +83,23 @@ def watch(
         observer.join()
 
 
+def watch_in_background(settings: Settings) -> Callable[[], None]:
+    """Watch BOT_CORPUS_DIR from a thread of this process, as `bot ui --watch` and
+    `bot serve --watch` do: a local Chroma store is safe for one process only, so the chat
+    that reads it should be the one that writes it. Returns what stops the watch."""
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch, args=(settings,), kwargs={"stop": stop}, name="bot-watch", daemon=True
+    )
+    thread.start()
+
+    def halt() -> None:
+        stop.set()
+        thread.join(timeout=30)
+
+    return halt
+
+
 def _sync(settings: Settings, root: Path, notify: Callable[[str], None]) -> bool:
     """One incremental ingest; True when it should be tried again (an error, a skipped file)."""
     try:

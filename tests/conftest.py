@@ -6,16 +6,20 @@ import hashlib
 import importlib.metadata
 import os
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.api import Bot
 from bot.config import Settings, load_settings
 from bot.ingest import ingest
 from bot.llm import server_spec
-from bot.local_model import EmbeddedServer
+from bot.local_model import EmbeddedServer, free_port
 from bot.model_catalog import DEFAULT_LOCAL_MODEL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,3 +113,31 @@ def outside_server() -> Iterator[EmbeddedServer]:
     server = EmbeddedServer(spec.__class__(spec.path, spec.alias, parallel=1))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Chroma server from the pip package, on a free loopback port."""
+    chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    port = free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    server = subprocess.Popen(
+        [chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("chroma run did not come up within 60 s")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -53,6 +53,21 @@ def make_settings(tmp: Path, **overrides: object) -> Settings:
     return load_settings(**values)
 
 
+def endpoint_settings(
+    tmp: Path, store: Settings, base_url: str, api_key: str, **overrides: object
+) -> Settings:
+    """Settings on `store`'s store that answer through the endpoint at `base_url`, as a user
+    with OPENAI_BASE_URL would; one retry and a 10 s timeout unless overridden."""
+    values: dict[str, object] = {"chat_model": "smollm2-135m", "max_retries": 1, "timeout": 10}
+    return make_settings(
+        tmp,
+        vectorstore_dir=store.vectorstore_dir,
+        openai_base_url=base_url,
+        openai_api_key=api_key,
+        **(values | overrides),
+    )
+
+
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     """A private copy of three seed articles (the long one left out, for speed) to change."""

@@ -29,7 +29,7 @@ from bot.openai_api import Message, conversation
 from bot.serving import serve
 from bot.text import markers
 
-from .conftest import make_settings
+from .conftest import endpoint_settings, make_settings
 from .fakes import ScriptedModel
 from .test_ui import FOLLOW_UP, MUSK, MUSK_FILE, SCRIPTED_REPLY
 
@@ -191,14 +191,9 @@ def test_a_wrong_or_missing_key_gets_401(api_url: str) -> None:
 def test_a_dead_model_endpoint_is_a_502_that_names_it_without_the_key(
     seeded_settings: Settings, outside_server: EmbeddedServer, tmp_path: Path
 ) -> None:
-    settings = make_settings(
-        tmp_path,
-        vectorstore_dir=seeded_settings.vectorstore_dir,
-        openai_base_url=outside_server.endpoint.base_url,
-        openai_api_key=outside_server.api_key,
-        chat_model="smollm2-135m",
-        max_retries=1,
-        timeout=10,
+    endpoint = outside_server.endpoint
+    settings = endpoint_settings(
+        tmp_path, seeded_settings, endpoint.base_url, outside_server.api_key
     )
     outside_server.stop()
     for url in _serve(settings):
@@ -240,14 +235,8 @@ def stalled_endpoint() -> Iterator[str]:
 def test_the_deadline_passing_is_a_504(
     seeded_settings: Settings, stalled_endpoint: str, tmp_path: Path
 ) -> None:
-    settings = make_settings(
-        tmp_path,
-        vectorstore_dir=seeded_settings.vectorstore_dir,
-        openai_base_url=stalled_endpoint,
-        openai_api_key="k",
-        chat_model="any",
-        max_retries=0,
-        timeout=2,
+    settings = endpoint_settings(
+        tmp_path, seeded_settings, stalled_endpoint, "k", max_retries=0, timeout=2
     )
     for url in _serve(settings):
         with pytest.raises(openai.APIStatusError) as caught:

@@ -19,7 +19,7 @@ from bot.serving import launch
 from bot.text import markers, split_sentences
 from bot.ui import ERROR_MARK, READING_TITLE, conversation, sources_markdown
 
-from .conftest import ROOT, make_settings
+from .conftest import ROOT, endpoint_settings, make_settings
 from .fakes import ScriptedModel, streamed_model
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
@@ -52,15 +52,9 @@ def outside_chat_url(
     seeded_settings: Settings, outside_server: EmbeddedServer, tmp_path: Path
 ) -> Iterator[str]:
     """The chat configured for `outside_server` through OPENAI_BASE_URL, as a user would."""
-    settings = make_settings(
-        tmp_path,
-        vectorstore_dir=seeded_settings.vectorstore_dir,
-        openai_base_url=outside_server.endpoint.base_url,
-        openai_api_key=outside_server.api_key,
-        chat_model="smollm2-135m",
-        context_tokens=400,
-        max_retries=1,
-        timeout=10,
+    endpoint = outside_server.endpoint
+    settings = endpoint_settings(
+        tmp_path, seeded_settings, endpoint.base_url, outside_server.api_key, context_tokens=400
     )
     yield from _serve(settings)
 

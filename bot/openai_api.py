@@ -158,7 +158,7 @@ def build_api(bot: Bot) -> FastAPI:
     """The HTTP app over one Bot; BOT_API_KEY, when set, is required as a Bearer token."""
     settings = bot.settings
     app = FastAPI(title="newsbot", docs_url=None, redoc_url=None, openapi_url=None)
-    admission = Admission(settings.local_parallel * 2, settings.api_queue, settings.timeout)
+    admission = Admission(settings.answering_at_once, settings.api_queue, settings.timeout)
     key = settings.api_key.get_secret_value() if settings.api_key else None
     limit = settings.api_max_body_kb * 1024
 

@@ -123,7 +123,7 @@ def stream_answer(
     translated name from a missing one.
     """
     quoting = quoting or QuotePolicy()
-    verifier = grounder.verifier(question, contexts, vocabularies)
+    verifier = Verifier(grounder, question, contexts, vocabularies)
     draft, raw, judged = _Draft(), "", 0
     for piece in pieces:
         raw += piece

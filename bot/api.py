@@ -20,7 +20,6 @@ from bot.answering import (
     stream_answer,
 )
 from bot.chroma_store import open_store
-from bot.chunking import count_tokens
 from bot.config import Settings, load_settings
 from bot.embeddings import make_embeddings
 from bot.evidence import Evidence, select_evidence
@@ -33,6 +32,7 @@ from bot.questions import History, check_question, condense_chain, condense_inpu
 from bot.results import Answer, AnswerStream, Citation, Retrieved, Status
 from bot.retrieval import Retriever
 from bot.store import VectorStore
+from bot.tokens import count_tokens
 
 T = TypeVar("T")
 

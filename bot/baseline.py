@@ -14,8 +14,8 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnablePassthrough
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from bot.chunking import count_tokens
 from bot.prompts import load_prompt
+from bot.tokens import count_tokens
 
 
 def baseline_chain(llm: Runnable, store: Chroma) -> Runnable:

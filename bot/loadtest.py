@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from bot.errors import ConfigError
-from bot.reports import nearest_rank
 from bot.serving import is_loopback
+from bot.stats import nearest_rank
 from bot.ui import ERROR_MARK, message_text
 
 

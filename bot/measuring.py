@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.reports import nearest_rank
+from bot.stats import nearest_rank
 
 
 def p50_p95(values: list[float]) -> tuple[float, float]:

@@ -24,12 +24,6 @@ Progress = Callable[[int, int], None]
 """Called with (bytes done, bytes total) while a model file is joined or hashed."""
 
 
-def default_cache_dir() -> Path:
-    """Where joined model files live unless BOT_MODEL_CACHE says otherwise."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "newsbot" / "models"
-
-
 def model_file(model: LocalModel, cache_dir: Path, progress: Progress | None = None) -> Path:
     """A verified GGUF for `model`: in place for a single part, else joined into the cache."""
     sources = [_part_path(model, part) for part in model.parts]

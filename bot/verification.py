@@ -3,17 +3,13 @@ once, and each sentence is backed by the chunks `Grounder.supports` accepts."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from bot.claims import attributes_truly
+from bot.grounding import Grounder
 from bot.language import detect_language
 from bot.results import Citation
 from bot.text import content_words, markers, name_tokens, stems, tokenize, without_markers
-
-if TYPE_CHECKING:
-    from bot.grounding import Grounder
 
 
 class Verifier:
@@ -24,7 +20,7 @@ class Verifier:
         grounder: Grounder,
         question: str,
         contexts: list[Citation],
-        vocabularies: dict[str, frozenset[str]],
+        vocabularies: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self.grounder = grounder
         self.contexts = contexts
@@ -37,7 +33,7 @@ class Verifier:
         asked_in = detect_language(question)
         self.translated = {
             language: frozenset(n for n in self.names if n not in words)
-            for language, words in vocabularies.items()
+            for language, words in (vocabularies or {}).items()
             if language != asked_in
         }
         self.words = frozenset(stems(content_words(question)))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from bot.chunking import count_tokens, split_document
+from bot.chunking import split_document
 from bot.loading import SourceDocument, load_corpus
+from bot.tokens import count_tokens
 
 from .conftest import SEEDS
 

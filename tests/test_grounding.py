@@ -10,6 +10,7 @@ from bot.grounding import Grounder
 from bot.quoting import quote
 from bot.results import Citation
 from bot.text import tokenize
+from bot.verification import Verifier
 
 from .conftest import SEEDS
 
@@ -45,14 +46,14 @@ def contexts() -> list[Citation]:
 
 
 def test_a_backed_sentence_keeps_its_marker(grounder: Grounder, contexts: list[Citation]) -> None:
-    verifier = grounder.verifier(MUSK, contexts)
+    verifier = Verifier(grounder, MUSK, contexts)
     assert verifier.check("Musk offered 97.4 billion dollars to buy OpenAI [1].") == [1]
 
 
 def test_a_wrong_marker_moves_to_the_chunk_that_backs_the_sentence(
     grounder: Grounder, contexts: list[Citation]
 ) -> None:
-    verifier = grounder.verifier(MUSK, contexts)
+    verifier = Verifier(grounder, MUSK, contexts)
     assert verifier.check("Musk offered 97.4 billion dollars to buy OpenAI [2].") == [1]
     assert verifier.check("Elon Musk offered 97.4 billion dollars to buy OpenAI.") == [1]
 
@@ -68,20 +69,20 @@ def test_a_wrong_marker_moves_to_the_chunk_that_backs_the_sentence(
 def test_unbacked_sentences_get_no_marker(
     grounder: Grounder, contexts: list[Citation], sentence: str
 ) -> None:
-    assert grounder.verifier(MUSK, contexts).check(sentence) == []
+    assert Verifier(grounder, MUSK, contexts).check(sentence) == []
 
 
 def test_a_correct_sentence_in_another_language_than_its_chunk_passes(
     grounder: Grounder, contexts: list[Citation]
 ) -> None:
-    verifier = grounder.verifier(MUSK, contexts)
+    verifier = Verifier(grounder, MUSK, contexts)
     assert verifier.check("Elon Musk đã đề nghị 97,4 tỷ USD để mua lại OpenAI.") == [1]
 
 
 def test_extract_quotes_the_chunk_sentence_that_answers(
     grounder: Grounder, contexts: list[Citation]
 ) -> None:
-    quoted = quote(grounder.verifier(MUSK, contexts))
+    quoted = quote(Verifier(grounder, MUSK, contexts))
     assert quoted and "97,4 milliards" in quoted[0] and quoted[0].endswith("[1].")
 
 
@@ -90,8 +91,8 @@ def test_a_backed_sentence_that_does_not_address_the_question_is_not_shown(
 ) -> None:
     labs = _chunk(1, "Superintelligence Labs", "en")
     aside = "Meta created Meta Superintelligence Labs and hired top talent for it [1]."
-    assert grounder.verifier("Who won the 2022 FIFA World Cup?", [labs]).check(aside) == []
-    assert grounder.verifier("What lab did Meta create for its AI push?", [labs]).check(aside) == [
+    assert Verifier(grounder, "Who won the 2022 FIFA World Cup?", [labs]).check(aside) == []
+    assert Verifier(grounder, "What lab did Meta create for its AI push?", [labs]).check(aside) == [
         1
     ]
 
@@ -101,11 +102,13 @@ def test_a_same_language_chunk_must_name_the_subject_the_sentence_takes_from_the
 ) -> None:
     talks = _chunk(1, "from Google and OpenAI are a clear sign", "en")
     sentence = "{} is negotiating with Google and OpenAI to use their AI models [1]."
-    meta = grounder.verifier("Which companies is Meta in talks with to use AI models?", [talks])
-    amazon = grounder.verifier("Which companies is Amazon in talks with to use AI models?", [talks])
+    meta = Verifier(grounder, "Which companies is Meta in talks with to use AI models?", [talks])
+    amazon = Verifier(
+        grounder, "Which companies is Amazon in talks with to use AI models?", [talks]
+    )
     assert meta.check(sentence.format("Meta")) == [1]
     assert amazon.check(sentence.format("Amazon")) == []
-    both = grounder.verifier("Which companies are Meta and Amazon in talks with?", [talks])
+    both = Verifier(grounder, "Which companies are Meta and Amazon in talks with?", [talks])
     assert both.check(sentence.format("Meta and Amazon")) == []  # the chunk names only one
 
 
@@ -113,11 +116,11 @@ def test_a_same_language_chunk_must_hold_half_the_question_s_words_the_sentence_
     grounder: Grounder,
 ) -> None:
     labs = _chunk(1, "The creation of Meta Superintelligence Labs", "en")
-    poached = grounder.verifier("Which Meta lab poached engineers from rivals?", [labs])
+    poached = Verifier(grounder, "Which Meta lab poached engineers from rivals?", [labs])
     pinned = "Meta Superintelligence Labs, created with top talent for Meta's big ambitions in "
     # Most of its words are the chunk's, but the claim it answers with is the question's own.
     assert poached.check(pinned + "autonomous AI, poached engineers from rivals [1].") == []
-    hired = grounder.verifier("Who did Meta hire for its autonomous AI ambitions?", [labs])
+    hired = Verifier(grounder, "Who did Meta hire for its autonomous AI ambitions?", [labs])
     answer = "Meta hired top talent for Meta Superintelligence Labs, showing its big ambitions [1]."
     assert hired.check(answer) == [1]
 
@@ -127,8 +130,8 @@ def test_a_quote_must_write_the_question_s_name_as_a_name(grounder: Grounder) ->
     chunk = Citation(
         source="a.txt", title="t", snippet="s", score=0.9, chunk_id="c1", text=text, language="en"
     )
-    assert quote(grounder.verifier("How much did the lab offer?", [chunk]))
-    assert quote(grounder.verifier("How often does Doctor Who travel?", [chunk])) == []
+    assert quote(Verifier(grounder, "How much did the lab offer?", [chunk]))
+    assert quote(Verifier(grounder, "How often does Doctor Who travel?", [chunk])) == []
 
 
 @pytest.mark.parametrize(
@@ -185,18 +188,18 @@ VOCABULARIES = {
 def test_a_question_name_another_language_never_writes_is_translated_there(
     grounder: Grounder,
 ) -> None:
-    verifier = grounder.verifier(KUBLAI, [HOT_TAT_LIET], VOCABULARIES)
+    verifier = Verifier(grounder, KUBLAI, [HOT_TAT_LIET], VOCABULARIES)
     # Vietnamese articles never write Kublai: Hốt Tất Liệt is his name there. The question's
     # own language translates nothing: an English name English articles lack is missing.
     assert verifier.translated == {"vi": {"kublai"}}
-    assert grounder.verifier(KUBLAI, [HOT_TAT_LIET]).translated == {}
+    assert Verifier(grounder, KUBLAI, [HOT_TAT_LIET]).translated == {}
 
 
 def test_a_quote_across_languages_is_not_asked_for_a_name_its_language_translates(
     grounder: Grounder,
 ) -> None:
-    assert quote(grounder.verifier(KUBLAI, [HOT_TAT_LIET])) == []
-    quoted = quote(grounder.verifier(KUBLAI, [HOT_TAT_LIET], VOCABULARIES))
+    assert quote(Verifier(grounder, KUBLAI, [HOT_TAT_LIET])) == []
+    quoted = quote(Verifier(grounder, KUBLAI, [HOT_TAT_LIET], VOCABULARIES))
     assert quoted and all(q.endswith("[1].") for q in quoted)
 
 
@@ -210,13 +213,13 @@ def test_a_translated_name_does_not_count_against_a_sentence_in_another_language
         "Frederick W. Mote, a historian, wrote that the Yuan's social class system should not "
         "be called social classes."
     )
-    assert grounder.verifier(question, [MOTE]).check(sentence) == []
-    assert grounder.verifier(question, [MOTE], VOCABULARIES).check(sentence) == [1]
+    assert Verifier(grounder, question, [MOTE]).check(sentence) == []
+    assert Verifier(grounder, question, [MOTE], VOCABULARIES).check(sentence) == [1]
 
 
 def test_an_attribution_to_a_source_the_passage_never_names_is_not_backed(seeded_bot) -> None:
     question = "How much did Elon Musk offer to buy OpenAI?"
-    verifier = seeded_bot.grounder.verifier(question, seeded_bot.retrieve(question))
+    verifier = Verifier(seeded_bot.grounder, question, seeded_bot.retrieve(question))
     claim = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
     assert verifier.check(claim)
     assert not verifier.check("According to Le Monde, " + claim)

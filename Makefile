@@ -39,12 +39,13 @@ browser:
 	  && { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ; } \
 	  || { echo "The browser tests need Chromium at $(CHROMIUM): install Debian's chromium package (sudo apt-get install chromium), or set CHROMIUM=/path/to/chromium." >&2; exit 1; }
 
-test: model browser
+test: model browser lint
 	$(BIN)/python -m pytest
 
 # Everything that needs neither a real chat model nor a browser.
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
+# Style, and the stage order (pyproject's importlinter contracts: no upward import, no cycle).
 lint: setup
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports

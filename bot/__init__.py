@@ -9,6 +9,6 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from bot.api import Bot, ask, ask_stream, retrieve
-from bot.results import Answer, Citation
+from bot.core.results import Answer, Citation
 
 __all__ = ["Answer", "Bot", "Citation", "ask", "ask_stream", "retrieve"]

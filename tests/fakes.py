@@ -16,9 +16,9 @@ from langchain_core.language_models import FakeListChatModel, GenericFakeChatMod
 from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from bot.chunking import Chunk
-from bot.embeddings import HashingEmbeddings, unit
-from bot.store import Hit, Record, scored
+from bot.documents.chunking import Chunk
+from bot.store.embeddings import HashingEmbeddings, unit
+from bot.store.protocol import Hit, Record, scored
 
 __all__ = ["ExplodingModel", "HashingEmbeddings", "MemoryStore", "scripted_model", "streamed_model"]
 

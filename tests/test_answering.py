@@ -13,10 +13,10 @@ import pytest
 from langchain_core.language_models import FakeListChatModel
 from langchain_core.messages import AIMessage
 
-from bot.answering import answer_chain, looks_like_refusal
+from bot.answer.answering import answer_chain, looks_like_refusal
+from bot.answer.judging import yes_probability
+from bot.answer.prompts import load_prompt, localized
 from bot.api import Bot
-from bot.judging import yes_probability
-from bot.prompts import load_prompt, localized
 
 from .fakes import ExplodingModel, scripted_model
 

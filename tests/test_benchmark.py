@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.benchmark import synthetic_corpus
-from bot.cli import cli
-from bot.loading import load_corpus
+from bot.bench.benchmark import synthetic_corpus
+from bot.cli.main import cli
+from bot.documents.loading import load_corpus
 
 from .conftest import SEEDS
 

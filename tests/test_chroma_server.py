@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.api import Bot
-from bot.errors import StoreError
-from bot.ingest import ingest
-from bot.local_model import free_port
+from bot.core.errors import StoreError
+from bot.ingest.pipeline import ingest
+from bot.models.local_model import free_port
 
 from .conftest import make_settings
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from bot.chunking import split_document
-from bot.loading import SourceDocument, load_corpus
-from bot.tokens import count_tokens
+from bot.core.tokens import count_tokens
+from bot.documents.chunking import split_document
+from bot.documents.loading import SourceDocument, load_corpus
 
 from .conftest import SEEDS
 

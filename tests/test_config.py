@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
-from bot.errors import ConfigError
+from bot.core.config import load_settings
+from bot.core.errors import ConfigError
 
 
 def test_defaults_use_the_embedded_model_and_seeds(tmp_path: Path) -> None:

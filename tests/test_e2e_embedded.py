@@ -12,11 +12,11 @@ import pytest
 
 from bot import ask
 from bot.api import Bot, default_bot
-from bot.errors import EndpointError, QuestionError
-from bot.language import detect_language
-from bot.llm import server_spec
-from bot.local_model import embedded_endpoint
-from bot.text import markers, split_sentences
+from bot.core.errors import EndpointError, QuestionError
+from bot.core.language import detect_language
+from bot.core.text import markers, split_sentences
+from bot.models.llm import server_spec
+from bot.models.local_model import embedded_endpoint
 
 from .conftest import ROOT, SEEDS, make_settings
 

@@ -8,12 +8,12 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 
-from bot.calibration import Gates, calibrate, shown
-from bot.cli import cli
-from bot.golden_sets import DEFAULT_GOLDEN, article_of, folds, load_golden, sample
-from bot.reports import failed_gates
-from bot.results import Answer
-from bot.scoring import (
+from bot.cli.main import cli
+from bot.core.results import Answer
+from bot.eval.calibration import Gates, calibrate, shown
+from bot.eval.golden_sets import DEFAULT_GOLDEN, article_of, folds, load_golden, sample
+from bot.eval.reports import failed_gates
+from bot.eval.scoring import (
     best_threshold,
     citation_scores,
     fact_coverage,
@@ -62,7 +62,7 @@ def test_fact_patterns_match_across_number_formats_and_accents() -> None:
 
 
 def test_facts_in_withheld_sentences_are_reported_apart_from_shown_ones() -> None:
-    from bot.scoring import PairResult, summarize
+    from bot.eval.scoring import PairResult, summarize
 
     def result(withheld: float | None, unanswerable: bool = False) -> PairResult:
         return PairResult(

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.embeddings import E5Embeddings
-from bot.evidence import excerpt, format_sources, select_evidence
-from bot.grounding import Grounder
-from bot.results import Citation
+from bot.answer.evidence import excerpt, format_sources, select_evidence
+from bot.answer.grounding import Grounder
+from bot.core.results import Citation
+from bot.store.embeddings import E5Embeddings
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
 

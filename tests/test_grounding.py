@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.claims import cite, is_debris
-from bot.embeddings import E5Embeddings
-from bot.grounding import Grounder
-from bot.quoting import quote
-from bot.results import Citation
-from bot.text import tokenize
-from bot.verification import Verifier
+from bot.answer.claims import cite, is_debris
+from bot.answer.grounding import Grounder
+from bot.answer.quoting import quote
+from bot.answer.verification import Verifier
+from bot.core.results import Citation
+from bot.core.text import tokenize
+from bot.store.embeddings import E5Embeddings
 
 from .conftest import SEEDS
 
@@ -148,7 +148,7 @@ def test_cite_places_verified_markers_before_the_full_stop() -> None:
 
 def test_verifier_meets_its_targets_on_the_hand_labelled_sentences(seeded_settings) -> None:
     from bot.api import Bot
-    from bot.evaluation import verifier_scores
+    from bot.eval.evaluation import verifier_scores
 
     scores = verifier_scores(Bot(seeded_settings))
     assert scores is not None and scores["sentences"] >= 36

@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 
 from bot.api import Bot
-from bot.chroma_store import open_store
-from bot.config import Settings
-from bot.embeddings import make_embeddings
-from bot.errors import EndpointError
-from bot.ingest import ingest
-from bot.model_catalog import DEFAULT_LOCAL_MODEL
-from bot.ui import ERROR_MARK, respond
+from bot.app.ui import ERROR_MARK, respond
+from bot.core.config import Settings
+from bot.core.errors import EndpointError
+from bot.core.model_catalog import DEFAULT_LOCAL_MODEL
+from bot.ingest.pipeline import ingest
+from bot.store.chroma_store import open_store
+from bot.store.embeddings import make_embeddings
 
 from .conftest import SEEDS, make_settings
 from .fakes import HashingEmbeddings
@@ -191,7 +191,7 @@ def _without_root_override() -> tuple[str, ...]:
 
 @pytest.mark.slow
 def test_twenty_threads_ask_at_once_and_get_their_own_answers(seeded_settings: Settings) -> None:
-    from bot.golden_sets import DEFAULT_GOLDEN, load_golden
+    from bot.eval.golden_sets import DEFAULT_GOLDEN, load_golden
 
     # 20 questions queue for 2 model slots: the bound is on each answer's own time.
     bot = Bot(seeded_settings.model_copy(update={"max_tokens": 32, "timeout": 300.0}))
@@ -226,7 +226,7 @@ def test_instructions_inside_documents_are_treated_as_data(tmp_path: Path) -> No
     bot = Bot(settings)
     answer = bot.ask("What does Orbital Bakery sell on the Moon, and for how much?")
     assert not answer.refused and answer.contexts[0].source == "bakery.txt"
-    from bot.prompts import load_prompt
+    from bot.answer.prompts import load_prompt
 
     system = load_prompt("system")
     assert system[:60] not in answer.text and "Rules:" not in answer.text

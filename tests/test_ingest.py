@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from bot.api import Bot
-from bot.chroma_client import write_lock
-from bot.chroma_store import open_store
-from bot.embeddings import make_embeddings
-from bot.errors import CorpusError, StoreError
-from bot.ingest import ingest
+from bot.core.errors import CorpusError, StoreError
+from bot.ingest.pipeline import ingest
+from bot.store.chroma_client import write_lock
+from bot.store.chroma_store import open_store
+from bot.store.embeddings import make_embeddings
 
 from .conftest import make_settings
 from .fakes import HashingEmbeddings, MemoryStore

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cleaning import clean_text
-from bot.errors import CorpusError
-from bot.loading import load_corpus, load_document
+from bot.core.errors import CorpusError
+from bot.documents.cleaning import clean_text
+from bot.documents.loading import load_corpus, load_document
 
 from .conftest import SEEDS
 

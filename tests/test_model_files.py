@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigError
-from bot.model_catalog import LocalModel, Part
-from bot.model_files import check_gguf, model_file
+from bot.core.errors import ConfigError
+from bot.core.model_catalog import LocalModel, Part
+from bot.models.model_files import check_gguf, model_file
 
 PAYLOAD = [b"GGUF" + b"a" * 1000, b"b" * 777, b"c" * 5]
 

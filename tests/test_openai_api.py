@@ -23,11 +23,11 @@ import pytest
 from pydantic import SecretStr
 
 from bot.api import Bot
-from bot.config import Settings
-from bot.local_model import EmbeddedServer, free_port
-from bot.openai_api import Message, conversation
-from bot.serving import serve
-from bot.text import markers
+from bot.app.openai_api import Message, conversation
+from bot.app.serving import serve
+from bot.core.config import Settings
+from bot.core.text import markers
+from bot.models.local_model import EmbeddedServer, free_port
 
 from .conftest import endpoint_settings, make_settings
 from .fakes import ScriptedModel
@@ -281,8 +281,8 @@ def test_a_full_queue_gets_429_with_retry_after(seeded_settings: Settings) -> No
 def test_sixteen_concurrent_openai_clients_each_get_their_own_answer(
     seeded_settings: Settings,
 ) -> None:
-    from bot.golden_sets import DEFAULT_GOLDEN, load_golden
-    from bot.loadtest import api_load
+    from bot.bench.loadtest import api_load
+    from bot.eval.golden_sets import DEFAULT_GOLDEN, load_golden
 
     questions = [p.question for p in load_golden(DEFAULT_GOLDEN) if not p.unanswerable]
     for url in _serve(seeded_settings.model_copy(update={"max_tokens": 48, "timeout": 120})):

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from bot.api import Bot
-from bot.diversity import balanced, distinct
-from bot.keywords import KeywordIndex
-from bot.language_pools import LanguagePool, calibrate
-from bot.store import Hit
-from bot.text import names, tokenize
+from bot.core.text import names, tokenize
+from bot.retrieval.diversity import balanced, distinct
+from bot.retrieval.keywords import KeywordIndex
+from bot.retrieval.language_pools import LanguagePool, calibrate
+from bot.store.protocol import Hit
 
 # (expected file, question): one per language per article, paraphrased, not copied.
 QUESTIONS = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.claims import attributed, attributes_truly
-from bot.text import (
+from bot.answer.claims import attributed, attributes_truly
+from bot.core.text import (
     complete_sentences,
     content_words,
     is_syllable,

@@ -13,11 +13,11 @@ from gradio_client import Client
 from pydantic import SecretStr
 
 from bot.api import Bot
-from bot.config import Settings
-from bot.local_model import EmbeddedServer
-from bot.serving import launch
-from bot.text import markers, split_sentences
-from bot.ui import ERROR_MARK, READING_TITLE, conversation, sources_markdown
+from bot.app.serving import launch
+from bot.app.ui import ERROR_MARK, READING_TITLE, conversation, sources_markdown
+from bot.core.config import Settings
+from bot.core.text import markers, split_sentences
+from bot.models.local_model import EmbeddedServer
 
 from .conftest import ROOT, endpoint_settings, make_settings
 from .fakes import ScriptedModel, streamed_model
@@ -31,7 +31,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 def _serve(settings: Settings, bot: Bot | None = None) -> Iterator[str]:
     """Run the real app on a free loopback port for the duration of a fixture."""
-    from bot.local_model import free_port
+    from bot.models.local_model import free_port
 
     port = free_port()
     app = launch(settings, "127.0.0.1", port, block=False, bot=bot)
@@ -314,7 +314,7 @@ def test_browser_shows_a_stopped_endpoint_as_a_message(
 def test_binding_beyond_loopback_without_login_warns(
     seeded_settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.local_model import free_port
+    from bot.models.local_model import free_port
 
     app = launch(seeded_settings, "0.0.0.0", free_port(), block=False)
     app.close()
@@ -342,7 +342,7 @@ HOSTILE = (
 @pytest.fixture(scope="module")
 def hostile_chat_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The chat over a corpus whose article carries live HTML."""
-    from bot.ingest import ingest
+    from bot.ingest.pipeline import ingest
 
     tmp = tmp_path_factory.mktemp("hostile")
     (tmp / "articles").mkdir()
@@ -374,8 +374,8 @@ def quick_chat_url(seeded_settings: Settings) -> Iterator[str]:
 
 @pytest.mark.slow
 def test_eight_sessions_at_once_each_get_their_own_conversation(quick_chat_url: str) -> None:
-    from bot.golden_sets import DEFAULT_GOLDEN, load_golden
-    from bot.loadtest import chat_load
+    from bot.bench.loadtest import chat_load
+    from bot.eval.golden_sets import DEFAULT_GOLDEN, load_golden
 
     questions = [p.question for p in load_golden(DEFAULT_GOLDEN) if not p.unanswerable]
     report = chat_load(quick_chat_url, questions, sessions=8, turns=2)

@@ -16,15 +16,15 @@ import openai
 import pytest
 
 from bot.api import Bot
-from bot.chroma_store import ChromaStore, open_store
-from bot.config import Settings
-from bot.embeddings import make_embeddings
-from bot.errors import StoreError
-from bot.ingest import ingest
-from bot.local_model import free_port
-from bot.retrieval import RECOUNT_SECONDS
-from bot.serving import serve
-from bot.watching import _quiet
+from bot.app.serving import serve
+from bot.core.config import Settings
+from bot.core.errors import StoreError
+from bot.ingest.pipeline import ingest
+from bot.ingest.watching import _quiet
+from bot.models.local_model import free_port
+from bot.retrieval.retriever import RECOUNT_SECONDS
+from bot.store.chroma_store import ChromaStore, open_store
+from bot.store.embeddings import make_embeddings
 
 from .conftest import make_settings
 

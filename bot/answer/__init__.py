@@ -1,0 +1,1 @@
+"""Retrieved sources -> answer: evidence, prompts, generation, verification and quoting."""

@@ -1,0 +1,251 @@
+"""The evidence -> an answer whose every shown sentence a chunk backs (or a refusal).
+
+The model's reply is read sentence by sentence as it streams: each finished sentence is
+verified and then shown with its `[n]`, or set aside as unsupported; a reply that loops,
+copies markup or drifts into another language is cut short. When no sentence is backed,
+the chunk sentences that best answer the question are quoted instead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass, field
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import Runnable
+
+from bot.answer.claims import cite, is_debris, restates
+from bot.answer.evidence import format_sources
+from bot.answer.grounding import Grounder
+from bot.answer.prompts import chat_prompt, localized, origin
+from bot.answer.quoting import quote
+from bot.answer.verification import Verifier
+from bot.core.language import detect_language, language_name
+from bot.core.patterns import MARKUP, REFUSAL
+from bot.core.results import Answer, Citation, RefusalReason
+from bot.core.text import (
+    complete_sentences,
+    first_sentence,
+    fold,
+    markers,
+    split_sentences,
+    tokenize,
+)
+
+LOOP_NGRAM = 6
+"""A run of this many words written three times over is a loop, not an answer."""
+SWITCH_WORDS = 8
+"""Sentences shorter than this are too short to tell their language reliably."""
+
+
+def answer_chain(llm: BaseChatModel) -> Runnable:
+    """prompt | model | text; the system prompt comes first and never varies, for caching."""
+    return chat_prompt("question") | llm | StrOutputParser()
+
+
+def prompt_inputs(question: str, language: str, contexts: list[Citation]) -> dict[str, str]:
+    """The variables of the question template."""
+    return {
+        "sources": format_sources(contexts),
+        "question": question,
+        "language": language_name(language),
+    }
+
+
+def refusal(
+    question: str,
+    language: str,
+    reason: RefusalReason,
+    contexts: list[Citation] | None = None,
+) -> Answer:
+    """The localized "not in the corpus" answer, and why."""
+    return Answer(
+        text=localized("refusal", language),
+        citations=[],
+        contexts=contexts or [],
+        refused=True,
+        question=question,
+        language=language,
+        refusal_reason=reason,
+    )
+
+
+def not_covered(question: str, language: str, present: list[str], missing: list[str]) -> Answer:
+    """A refusal that names what the articles do mention and what they do not."""
+    template = localized("not_covered" if present else "not_mentioned", language)
+    text = template.format(present=", ".join(present), missing=", ".join(missing))
+    return refusal(question, language, "not_mentioned").model_copy(update={"text": text})
+
+
+def looks_like_refusal(reply: str) -> bool:
+    """The model said, in one of our languages, that the sources do not answer."""
+    return bool(REFUSAL.search(first_sentence(reply)))
+
+
+@dataclass
+class _Draft:
+    """What has been decided about the reply so far."""
+
+    shown: list[str] = field(default_factory=list)
+    cited: list[int] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    language: str = ""
+    refused: bool = False
+    stopped: bool = False
+    quoted: bool = False
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class QuotePolicy:
+    """Whether chunk sentences may stand in for an answer the model could not back."""
+
+    allowed: bool = True
+    """The evidence is close enough to the question for a quote to be considered."""
+    confidence: Callable[[str], float | None] | None = None
+    """The judge: P(yes) that a quote answers the question, None when there is no time left
+    to ask (the quote is then shown unjudged, as without a judge)."""
+    min_confidence: float = 0.0
+    """Below this, the quote is shown as the closest passage, not as the answer."""
+
+
+def stream_answer(
+    pieces: Iterable[str],
+    question: str,
+    language: str,
+    contexts: list[Citation],
+    grounder: Grounder,
+    deadline: float,
+    quoting: QuotePolicy | None = None,
+    vocabularies: dict[str, frozenset[str]] | None = None,
+) -> Generator[str, None, Answer]:
+    """Yield verified sentences (with their markers) as they are written; return the Answer.
+
+    When nothing the model wrote is backed, the best chunk sentences are quoted if `quoting`
+    allows it and its judge finds that they answer; otherwise they are shown as the closest
+    passage, in a refusal. `vocabularies` (each document language's words) tell a
+    translated name from a missing one.
+    """
+    quoting = quoting or QuotePolicy()
+    verifier = Verifier(grounder, question, contexts, vocabularies)
+    draft, raw, judged = _Draft(), "", 0
+    for piece in pieces:
+        raw += piece
+        markup = MARKUP.search(raw)
+        finished = split_sentences(raw[: markup.start()]) if markup else complete_sentences(raw)
+        for sentence in finished[judged:]:
+            shown = _judge(sentence, draft, verifier)
+            if shown:
+                yield (" " if len(draft.shown) > 1 else "") + shown
+            if draft.refused or draft.stopped:
+                break
+        judged = len(finished)
+        draft.late = time.monotonic() > deadline
+        if markup or draft.refused or draft.stopped or _loops(raw) or draft.late:
+            break
+    else:
+        for sentence in split_sentences(raw)[judged:]:
+            shown = _judge(sentence, draft, verifier)
+            if shown:
+                yield (" " if len(draft.shown) > 1 else "") + shown
+    if draft.refused and not draft.shown:
+        return refusal(question, language, "declined", contexts)
+    if not draft.shown:
+        return (yield from _quote(question, language, contexts, verifier, quoting, draft))
+    return _answer(question, language, contexts, draft)
+
+
+def _quote(
+    question: str,
+    language: str,
+    contexts: list[Citation],
+    verifier: Verifier,
+    quoting: QuotePolicy,
+    draft: _Draft,
+) -> Generator[str, None, Answer]:
+    """The chunk sentences that best answer, as the answer when the judge finds they do; as
+    the closest passage, in a refusal, when it does not; a plain refusal without any."""
+    quoted = quote(verifier) if quoting.allowed else []
+    if not quoted:
+        unbacked = refusal(question, language, "unbacked", contexts)
+        return unbacked.model_copy(update={"unsupported": draft.unsupported})
+    text = " ".join(quoted)
+    confidence = quoting.confidence(text) if quoting.confidence else None
+    cited = [n for q in quoted for n in markers(q)]
+    spoken = origin(contexts[cited[0] - 1].language or detect_language(text), language)
+    if confidence is not None and confidence < quoting.min_confidence:
+        lead = localized("closest", language).format(origin=spoken)
+        return refusal(question, language, "judged", contexts).model_copy(
+            update={
+                "text": f"{lead} {text}",
+                "unsupported": draft.unsupported,
+                "citations": [contexts[n - 1] for n in dict.fromkeys(cited)],
+                "quote_confidence": confidence,
+            }
+        )
+    lead = localized("extractive", language).format(origin=spoken)
+    yield f"{lead} {text}"
+    draft.shown, draft.quoted, draft.cited = [lead, *quoted], True, cited
+    return _answer(question, language, contexts, draft).model_copy(
+        update={"quote_confidence": confidence}
+    )
+
+
+def _answer(question: str, language: str, contexts: list[Citation], draft: _Draft) -> Answer:
+    """The shown sentences as the Answer, citing the chunks that back them."""
+    return Answer(
+        text=" ".join(draft.shown),
+        citations=[contexts[n - 1] for n in dict.fromkeys(draft.cited)],
+        contexts=contexts,
+        refused=False,
+        question=question,
+        language=language,
+        unsupported=draft.unsupported,
+        quoted=draft.quoted,
+        cut_short=draft.late and not draft.quoted,
+    )
+
+
+def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
+    """Verify one finished sentence; record the verdict; return it as shown, or ""."""
+    if not draft.shown and not draft.unsupported and looks_like_refusal(sentence):
+        draft.refused = True
+        return ""
+    folded = " ".join(tokenize(sentence))
+    if folded in draft.seen:
+        draft.stopped = True  # the model repeats itself
+        return ""
+    draft.seen.add(folded)
+    if len(sentence.split()) >= SWITCH_WORDS:
+        spoken = detect_language(sentence)
+        if draft.language and spoken != draft.language:
+            draft.stopped = True  # drifted into another language mid-answer
+            return ""
+        draft.language = draft.language or spoken
+    if (
+        is_debris(sentence)
+        or restates(sentence, verifier.asked)
+        or sentence.rstrip("»”\"') ").endswith("?")
+    ):
+        return ""  # talk about the sources, the question said back, a question: no claim
+    numbers = verifier.check(sentence)
+    if not numbers:
+        draft.unsupported.append(cite(sentence, []))
+        # The first claim is the answer; what follows elaborates it, and shown without it
+        # would stand in for an answer the sources do not give.
+        draft.stopped = not draft.shown
+        return ""
+    shown = cite(sentence, numbers)
+    draft.shown.append(shown)
+    draft.cited.extend(numbers)
+    return shown
+
+
+def _loops(raw: str) -> bool:
+    """The same run of words written three times: generation has fallen into a loop."""
+    words = fold(raw).split()[-60:]
+    grams = [" ".join(words[i : i + LOOP_NGRAM]) for i in range(len(words) - LOOP_NGRAM + 1)]
+    return any(grams.count(g) >= 3 for g in set(grams))

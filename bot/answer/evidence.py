@@ -1,0 +1,100 @@
+"""Retrieved sources -> the evidence the model reads: the relevant chunks' sentences closest
+to the question, within a token budget, fenced as quoted data.
+
+On a CPU model, prefill is most of the wait, and a chunk's other sentences cost as much as
+its answer; sentences that address the assistant never reach it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.answer.grounding import Grounder
+from bot.core.patterns import INJECTION
+from bot.core.results import Citation
+from bot.core.text import split_sentences
+
+_SOURCE_TAG = re.compile(r"</?source\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The chunks that go into the prompt, or why none do."""
+
+    contexts: list[Citation]
+    refused: bool
+    relevance: float = 0.0
+    """The best hit's relevance (language-debiased), which decides if a quote may stand."""
+
+
+def select_evidence(
+    hits: list[Citation],
+    question: str,
+    grounder: Grounder,
+    min_relevance: float,
+    budget: int,
+    count_tokens: Callable[[str], int],
+) -> Evidence:
+    """Refuse when no hit is relevant enough; else the relevant chunks' sentences closest to
+    the question, as many as `budget` tokens hold: prefill is most of a CPU model's wait,
+    and a chunk's other sentences cost as much as its answer without adding to it."""
+    best = max((h.relevance for h in hits), default=0.0)
+    if best < min_relevance:
+        return Evidence(contexts=[], refused=True, relevance=best)
+    relevant = [h for h in hits if h.relevance >= min_relevance]
+    sentences = [split_sentences(h.text) or [h.text] for h in relevant]
+    asked = grounder.embed_query(question)
+    # A sentence scores as its chunk does: the language gap (relevance - score) is added, so
+    # the answer in another language is not crowded out by same-language small talk.
+    ranked = sorted(
+        (
+            (float(vector @ asked) + hit.relevance - hit.score, i, j)
+            for i, hit in enumerate(relevant)
+            for j, vector in enumerate(grounder.embed_sentences(sentences[i]))
+        ),
+        reverse=True,
+    )
+    chosen: dict[int, set[int]] = {}
+    used = 0
+    for _, i, j in ranked:
+        cost = count_tokens(sentences[i][j])
+        if not chosen or used + cost <= budget:
+            chosen.setdefault(i, set()).add(j)
+            used += cost
+    contexts = [
+        hit.model_copy(update={"excerpt": excerpt(sentences[i], chosen[i])})
+        for i, hit in enumerate(relevant)
+        if i in chosen
+    ]
+    return Evidence(contexts=contexts, refused=False, relevance=best)
+
+
+def excerpt(sentences: list[str], kept: set[int]) -> str:
+    """The kept sentences in their order; a paragraph break where sentences were left out."""
+    runs: list[list[str]] = []
+    for j, sentence in enumerate(sentences):
+        if j in kept:
+            if runs and j - 1 in kept:
+                runs[-1].append(sentence)
+            else:
+                runs.append([sentence])
+    return "\n\n".join(" ".join(run) for run in runs)
+
+
+def format_sources(contexts: list[Citation]) -> str:
+    """Number the chunks inside tags that mark them as quoted data, not instructions."""
+    blocks = []
+    for n, c in enumerate(contexts, 1):
+        body = _SOURCE_TAG.sub("<\u200bsource", withhold_instructions(c.passage))
+        blocks.append(f'<source id="{n}" file="{c.source}">\n{body}\n</source>')
+    return "\n".join(blocks)
+
+
+def withhold_instructions(text: str) -> str:
+    """Drop sentences that address the assistant ("ignore previous instructions..."): a small
+    model obeys text it is shown, whatever the system prompt says."""
+    if not INJECTION.search(text):
+        return text
+    return " ".join(s for s in split_sentences(text) if not INJECTION.search(s))

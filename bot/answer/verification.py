@@ -1,0 +1,78 @@
+"""One answer's sentences checked as they arrive: the question and its chunks are embedded
+once, and each sentence is backed by the chunks `Grounder.supports` accepts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.answer.claims import attributes_truly
+from bot.answer.grounding import Grounder
+from bot.core.language import detect_language
+from bot.core.results import Citation
+from bot.core.text import content_words, markers, name_tokens, stems, tokenize, without_markers
+
+
+class Verifier:
+    """Verifies the sentences of one answer as they arrive, in order."""
+
+    def __init__(
+        self,
+        grounder: Grounder,
+        question: str,
+        contexts: list[Citation],
+        vocabularies: dict[str, frozenset[str]] | None = None,
+    ) -> None:
+        self.grounder = grounder
+        self.contexts = contexts
+        self.asked = question
+        self.names = frozenset(name_tokens(question))
+        self.named = frozenset(stems(self.names))
+        # The question's names another language's documents never write are translated there
+        # (Germany / Đức, Kublai / Hốt Tất Liệt): a chunk in it is not asked for them. In the
+        # question's own language, a name its documents never write is a missing name.
+        asked_in = detect_language(question)
+        self.translated = {
+            language: frozenset(n for n in self.names if n not in words)
+            for language, words in (vocabularies or {}).items()
+            if language != asked_in
+        }
+        self.words = frozenset(stems(content_words(question)))
+        self.question = grounder.embed_query(question)
+        self.chunks = np.stack([grounder.chunk_vector(c.passage) for c in contexts])
+        self.sentences = [grounder.sentence_vectors(c.passage) for c in contexts]
+        self.tokens = [set(tokenize(c.passage)) for c in contexts]
+
+    def named_in(self, language: str) -> frozenset[str]:
+        """The question's names (stemmed) a chunk in `language` can be asked to write: all of
+        them, less those its language translates."""
+        return frozenset(stems(self.names - self.translated.get(language, frozenset())))
+
+    def check(self, sentence: str) -> list[int]:
+        """The chunk numbers that back the sentence, the ones it claimed first; [] if none."""
+        text = without_markers(sentence)
+        vector = self.grounder.embed_query(text)
+        if float(vector @ self.question) < self.grounder.thresholds.on_topic:
+            return []
+        sims = [
+            max(float(self.chunks[i] @ vector), float(np.max(sentences @ vector)))
+            for i, sentences in enumerate(self.sentences)
+        ]
+        language = detect_language(text)
+        subject = self.named & stems(tokenize(text))
+        echoed = self.words & stems(content_words(text))
+        backing = [
+            i + 1
+            for i, (tokens, chunk) in enumerate(zip(self.tokens, self.contexts, strict=True))
+            if attributes_truly(text, chunk.passage)
+            and self.grounder.supports(
+                text,
+                tokens,
+                sims[i],
+                translated=language != chunk.language,
+                subject=subject,
+                echoed=echoed,
+                unwritten=self.translated.get(chunk.language, frozenset()),
+            )
+        ]
+        claimed = [m for m in markers(sentence) if m in backing]
+        return claimed or ([max(backing, key=lambda m: sims[m - 1])] if backing else [])

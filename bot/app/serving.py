@@ -1,0 +1,166 @@
+"""Serving the web chat and the API: where they listen, who may use them, and refusing or
+warning when anyone on the network could."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import gradio as gr
+import uvicorn
+
+from bot.api import Bot
+from bot.app.openai_api import build_api
+from bot.app.ui import build_app
+from bot.core.config import Settings
+from bot.core.errors import ConfigError
+from bot.ingest.watching import watch_in_background
+
+log = logging.getLogger(__name__)
+
+
+def launch(
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    *,
+    block: bool = True,
+    bot: Bot | None = None,
+    watch: bool = False,
+) -> gr.Blocks:
+    """Serve the chat; warn when it is reachable from other machines without a login. With
+    `watch`, the corpus folder is mirrored into the store while it runs."""
+    host = host or settings.ui_host
+    auth = login(settings)
+    if not is_loopback(host) and auth is None:
+        log.warning(
+            "The chat is bound to %s without a login; anyone on the network can use it. "
+            "Set BOT_UI_AUTH=user:password to require one.",
+            host,
+        )
+    app = build_app(bot or Bot(settings)).queue(
+        default_concurrency_limit=settings.local_parallel * 2
+    )
+    if watch:
+        stop_watching = watch_in_background(settings)
+        app.close = _then(app.close, stop_watching)  # type: ignore[method-assign]
+    app.launch(
+        server_name=host,
+        server_port=port or settings.ui_port,
+        auth=auth,
+        theme=gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["monospace"]),
+        footer_links=[],
+        show_error=False,
+        prevent_thread_lock=not block,
+        quiet=not block,
+    )
+    return app
+
+
+def login(settings: Settings) -> tuple[str, str] | None:
+    """BOT_UI_AUTH as Gradio's (user, password)."""
+    if settings.ui_auth is None:
+        return None
+    user, colon, password = settings.ui_auth.get_secret_value().partition(":")
+    if not (user and colon and password):
+        raise ConfigError("BOT_UI_AUTH must look like user:password; fix it in .env.")
+    return user, password
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach `host`."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class BackgroundServer:
+    """`bot serve` running in a thread of this process (tests, notebooks)."""
+
+    server: uvicorn.Server
+    thread: threading.Thread
+    url: str
+    stop_watching: Callable[[], None] | None = None
+
+    def close(self) -> None:
+        """Stop accepting, finish what is in flight, and wait for the thread."""
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+        if self.stop_watching:
+            self.stop_watching()
+
+
+def serve(
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    *,
+    block: bool = True,
+    bot: Bot | None = None,
+    watch: bool = False,
+) -> BackgroundServer | None:
+    """Serve the OpenAI-compatible API; refuse to listen beyond this machine without a key.
+    With `watch`, the corpus folder is mirrored into the store while it runs."""
+    host = host or settings.api_host
+    port = port or settings.api_port
+    if not is_loopback(host) and settings.api_key is None:
+        raise ConfigError(
+            f"Refusing to serve the API on {host} without BOT_API_KEY: anyone on the network "
+            "could use it; set BOT_API_KEY, or bind 127.0.0.1."
+        )
+    _check_free(host, port)
+    config = uvicorn.Config(
+        build_api(bot or Bot(settings)),
+        host=host,
+        port=port,
+        log_level="info" if block else "warning",
+        timeout_graceful_shutdown=int(settings.timeout) + 1,
+    )
+    server = uvicorn.Server(config)
+    stop_watching = watch_in_background(settings) if watch else None
+    if block:
+        try:
+            server.run()
+        finally:
+            if stop_watching:
+                stop_watching()
+        return None
+    thread = threading.Thread(target=server.run, name="bot-serve", daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise ConfigError(f"The API could not start on {host}:{port}; see the log above.")
+        time.sleep(0.02)
+    return BackgroundServer(server, thread, f"http://{host}:{port}", stop_watching)
+
+
+def _check_free(host: str, port: int) -> None:
+    """One sentence when the port is taken, before uvicorn logs its own error and exits."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(
+                f"Cannot listen on {host}:{port} ({exc.strerror}); stop what uses it, or pick "
+                "another port with --port or BOT_API_PORT."
+            ) from None
+
+
+def _then(first: Callable[[], object], second: Callable[[], None]) -> Callable[[], None]:
+    """`first`, then `second`: closing the chat also stops its watch."""
+
+    def both() -> None:
+        first()
+        second()
+
+    return both

@@ -1,0 +1,1 @@
+"""Latency next to the LangChain tutorial baseline, and load tests (the `bench` extra)."""

@@ -1,0 +1,1 @@
+"""Foundations every stage shares: settings, errors, typed results, text and language rules."""

@@ -1,0 +1,185 @@
+"""Text logic every stage shares: sentences, folded tokens, names and numbers, `[n]` markers.
+
+One definition of each, so chunking, retrieval, verification and the answer agree on what a
+sentence, a word and a name are, in English, French and Vietnamese alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from bot.core.language import detect_language
+
+# A sentence ends at . ! ? … (closing quotes and brackets stay with it), then whitespace, or
+# at a line break; a dot after a lone capital (U.S., J. Smith) or a title (St. Johns,
+# Dr. Lee) is an abbreviation.
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?…。])|(?<=[.!?…。][\"'»”)\]])|(?<=[.!?…] »))(?<!\b[A-Z]\.)"
+    r"(?<!\b(?:St|Mt|Dr|Mr|Ms|Jr|Sr|Ft)\.)(?<!\b(?:Mrs|Gen|Rev|Col|Sgt)\.)(?<!\bProf\.)"
+    r"[ \t]+(?=[^\s»”)\]])|[ \t]*\n+[ \t]*"
+)
+_MARKER_GROUP = r"\[\d+(?:\s*[,;]\s*\d+)*\]"
+MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_MARKERS_AFTER_STOP = re.compile(rf"([.!?。])[ \t]*((?:{_MARKER_GROUP}[ \t]*)+)")
+_SPACE_BEFORE_STOP = re.compile(r"[ \t]+([.,;:!?])")
+# l'article, d'OpenAI, qu'il, n'est: the elided article is not a word of its own.
+_ELISION = re.compile(r"\b(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['\u2019](?=\w)", re.IGNORECASE)
+# 97,4 / 97.4 / 1,4 / 1.4: one number whatever the decimal mark; 10 000 / 10,000 -> 10000.
+_THOUSANDS = re.compile(r"(?<=\d)[ ,.\u00a0\u202f](?=\d{3}\b)")
+_DECIMAL = re.compile(r"(?<=\d),(?=\d)")
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+_NUMBER = re.compile(r"^\d")
+_WORD = re.compile(r"[^\W_][\w'\u2019.,-]*")
+_ELIDED_START = re.compile(r"^(?:[ldjmnstc]|qu)['\u2019]", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?"
+)
+_BULLET = re.compile(r"^\s*(?:[-*•·▪‣]|\d+[.)])\s+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences in order; a `[n]` written just after a full stop stays with its sentence."""
+    text = _MARKERS_AFTER_STOP.sub(lambda m: f" {m.group(2).strip()}{m.group(1)} ", text)
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def complete_sentences(text: str) -> list[str]:
+    """The sentences of text still being written that can no longer change.
+
+    The last sentence is finished only once the next one has begun (or a line break ends
+    it), and a marker that may still follow a full stop (`… 2025. [`) keeps it open.
+    """
+    sentences = split_sentences(text)
+    if not sentences or text.endswith("\n"):
+        return sentences
+    last = sentences.pop()
+    if re.fullmatch(r"\[[\d,; ]*\]?", last) and sentences:
+        sentences.pop()
+    return sentences
+
+
+def unbulleted(line: str) -> str:
+    """A list item's text without its bullet or number."""
+    return _BULLET.sub("", line)
+
+
+def first_sentence(text: str) -> str:
+    """The opening sentence, where a reply says whether it answers at all."""
+    sentences = split_sentences(text)
+    return sentences[0] if sentences else ""
+
+
+def markers(sentence: str) -> list[int]:
+    """The source numbers a sentence claims, in order, once each."""
+    found = [int(n) for group in MARKER.findall(sentence) for n in re.split(r"\s*[,;]\s*", group)]
+    return list(dict.fromkeys(found))
+
+
+def without_markers(sentence: str) -> str:
+    """The sentence as a reader says it: no `[n]`, no space left before its full stop."""
+    return _SPACE_BEFORE_STOP.sub(r"\1", MARKER.sub("", sentence)).strip()
+
+
+def with_markers(sentence: str, numbers: list[int]) -> str:
+    """The sentence with `[n]` markers placed before its closing punctuation."""
+    tail = "".join(f" [{n}]" for n in numbers)
+    match = re.search(r"[.!?。…]+[\"'»”)\]]*$", sentence)
+    if not match:
+        return sentence + tail
+    return sentence[: match.start()] + tail + sentence[match.start() :]
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip diacritics (đ -> d), so `Mỹ` and `My` or `Élysée` and `elysee` match."""
+    text = text.lower().replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+def tokenize(text: str) -> list[str]:
+    """Syllables and words, accent-folded, elisions dropped, numbers in one canonical form."""
+    text = _ELISION.sub(" ", text)
+    text = _THOUSANDS.sub("", text)
+    text = _DECIMAL.sub(".", text)
+    return _TOKEN.findall(fold(text))
+
+
+def shingles(text: str, size: int = 3) -> set[str]:
+    """The text's runs of `size` folded words: what a copy shares with its original."""
+    words = tokenize(text)
+    return {" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+
+
+def is_number(token: str) -> bool:
+    """A token that states a quantity, a year or a version."""
+    return bool(_NUMBER.match(token))
+
+
+def content_words(sentence: str) -> set[str]:
+    """Folded words of three letters or more, and numbers: what a claim is made of."""
+    return {t for t in tokenize(sentence) if len(t) >= 3 or is_number(t)}
+
+
+def names(text: str) -> list[str]:
+    """Names and numbers, as written: the words that mean the same in every language.
+
+    Capitalised past the first word, with an inner capital (OpenAI) or with a digit, without
+    a possessive 's (Kublai's is Kublai, not a name "s" any text holds); short
+    all-capital acronyms (AI/IA, US/EU, CEO) are words of one language, not names. A text's
+    first word counts too when the text is Vietnamese and the word cannot be a Vietnamese
+    syllable ("Newcastle có bao nhiêu trường đại học?"), as every Vietnamese word is one.
+    """
+    keep = []
+    for i, word in enumerate(_WORD.findall(text)):
+        word = _POSSESSIVE.sub("", _ELIDED_START.sub("", word.strip(".,'\u2019-")))
+        if not word or (word.isupper() and len(word) <= 3 and word.isalpha()):
+            continue
+        inner_caps = any(ch.isupper() for ch in word[1:])
+        capital = word[0].isupper() and (i > 0 or _foreign_first_word(word, text))
+        if any(ch.isdigit() for ch in word) or inner_caps or capital:
+            keep.append(word)
+    return keep
+
+
+def is_syllable(word: str) -> bool:
+    """Whether a word could be one Vietnamese syllable (onset, vowels, final consonant)."""
+    return bool(_SYLLABLE.fullmatch(fold(word)))
+
+
+def _foreign_first_word(word: str, text: str) -> bool:
+    """A Vietnamese text that opens on a word no Vietnamese syllable spells opens on a name."""
+    return not is_syllable(word) and detect_language(text) == "vi"
+
+
+def written_names(text: str) -> set[str]:
+    """The folded tokens of the words a text writes as names (a capital or a digit, anywhere):
+    the "who" of "people who" is not the "Who" of "Doctor Who"."""
+    words = [_POSSESSIVE.sub("", w.rstrip(".,")) for w in _WORD.findall(text)]
+    written = [w for w in words if any(ch.isupper() or ch.isdigit() for ch in w)]
+    return set(tokenize(" ".join(written)))
+
+
+def is_coined(name: str) -> bool:
+    """A name no language translates: it has a digit or a capital inside (GPT-6, iPhone)."""
+    return any(ch.isdigit() for ch in name) or any(ch.isupper() for ch in name[1:])
+
+
+def stems(tokens: Iterable[str]) -> set[str]:
+    """Folded names without a plural or possessive s: Normans and Norman are one name."""
+    return {t[:-1] if len(t) > 4 and t.endswith("s") else t for t in tokens}
+
+
+def name_tokens(text: str) -> set[str]:
+    """The folded tokens of a text's names and numbers, for matching against evidence."""
+    return set(tokenize(" ".join(names(text))))
+
+
+def snippet(text: str, limit: int = 240) -> str:
+    """The opening of a text, cut at a word boundary: what a list of sources shows."""
+    flat = " ".join(text.split()).lstrip("…")
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0] + "…"

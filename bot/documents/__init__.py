@@ -1,0 +1,1 @@
+"""Files -> documents -> chunks: loading, cleaning and splitting articles."""

@@ -1,0 +1,109 @@
+"""Files -> documents: read article files in any common encoding, then clean them (cleaning.py)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from bot.core.errors import CorpusError
+from bot.core.language import detect_language
+from bot.documents.cleaning import clean_text, html_to_text, markdown_to_text
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One article after cleaning: what the chunker and citations need to know about it."""
+
+    source: str
+    title: str
+    text: str
+    language: str
+    url: str = ""
+
+
+@dataclass
+class LoadReport:
+    """Documents read, and files passed over with the reason, so nothing is skipped silently."""
+
+    documents: list[SourceDocument] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def iter_corpus_files(root: Path) -> Iterator[Path]:
+    """Walk the corpus without following directory links, so a symlink loop cannot hang us."""
+    if not root.is_dir():
+        raise CorpusError(
+            f"Corpus folder {root} does not exist or is not a folder; "
+            "pass an existing folder to `bot ingest DIR` or set BOT_CORPUS_DIR."
+        )
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.lower().endswith(SUPPORTED_SUFFIXES) and not name.startswith("."):
+                yield Path(folder) / name
+
+
+def load_corpus(root: Path, max_bytes: int) -> LoadReport:
+    """Load every supported file under `root`; unreadable ones are reported, not fatal."""
+    report = LoadReport()
+    for path in iter_corpus_files(root):
+        source = path.relative_to(root).as_posix()
+        try:
+            report.documents.append(load_document(path, source, max_bytes))
+        except (OSError, ValueError) as exc:
+            report.skipped.append((source, _reason(exc)))
+    return report
+
+
+def _reason(exc: Exception) -> str:
+    """A short, traceback-free reason for the ingest summary."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc)
+
+
+def load_document(path: Path, source: str, max_bytes: int) -> SourceDocument:
+    """Read, decode and clean one file; raises ValueError when it holds no usable text."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ValueError(f"larger than {max_bytes // 1_000_000} MB (BOT_MAX_FILE_MB)")
+    raw = path.read_bytes()
+    text = decode(raw)
+    suffix = path.suffix.lower()
+    html_title = ""
+    if suffix in (".html", ".htm"):
+        html_title, text = html_to_text(text)
+    elif suffix in (".md", ".markdown"):
+        text = markdown_to_text(text)
+    title, url, body = clean_text(text)
+    if not body.strip():
+        raise ValueError("no article text found")
+    return SourceDocument(
+        source=source,
+        title=html_title or title,
+        text=body,
+        language=detect_language(body),
+        url=url,
+    )
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 first; otherwise the most plausible legacy encoding (latin-1, cp1258, ...)."""
+    if b"\x00" in raw[:8192]:
+        raise ValueError("binary file (contains NUL bytes)")
+    if not raw.strip():
+        raise ValueError("empty file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(raw).best()
+    if best is None:
+        raise ValueError("not text in any known encoding")
+    return str(best)

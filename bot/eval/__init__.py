@@ -1,0 +1,1 @@
+"""Scoring the bot on golden Q&A pairs, and fitting its gates."""

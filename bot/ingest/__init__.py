@@ -1,0 +1,1 @@
+"""Keeping the store in line with a folder: once (`bot ingest`) or as it changes (`--watch`)."""

@@ -1,0 +1,154 @@
+"""files -> chunks -> store: bring the store in line with a folder of articles."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+from tqdm import tqdm
+
+from bot.core.config import Settings
+from bot.core.errors import CorpusError
+from bot.documents.chunking import Chunk, split_document
+from bot.documents.loading import SUPPORTED_SUFFIXES, load_corpus
+from bot.store.chroma_client import write_lock
+from bot.store.chroma_store import open_store, promote_rebuilt
+from bot.store.embeddings import BATCH_SIZE, make_embeddings
+from bot.store.protocol import VectorStore
+
+WRITE_BATCH = 1024  # chunks per store write: a killed ingest loses at most this much work
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did, for the summary line and for tests."""
+
+    files: int
+    chunks: int
+    added: int
+    removed: int
+    seconds: float
+    tokens: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """The one line `bot ingest` ends with."""
+        line = (
+            f"Ingested {self.files} files into {self.chunks} chunks "
+            f"({self.added} added, {self.removed} removed) in {self.seconds:.1f} s."
+        )
+        if self.skipped:
+            line += (
+                f" Skipped {len(self.skipped)} file(s): "
+                + "; ".join(f"{source} ({reason})" for source, reason in self.skipped)
+                + "."
+            )
+        return line
+
+
+def ingest(
+    settings: Settings,
+    corpus_dir: Path | None = None,
+    *,
+    rebuild: bool = False,
+    progress: bool | None = None,
+    embeddings: Embeddings | None = None,
+    store: VectorStore | None = None,
+) -> IngestReport:
+    """Mirror `corpus_dir` into the store: add new chunks, drop those of changed or gone files.
+
+    The store is the configured Chroma one (under its write lock; a rebuild replaces the live
+    store only once complete) unless another `VectorStore` is passed in, which embeds with its
+    own embedder and is mirrored in place.
+    """
+    started = time.perf_counter()
+    root = corpus_dir or settings.corpus_dir
+    if store is not None:
+        if rebuild or embeddings is not None:
+            raise ValueError(
+                "rebuild and embeddings apply to the configured Chroma store only; a store "
+                "passed in embeds with its own embedder and is mirrored in place."
+            )
+        return _mirror(settings, root, lambda: store, progress, started)
+    with write_lock(settings):
+        report = _mirror(
+            settings,
+            root,
+            lambda: open_store(
+                settings, embeddings or make_embeddings(settings), create=True, rebuild=rebuild
+            ),
+            progress,
+            started,
+        )
+        if rebuild:
+            promote_rebuilt(settings)
+    return report
+
+
+def _mirror(
+    settings: Settings,
+    root: Path,
+    open_target: Callable[[], VectorStore],
+    progress: bool | None,
+    started: float,
+) -> IngestReport:
+    """Load and chunk the folder, then open the store and bring it in line with the files."""
+    loaded = load_corpus(root, int(settings.max_file_mb * 1_000_000))
+    if not loaded.documents and not loaded.skipped:
+        raise CorpusError(
+            f"No {', '.join(SUPPORTED_SUFFIXES)} files found in {root}; "
+            "add articles there or point `bot ingest DIR` at another folder."
+        )
+    chunks = [
+        chunk
+        for doc in loaded.documents
+        for chunk in split_document(doc, settings.chunk_tokens, settings.chunk_overlap)
+    ]
+    target = open_target()
+    new, stale = _plan(
+        chunks, target.ids_by_source(), keep={source for source, _ in loaded.skipped}
+    )
+    _add(target, new, progress)
+    target.delete(stale)
+    return IngestReport(
+        files=len(loaded.documents),
+        chunks=len(chunks),
+        added=len(new),
+        removed=len(stale),
+        seconds=time.perf_counter() - started,
+        tokens=sum(c.tokens for c in new),
+        skipped=loaded.skipped,
+    )
+
+
+def _plan(
+    chunks: list[Chunk], stored: dict[str, set[str]], keep: set[str]
+) -> tuple[list[Chunk], list[str]]:
+    """Chunks to embed, and stored ids no file produces any more (unreadable files keep theirs)."""
+    stored_ids = {cid for source, ids in stored.items() for cid in ids}
+    wanted = {c.id for c in chunks}
+    new = [c for c in chunks if c.id not in stored_ids]
+    stale = sorted(
+        cid
+        for source, ids in stored.items()
+        if source not in keep
+        for cid in ids
+        if cid not in wanted
+    )
+    return new, stale
+
+
+def _add(store: VectorStore, chunks: list[Chunk], progress: bool | None) -> None:
+    """Embed in small batches (progress bar), write in large ones (few store round trips)."""
+    disable = None if progress is None else not progress
+    with tqdm(total=len(chunks), desc="Embedding", unit="chunk", disable=disable) as bar:
+        for start in range(0, len(chunks), WRITE_BATCH):
+            batch = chunks[start : start + WRITE_BATCH]
+            vectors: list[list[float]] = []
+            for offset in range(0, len(batch), BATCH_SIZE):
+                vectors += store.embed(batch[offset : offset + BATCH_SIZE])
+                bar.update(min(BATCH_SIZE, len(batch) - offset))
+            store.write(batch, vectors)

@@ -1,0 +1,110 @@
+"""The embedded default: a GGUF model behind llama.cpp's OpenAI-compatible server on loopback."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import secrets
+import socket
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.errors import ConfigError
+
+CONTEXT_PER_SLOT = 4096
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where an OpenAI-compatible chat server listens and how to authenticate."""
+
+    base_url: str
+    api_key: str
+    model: str
+    embedded: bool = False
+
+
+@dataclass(frozen=True)
+class ServerSpec:
+    """What the embedded server loads and how much of the machine it may use."""
+
+    path: Path
+    alias: str
+    threads: int = 0
+    """Decoding threads; 0 = every core but one (see `default_threads`)."""
+    parallel: int = 2
+
+
+class EmbeddedServer:
+    """An in-process llama.cpp server; bound to 127.0.0.1 with a random key and no CORS."""
+
+    def __init__(self, spec: ServerSpec) -> None:
+        import xllamacpp
+
+        port = free_port()
+        self.api_key = secrets.token_urlsafe(24)
+        decode, prefill = default_threads() if not spec.threads else (spec.threads, spec.threads)
+        params = xllamacpp.CommonParams()
+        params.model.path = str(spec.path)
+        params.model_alias = spec.alias
+        params.n_parallel = spec.parallel
+        params.n_ctx = CONTEXT_PER_SLOT * spec.parallel
+        params.port = port
+        params.hostnames = ["127.0.0.1"]
+        params.api_keys = [self.api_key]
+        params.cors_origins = ""
+        params.verbosity = -1
+        params.warmup = False
+        params.cpuparams.n_threads = decode
+        params.cpuparams_batch.n_threads = prefill
+        try:
+            self._server = xllamacpp.Server(params)
+        except Exception as exc:  # llama.cpp reports a bad file as a bare RuntimeError
+            raise ConfigError(
+                f"llama.cpp could not load {spec.path} ({exc}); check that it is a complete "
+                "GGUF chat model, or unset BOT_LOCAL_MODEL_PATH."
+            ) from None
+        self.endpoint = Endpoint(
+            base_url=f"http://127.0.0.1:{port}/v1",
+            api_key=self.api_key,
+            model=spec.alias,
+            embedded=True,
+        )
+
+    def stop(self) -> None:
+        """Free the port and the model's memory."""
+        self._server = None
+
+
+_lock = threading.Lock()
+_servers: dict[ServerSpec, EmbeddedServer] = {}
+
+
+def embedded_endpoint(spec: ServerSpec) -> Endpoint:
+    """Start the embedded server on first use, once per process and spec; it stops at exit."""
+    with _lock:
+        if spec not in _servers:
+            server = EmbeddedServer(spec)
+            _servers[spec] = server
+            atexit.register(server.stop)
+        return _servers[spec].endpoint
+
+
+def default_threads() -> tuple[int, int]:
+    """(decode, prefill) threads: prefill takes every core; decoding leaves one free.
+
+    Decoding syncs its threads on every token, so it collapses when a core is busy (on 2
+    cores under load: 9 tokens/s with 2 threads, 21 with 1), and our own verification of
+    each finished sentence runs while the model writes the next. Prefill is one large batch
+    and gains from every core even then (50 vs 45 tokens/s loaded, 90 vs 46 idle).
+    """
+    cores = max(1, len(os.sched_getaffinity(0)))
+    return max(1, cores - 1), cores
+
+
+def free_port() -> int:
+    """Ask the OS for an unused loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -1,0 +1,1 @@
+"""Store -> retrieved sources: hybrid, multilingual retrieval of the chunks that answer."""

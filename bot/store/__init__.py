@@ -1,0 +1,1 @@
+"""Chunks -> store: the VectorStore protocol, Chroma behind it, and the embedder."""

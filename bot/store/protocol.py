@@ -1,0 +1,110 @@
+"""The store protocol: the few operations ingest and retrieval need from a vector store.
+
+Chroma (`chroma_store.py`) is the one engine; another is a module whose class has these
+methods, chosen in `Bot(store=...)` and `ingest(store=...)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from bot.core.results import Citation
+from bot.core.text import snippet
+from bot.documents.chunking import Chunk
+from bot.store.embeddings import unit
+
+
+@dataclass
+class Hit:
+    """A stored chunk with its unit vector and cosine similarity to the query."""
+
+    id: str
+    text: str
+    metadata: dict
+    vector: np.ndarray
+    score: float
+    relevance: float | None = None
+    """The score moved by the question's language gap to the chunk (set by retrieval)."""
+
+    def citation(self) -> Citation:
+        """The chunk as the public Citation type."""
+        meta = self.metadata
+        return Citation(
+            source=str(meta.get("source", "")),
+            title=str(meta.get("title", "")),
+            snippet=snippet(self.text),
+            score=round(self.score, 4),
+            relevance=None if self.relevance is None else round(self.relevance, 4),
+            chunk_id=self.id,
+            text=self.text,
+            url=str(meta.get("url", "")),
+            language=str(meta.get("language", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Record:
+    """One stored chunk as a plain record; `vector` only when asked for."""
+
+    id: str
+    text: str
+    metadata: dict
+    vector: np.ndarray | None = None
+
+
+def scored(records: Iterable[Record], query: np.ndarray) -> list[Hit]:
+    """Records with vectors as Hits, scored by cosine similarity to the query."""
+    q = unit(query)
+    hits = []
+    for record in records:
+        vector = unit(record.vector)
+        hits.append(Hit(record.id, record.text, record.metadata, vector, float(vector @ q)))
+    return hits
+
+
+class VectorStore(Protocol):
+    """Chunks with their vectors: written by ingest, searched by retrieval."""
+
+    def count(self) -> int:
+        """Number of chunks stored."""
+        ...
+
+    def version(self) -> str:
+        """A stamp that changes whenever the stored chunks do, whoever wrote them."""
+        ...
+
+    def iter_chunks(self, with_vectors: bool = False) -> Iterator[Record]:
+        """Every stored chunk, with its unit vector when asked."""
+        ...
+
+    def ids_by_source(self) -> dict[str, set[str]]:
+        """Every stored chunk id, grouped by the file it came from."""
+        ...
+
+    def nearest(self, query: np.ndarray, n: int) -> list[Hit]:
+        """The `n` chunks closest to the query vector, closest first."""
+        ...
+
+    def fetch(self, ids: list[str], query: np.ndarray) -> list[Hit]:
+        """Named chunks, scored against the query vector."""
+        ...
+
+    def embed_query(self, question: str) -> list[float]:
+        """The question's vector, from the embedder that filled the store."""
+        ...
+
+    def embed(self, chunks: list[Chunk]) -> list[list[float]]:
+        """Chunk vectors from the store's embedder."""
+        ...
+
+    def write(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+        """Upsert embedded chunks; a retry never duplicates."""
+        ...
+
+    def delete(self, ids: list[str]) -> None:
+        """Remove chunks by id."""
+        ...

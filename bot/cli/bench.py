@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from bot.cli.support import NO_CHARTS, friendly, out_option
+from bot.core.errors import ConfigError
 
 
 @click.command()
@@ -36,8 +37,15 @@ from bot.cli.support import NO_CHARTS, friendly, out_option
 @friendly
 def bench(sizes: str, answers: int, models: str, out: Path) -> None:
     """Measure ingest, retrieval and answer latency next to the LangChain tutorial baseline."""
+    import importlib.util
     import tempfile
 
+    needed = ("langchain_chroma", "langchain_text_splitters")
+    if not all(importlib.util.find_spec(module) for module in needed):
+        raise ConfigError(
+            "`bot bench` measures against the LangChain tutorial setup, which is not installed; "
+            "run pip install 'newsbot[bench]' (make setup does)."
+        )
     from bot.bench.benchmark import SIZES, run_bench
     from bot.core.config import load_settings
     from bot.core.model_catalog import LOCAL_MODELS

@@ -14,7 +14,6 @@ from bot.core.model_catalog import DEFAULT_LOCAL_MODEL, LOCAL_MODELS, LocalModel
 
 DEFAULT_EMBEDDINGS_MODEL = "multilingual-e5-small"
 _SECRET_FIELDS = {"openai_api_key", "ui_auth", "api_key"}
-LocalModelName = Literal["qwen2.5-coder-1.5b", "smollm2-135m"]
 
 
 def default_cache_dir() -> Path:
@@ -77,9 +76,7 @@ class Settings(BaseSettings):
     timeout: float = Field(15.0, gt=0, validation_alias=_env("BOT_TIMEOUT"))
     max_retries: int = Field(2, ge=0, le=10, validation_alias=_env("BOT_MAX_RETRIES"))
 
-    local_model: LocalModelName = Field(
-        DEFAULT_LOCAL_MODEL, validation_alias=_env("BOT_LOCAL_MODEL")
-    )
+    local_model: str = Field(DEFAULT_LOCAL_MODEL, validation_alias=_env("BOT_LOCAL_MODEL"))
     local_model_path: Path | None = Field(None, validation_alias=_env("BOT_LOCAL_MODEL_PATH"))
     model_cache: Path = Field(
         default_factory=default_cache_dir, validation_alias=_env("BOT_MODEL_CACHE")
@@ -101,6 +98,14 @@ class Settings(BaseSettings):
     )
 
     watch_debounce: float = Field(1.0, gt=0, le=600, validation_alias=_env("BOT_WATCH_DEBOUNCE"))
+
+    @field_validator("local_model")
+    @classmethod
+    def _a_catalogued_model(cls, value: str) -> str:
+        """The bundled models are the catalogue's entries: adding one there is enough."""
+        if value not in LOCAL_MODELS:
+            raise ValueError(f"choose one of {', '.join(LOCAL_MODELS)}")
+        return value
 
     @field_validator(
         "openai_base_url",

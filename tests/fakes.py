@@ -80,12 +80,12 @@ class MemoryStore:
 
     def iter_chunks(self, with_vectors: bool = False) -> Iterator[Record]:
         for row in self.rows.values():
-            yield row if with_vectors else Record(row.id, row.text, row.metadata)
+            yield row if with_vectors else Record(row.id, row.text, row.article, row.language)
 
     def ids_by_source(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         for row in self.rows.values():
-            out.setdefault(str(row.metadata.get("source", "")), set()).add(row.id)
+            out.setdefault(row.article.source, set()).add(row.id)
         return out
 
     def nearest(self, query: np.ndarray, n: int) -> list[Hit]:
@@ -102,7 +102,9 @@ class MemoryStore:
 
     def write(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         for chunk, vector in zip(chunks, vectors, strict=True):
-            self.rows[chunk.id] = Record(chunk.id, chunk.text, chunk.metadata(), unit(vector))
+            self.rows[chunk.id] = Record(
+                chunk.id, chunk.text, chunk.article, chunk.language, unit(vector)
+            )
         self.writes += 1
 
     def delete(self, ids: list[str]) -> None:

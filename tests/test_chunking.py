@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+from bot.core.article import ArticleMeta
 from bot.core.tokens import count_tokens
 from bot.documents.chunking import split_document
 from bot.documents.loading import SourceDocument, load_corpus
@@ -12,13 +13,13 @@ from .conftest import SEEDS
 
 
 def _doc(text: str) -> SourceDocument:
-    return SourceDocument(source="a.txt", title="T", text=text, language="en")
+    return SourceDocument(ArticleMeta("a.txt", "T", "en"), text)
 
 
 def test_chunks_respect_the_token_bound_and_cover_every_sentence() -> None:
     for doc in load_corpus(SEEDS, 10_000_000).documents:
         chunks = split_document(doc, max_tokens=160, overlap=32)
-        assert chunks, doc.source
+        assert chunks, doc.article.source
         assert all(c.tokens <= 160 + 8 for c in chunks)
         joined = " ".join(c.text for c in chunks)
         for sentence in doc.text.replace("\n\n", " ").split(". ")[:20]:
@@ -47,6 +48,6 @@ def test_ids_derive_from_source_and_content() -> None:
     a = split_document(_doc(text), 50, 10)
     b = split_document(_doc(text), 50, 10)
     assert [c.id for c in a] == [c.id for c in b]
-    other = SourceDocument(source="b.txt", title="T", text=text, language="en")
+    other = SourceDocument(ArticleMeta("b.txt", "T", "en"), text)
     assert {c.id for c in split_document(other, 50, 10)}.isdisjoint({c.id for c in a})
     assert len({c.id for c in a}) == len(a)

@@ -58,16 +58,16 @@ def test_boilerplate_menus_related_links_and_counters_are_stripped() -> None:
 
 def test_seed_articles_keep_story_drop_site_chrome() -> None:
     report = load_corpus(SEEDS, 10_000_000)
-    docs = {d.source: d for d in report.documents}
+    docs = {d.article.source: d for d in report.documents}
     assert sorted(docs) == sorted(p.name for p in SEEDS.iterdir() if p.suffix == ".txt")
     meta = docs["000_ca31535c36e48615.txt"]
-    assert meta.title.startswith("Meta in talks with Google and OpenAI")
-    assert meta.url.startswith("https://tuoitre.vn/")
+    assert meta.article.title.startswith("Meta in talks with Google and OpenAI")
+    assert meta.article.url.startswith("https://tuoitre.vn/")
     assert "Kilo 636" not in meta.text and "No data" not in meta.text
     assert "Llama 5" in meta.text
-    assert {d.language for d in docs.values()} == {"en", "fr", "vi"}
-    assert docs["001_53c71910e38b7502.txt"].language == "vi"
-    assert docs["003_ec62060a0c8869d6.txt"].language == "fr"
+    assert {d.article.language for d in docs.values()} == {"en", "fr", "vi"}
+    assert docs["001_53c71910e38b7502.txt"].article.language == "vi"
+    assert docs["003_ec62060a0c8869d6.txt"].article.language == "fr"
     assert "97,4 milliards" in docs["003_ec62060a0c8869d6.txt"].text
 
 
@@ -112,7 +112,7 @@ def test_unreadable_files_are_reported_not_fatal(tmp_path: Path) -> None:
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     (tmp_path / "loop").symlink_to(tmp_path)
     report = load_corpus(tmp_path, max_bytes=10_000)
-    assert [d.source for d in report.documents] == ["good.txt"]
+    assert [d.article.source for d in report.documents] == ["good.txt"]
     reasons = dict(report.skipped)
     assert reasons["empty.txt"] == "empty file"
     assert "binary" in reasons["binary.txt"]
@@ -129,11 +129,11 @@ def test_html_and_markdown_are_reduced_to_text(tmp_path: Path) -> None:
     (tmp_path / "b.md").write_text(
         f"# Rocket day\n\n{STORY} See [the launch](https://x.test/launch).\n", encoding="utf-8"
     )
-    docs = {d.source: d for d in load_corpus(tmp_path, 100_000).documents}
-    assert docs["a.html"].title == "Rocket day"
+    docs = {d.article.source: d for d in load_corpus(tmp_path, 100_000).documents}
+    assert docs["a.html"].article.title == "Rocket day"
     assert "alert" not in docs["a.html"].text and "Home" not in docs["a.html"].text
     assert "©" not in docs["a.html"].text
-    assert docs["b.md"].title == "Rocket day"
+    assert docs["b.md"].article.title == "Rocket day"
     assert "See the launch." in docs["b.md"].text
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from bot.api import Bot
+from bot.core.article import ArticleMeta
 from bot.core.text import names, tokenize
 from bot.retrieval.diversity import balanced, distinct
 from bot.retrieval.keywords import KeywordIndex
@@ -44,7 +45,8 @@ def test_citations_carry_what_the_ui_shows(seeded_settings) -> None:
 
 
 def _hit(name: str, text: str) -> Hit:
-    return Hit(name, text, {"source": "a.txt"}, np.ones(3, dtype=np.float32) / np.sqrt(3), 0.9)
+    vector = np.ones(3, dtype=np.float32) / np.sqrt(3)
+    return Hit(name, text, ArticleMeta("a.txt"), "", vector, 0.9)
 
 
 def test_copies_of_a_passage_move_behind_the_rest_of_the_evidence() -> None:
@@ -107,8 +109,8 @@ def test_relevance_moves_each_hit_by_the_questions_language_gap() -> None:
         "vi": LanguagePool(["b"], other, other.mean(axis=0)),
     }
     hits = [
-        Hit("a", "", {"language": "en"}, own[0], 0.7),
-        Hit("b", "", {"language": "vi"}, other[0], 0.6),
+        Hit("a", "", ArticleMeta("a.txt"), "en", own[0], 0.7),
+        Hit("b", "", ArticleMeta("b.txt"), "vi", other[0], 0.6),
     ]
     calibrate(hits, question, pools, language="en")
     assert hits[0].relevance == pytest.approx(0.7)
@@ -121,7 +123,8 @@ def _ranked(*hits: tuple[str, str, float]) -> list[Hit]:
     """Fused candidates, best first, with their relevance already calibrated."""
     vector = np.ones(3, dtype=np.float32) / np.sqrt(3)
     return [
-        Hit(name, "", {"language": lang}, vector, rel, relevance=rel) for name, lang, rel in hits
+        Hit(name, "", ArticleMeta(f"{name}.txt"), lang, vector, rel, relevance=rel)
+        for name, lang, rel in hits
     ]
 
 

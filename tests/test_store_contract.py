@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.core.article import ArticleMeta
 from bot.documents.chunking import Chunk, chunk_id
 from bot.store.chroma_store import open_store
 from bot.store.embeddings import HashingEmbeddings
@@ -26,8 +27,9 @@ TEXTS = {
 def _chunks() -> list[Chunk]:
     """Three chunks of two files."""
     return [
-        Chunk(chunk_id(source, text), text, source, source.upper(), "", "en", 9)
+        Chunk(chunk_id(article, text), text, article, "en", 9)
         for source, texts in TEXTS.items()
+        for article in [ArticleMeta(source, source.upper(), "en")]
         for text in texts
     ]
 
@@ -56,7 +58,7 @@ class StoreContract:
         records = list(filled.iter_chunks(with_vectors=True))
         assert {r.text for r in records} == {t for texts in TEXTS.values() for t in texts}
         assert all(abs(float(np.linalg.norm(r.vector)) - 1.0) < 1e-4 for r in records)
-        assert {r.metadata["source"] for r in records} == set(TEXTS)
+        assert {r.article.source for r in records} == set(TEXTS)
 
     def test_writing_again_never_duplicates(self, filled: VectorStore) -> None:
         chunks = _chunks()

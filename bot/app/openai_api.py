@@ -337,6 +337,10 @@ def extras(answer: Answer) -> dict[str, Any]:
                 "snippet": c.snippet,
                 "relevance": c.relevance,
                 "language": c.language or None,
+                "published": c.published or None,
+                "outlet": c.outlet or None,
+                "author": c.author or None,
+                "republisher": c.republisher or None,
             }
             for n, c in answer.numbered_citations()
         ],

@@ -137,7 +137,7 @@ def sources_markdown(numbered: list[tuple[int, Citation]]) -> str:
     blocks = []
     for n, c in numbered:
         blocks.append(
-            f"<details><summary><b>[{n}]</b> <code>{html.escape(c.source)}</code> · "
+            f"<details><summary><b>[{n}]</b> <code>{html.escape(c.provenance)}</code> · "
             f"{html.escape(c.title)} · relevance {c.score:.2f}<br>"
             f"<i>{html.escape(c.snippet)}</i></summary>\n\n{escape(c.text)}\n\n</details>"
         )

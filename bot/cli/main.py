@@ -93,7 +93,7 @@ def ask(question: str, as_json: bool) -> None:
     if answer.citations:
         click.echo("\nSources:")
         for n, citation in answer.numbered_citations():
-            click.echo(f"  [{n}] {citation.source} ({citation.score:.2f}) {citation.title}")
+            click.echo(f"  [{n}] {citation.provenance} ({citation.score:.2f}) {citation.title}")
     if answer.unsupported:
         click.echo(f"\n{left_out_note(len(answer.unsupported))}:")
         for sentence in answer.unsupported:

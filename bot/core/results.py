@@ -40,6 +40,16 @@ class Citation(BaseModel):
     until the chunk is chosen as evidence."""
     url: str = ""
     language: str = ""
+    published: str = ""
+    """The article's publication date (ISO `YYYY-MM-DD`), empty when unknown."""
+    outlet: str = ""
+    author: str = ""
+    republisher: str = ""
+
+    @property
+    def provenance(self) -> str:
+        """`outlet · date · file`, the parts that are known: who published it, when, where."""
+        return " · ".join(part for part in (self.outlet, self.published, self.source) if part)
 
     @property
     def passage(self) -> str:

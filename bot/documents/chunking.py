@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
+from bot.core.article import ArticleMeta
 from bot.core.language import detect_language
 from bot.core.text import split_sentences
 from bot.core.tokens import count_tokens, encoding
@@ -13,34 +15,32 @@ from bot.documents.loading import SourceDocument
 
 @dataclass(frozen=True)
 class Chunk:
-    """A passage of one document, identified by its content so re-ingesting is idempotent."""
+    """A passage of one article, identified by its content so re-ingesting is idempotent."""
 
     id: str
     text: str
-    source: str
-    title: str
-    url: str
+    article: ArticleMeta
     language: str
+    """The passage's own language (an article may quote another)."""
     tokens: int
+
+    @property
+    def source(self) -> str:
+        """The file the passage comes from."""
+        return self.article.source
 
     @property
     def embedding_text(self) -> str:
         """What gets embedded: the article title situates a passage that never names its topic."""
-        return f"{self.title}\n\n{self.text}" if self.title else self.text
-
-    def metadata(self) -> dict[str, str | int]:
-        """What retrieval and citations read back; every extra key is a row per chunk in Chroma."""
-        return {
-            "source": self.source,
-            "title": self.title,
-            "url": self.url,
-            "language": self.language,
-        }
+        title = self.article.title
+        return f"{title}\n\n{self.text}" if title else self.text
 
 
-def chunk_id(source: str, text: str) -> str:
-    """Same file, same passage, same id: upserts then never duplicate."""
-    return hashlib.sha256(f"{source}\x00{text}".encode()).hexdigest()[:32]
+def chunk_id(article: ArticleMeta, text: str) -> str:
+    """Same article, same passage, same id: upserts then never duplicate, and an article whose
+    metadata changed (a sidecar edited) is stored again."""
+    key = json.dumps(article.fields(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{key}\x00{text}".encode()).hexdigest()[:32]
 
 
 def split_document(doc: SourceDocument, max_tokens: int, overlap: int) -> list[Chunk]:
@@ -49,12 +49,10 @@ def split_document(doc: SourceDocument, max_tokens: int, overlap: int) -> list[C
     texts = _pack(pieces, max_tokens, overlap)
     return [
         Chunk(
-            id=chunk_id(doc.source, text),
+            id=chunk_id(doc.article, text),
             text=text,
-            source=doc.source,
-            title=doc.title,
-            url=doc.url,
-            language=detect_language(text, default=doc.language),
+            article=doc.article,
+            language=detect_language(text, default=doc.article.language),
             tokens=count_tokens(text),
         )
         for text in dict.fromkeys(texts)

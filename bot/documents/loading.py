@@ -7,24 +7,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from charset_normalizer import from_bytes
 
+from bot.core.article import ArticleMeta
 from bot.core.errors import CorpusError
 from bot.core.language import detect_language
 from bot.documents.cleaning import clean_text, html_to_text, markdown_to_text
+from bot.documents.metadata import FRONT_MATTER, extract, sidecar_fields
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 
 
 @dataclass(frozen=True)
 class SourceDocument:
-    """One article after cleaning: what the chunker and citations need to know about it."""
+    """One article after cleaning: its text, and what is known about it."""
 
-    source: str
-    title: str
+    article: ArticleMeta
     text: str
-    language: str
-    url: str = ""
 
 
 @dataclass
@@ -74,23 +74,35 @@ def load_document(path: Path, source: str, max_bytes: int) -> SourceDocument:
     if size > max_bytes:
         raise ValueError(f"larger than {max_bytes // 1_000_000} MB (BOT_MAX_FILE_MB)")
     raw = path.read_bytes()
-    text = decode(raw)
+    page = decode(raw)
     suffix = path.suffix.lower()
-    html_title = ""
+    html_title, html, text = "", None, page
     if suffix in (".html", ".htm"):
-        html_title, text = html_to_text(text)
+        html, (html_title, text) = page, html_to_text(page)
     elif suffix in (".md", ".markdown"):
-        text = markdown_to_text(text)
+        text = markdown_to_text(FRONT_MATTER.sub("", page))
     title, url, body = clean_text(text)
     if not body.strip():
         raise ValueError("no article text found")
-    return SourceDocument(
-        source=source,
-        title=html_title or title,
-        text=body,
-        language=detect_language(body),
-        url=url,
-    )
+    language = detect_language(body)
+    found = extract(text if html else page, language, html=html, url=url)
+    found |= sidecar(path)
+    article = ArticleMeta(source=source, title=html_title or title, language=language, **found)
+    return SourceDocument(article, body)
+
+
+def sidecar(path: Path) -> dict[str, str]:
+    """`name.meta.json` or `name.meta.yaml` beside an article: metadata its owner already has,
+    which wins over what the page states."""
+    for candidate in (path.with_suffix(".meta.json"), path.with_suffix(".meta.yaml")):
+        if candidate.is_file():
+            try:
+                data = yaml.safe_load(candidate.read_text("utf-8"))  # JSON is YAML
+            except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+                raise ValueError(f"its sidecar {candidate.name} is unreadable ({exc})") from None
+            if isinstance(data, dict):
+                return {k: v for k, v in sidecar_fields(data).items() if v}
+    return {}
 
 
 def decode(raw: bytes) -> str:

@@ -112,23 +112,23 @@ def evaluate_pair(
 def verifier_scores(bot: Bot, path: Path = LABELLED_SENTENCES) -> dict[str, float | int] | None:
     """The verifier's precision and recall on labelled sentences whose chunks are in the store."""
     labelled = [LabelledSentence.model_validate(row) for row in yaml.safe_load(path.read_text())]
-    chunks = [r for r in bot.store.iter_chunks() if r.metadata.get("source")]
+    chunks = [r for r in bot.store.iter_chunks() if r.article.source]
     verdicts = []
     for item in labelled:
         record = next(
-            (r for r in chunks if r.metadata["source"] == item.file and item.needle in r.text),
+            (r for r in chunks if r.article.source == item.file and item.needle in r.text),
             None,
         )
         if record is None:
             continue
         chunk = Citation(
             source=item.file,
-            title=str(record.metadata.get("title", "")),
+            title=record.article.title,
             snippet="",
             score=1.0,
             chunk_id=record.id,
             text=record.text,
-            language=str(record.metadata.get("language", "")),
+            language=record.language,
         )
         backed = bool(Verifier(bot.grounder, item.question, [chunk]).check(item.sentence))
         verdicts.append((backed, item.supported))

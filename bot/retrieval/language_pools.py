@@ -90,4 +90,4 @@ def debiased(
 
 def hit_language(hit: Hit) -> str:
     """The language a chunk was stored with."""
-    return str(hit.metadata.get("language", ""))
+    return hit.language

@@ -111,8 +111,7 @@ class Retriever:
         """Each file's language: the one most of its chunks are written in."""
         counts: dict[str, Counter[str]] = {}
         for record in self.store.iter_chunks():
-            source = str(record.metadata.get("source", ""))
-            counts.setdefault(source, Counter())[str(record.metadata.get("language", ""))] += 1
+            counts.setdefault(record.article.source, Counter())[record.language] += 1
         return {source: c.most_common(1)[0][0] for source, c in counts.items()}
 
     def _indexes(self) -> tuple[KeywordIndex, dict[str, LanguagePool]]:
@@ -124,8 +123,8 @@ class Retriever:
                 for record in self.store.iter_chunks(with_vectors=True):
                     ids.append(record.id)
                     texts.append(record.text)
-                    sources.append(str(record.metadata.get("source", "")))
-                    languages.append(str(record.metadata.get("language", "")))
+                    sources.append(record.article.source)
+                    languages.append(record.language)
                     vectors.append(record.vector)
                 self._keywords = KeywordIndex(ids, texts, sources, languages)
                 self._pools = language_pools(ids, languages, vectors)

@@ -10,6 +10,7 @@ import chromadb.errors
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from bot.core.article import ArticleMeta
 from bot.core.config import Settings
 from bot.core.errors import StoreError
 from bot.documents.chunking import Chunk
@@ -67,7 +68,7 @@ class ChromaStore:
             vectors = unit(got["embeddings"]) if with_vectors else [None] * len(got["ids"])
             rows = zip(got["ids"], got["documents"], got["metadatas"], vectors, strict=True)
             for chunk_id, text, meta, vector in rows:
-                yield Record(chunk_id, text or "", dict(meta or {}), vector)
+                yield _record(chunk_id, text, meta, vector)
 
     def _pages(self, include: list[str], page: int = 5000) -> Iterator[dict]:
         """Read the collection in pages of `page` rows."""
@@ -92,7 +93,7 @@ class ChromaStore:
                 ids=[c.id for c in chunks],
                 embeddings=vectors,
                 documents=[c.text for c in chunks],
-                metadatas=[c.metadata() for c in chunks],
+                metadatas=[_row(c) for c in chunks],
             )
             self._stamp()
         except WRITE_ERRORS as exc:
@@ -146,7 +147,22 @@ class ChromaStore:
 def _hits(ids: list, texts: list, metas: list, vectors: list, query: np.ndarray) -> list[Hit]:
     """Rows from Chroma as Hits, scored by cosine similarity."""
     rows = zip(ids, texts, metas, vectors, strict=True)
-    return scored((Record(i, t or "", dict(m or {}), v) for i, t, m, v in rows), query)
+    return scored((_record(i, t, m, v) for i, t, m, v in rows), query)
+
+
+def _row(chunk: Chunk) -> dict[str, str]:
+    """A chunk's Chroma metadata: its article's fields, `language` being the chunk's own (the
+    article's goes as `article_language`); the one place the document model meets Chroma."""
+    fields = chunk.article.fields()
+    return {**fields, "article_language": fields["language"], "language": chunk.language}
+
+
+def _record(chunk_id: str, text: str | None, row: dict | None, vector: np.ndarray | None) -> Record:
+    """A Chroma row back as a Record; fields a store written before them lacks stay unknown."""
+    row = dict(row or {})
+    language = str(row.get("language", ""))
+    article = ArticleMeta.from_fields({**row, "language": row.get("article_language", "")})
+    return Record(chunk_id, text or "", article, language, vector)
 
 
 def open_store(

@@ -12,6 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
+from bot.core.article import ArticleMeta
 from bot.core.results import Citation
 from bot.core.text import snippet
 from bot.documents.chunking import Chunk
@@ -24,7 +25,8 @@ class Hit:
 
     id: str
     text: str
-    metadata: dict
+    article: ArticleMeta
+    language: str
     vector: np.ndarray
     score: float
     relevance: float | None = None
@@ -32,27 +34,32 @@ class Hit:
 
     def citation(self) -> Citation:
         """The chunk as the public Citation type."""
-        meta = self.metadata
+        article = self.article
         return Citation(
-            source=str(meta.get("source", "")),
-            title=str(meta.get("title", "")),
+            source=article.source,
+            title=article.title,
             snippet=snippet(self.text),
             score=round(self.score, 4),
             relevance=None if self.relevance is None else round(self.relevance, 4),
             chunk_id=self.id,
             text=self.text,
-            url=str(meta.get("url", "")),
-            language=str(meta.get("language", "")),
+            url=article.url,
+            language=self.language,
+            published=article.date,
+            outlet=article.outlet,
+            author=article.author,
+            republisher=article.republisher,
         )
 
 
 @dataclass(frozen=True)
 class Record:
-    """One stored chunk as a plain record; `vector` only when asked for."""
+    """One stored chunk: its text, its article, its language; `vector` only when asked for."""
 
     id: str
     text: str
-    metadata: dict
+    article: ArticleMeta
+    language: str
     vector: np.ndarray | None = None
 
 
@@ -62,7 +69,8 @@ def scored(records: Iterable[Record], query: np.ndarray) -> list[Hit]:
     hits = []
     for record in records:
         vector = unit(record.vector)
-        hits.append(Hit(record.id, record.text, record.metadata, vector, float(vector @ q)))
+        score = float(vector @ q)
+        hits.append(Hit(record.id, record.text, record.article, record.language, vector, score))
     return hits
 
 

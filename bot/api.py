@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
+from datetime import date
 from functools import cache, partial
 from typing import TypeVar
 
@@ -29,6 +30,7 @@ from bot.answer.questions import (
     condense_inputs,
     standalone,
 )
+from bot.core.article import ArticleFilter
 from bot.core.config import Settings, load_settings
 from bot.core.language import detect_language
 from bot.core.results import Answer, AnswerStream, Citation, Retrieved, Status
@@ -127,17 +129,24 @@ class Bot:
             chunks=self.retriever.size(),
         )
 
-    def retrieve(self, question: str, k: int | None = None) -> list[Citation]:
-        """The chunks most relevant to `question`, best first."""
-        return self.retriever.retrieve(check_question(question, self.settings), k)
+    def retrieve(
+        self, question: str, k: int | None = None, only: ArticleFilter | None = None
+    ) -> list[Citation]:
+        """The chunks most relevant to `question`, best first (from the articles `only`
+        admits: `ArticleFilter.of(since=, until=, outlets=)`)."""
+        return self.retriever.retrieve(check_question(question, self.settings), k, only)
 
-    def ask(self, question: str, history: History | None = None) -> Answer:
+    def ask(
+        self, question: str, history: History | None = None, only: ArticleFilter | None = None
+    ) -> Answer:
         """Answer from the corpus with citations, or refuse when it does not cover the question."""
-        return self.ask_stream(question, history).answer
+        return self.ask_stream(question, history, only).answer
 
-    def ask_stream(self, question: str, history: History | None = None) -> AnswerStream:
+    def ask_stream(
+        self, question: str, history: History | None = None, only: ArticleFilter | None = None
+    ) -> AnswerStream:
         """Verified text as it is written, then `.answer`; BOT_TIMEOUT bounds the whole of it."""
-        return AnswerStream(self._answer(check_question(question, self.settings), history))
+        return AnswerStream(self._answer(check_question(question, self.settings), history, only))
 
     def _deadline(self) -> float:
         """When the answer must be done; the clock starts once the model is loaded."""
@@ -145,13 +154,13 @@ class Bot:
         return time.monotonic() + self.settings.timeout
 
     def _answer(
-        self, question: str, history: History | None
+        self, question: str, history: History | None, only: ArticleFilter | None = None
     ) -> Generator[str | Retrieved, None, Answer]:
         """Retrieve, decide whether the corpus covers the question, then answer and verify."""
         language = detect_language(question)
         deadline = self._deadline() if history else None
         asked = self._standalone(question, history, deadline) if history else question
-        hits = self.retriever.retrieve(asked)
+        hits = self.retriever.retrieve(asked, only=only)
         present, missing = self.retriever.mentions(asked)
         evidence = select_evidence(
             hits,
@@ -246,16 +255,41 @@ def default_bot() -> Bot:
     return Bot(load_settings())
 
 
-def ask(question: str, history: History | None = None) -> Answer:
-    """Answer a question about the corpus, with citations; see `Bot.ask`."""
-    return default_bot().ask(question, history)
+Since = date | str | None
 
 
-def ask_stream(question: str, history: History | None = None) -> AnswerStream:
-    """Stream an answer: verified text pieces, then `.answer`; see `Bot.ask_stream`."""
-    return default_bot().ask_stream(question, history)
+def ask(
+    question: str,
+    history: History | None = None,
+    *,
+    since: Since = None,
+    until: Since = None,
+    outlets: Sequence[str] | None = None,
+) -> Answer:
+    """Answer a question about the corpus, with citations; `since`/`until` (dates, inclusive)
+    and `outlets` limit the articles it may draw on. See `Bot.ask`."""
+    return default_bot().ask(question, history, ArticleFilter.of(since, until, outlets))
 
 
-def retrieve(question: str, k: int | None = None) -> list[Citation]:
-    """The chunks most relevant to `question`, best first; see `Bot.retrieve`."""
-    return default_bot().retrieve(question, k)
+def ask_stream(
+    question: str,
+    history: History | None = None,
+    *,
+    since: Since = None,
+    until: Since = None,
+    outlets: Sequence[str] | None = None,
+) -> AnswerStream:
+    """Stream an answer: verified text pieces, then `.answer`; see `ask` and `Bot.ask_stream`."""
+    return default_bot().ask_stream(question, history, ArticleFilter.of(since, until, outlets))
+
+
+def retrieve(
+    question: str,
+    k: int | None = None,
+    *,
+    since: Since = None,
+    until: Since = None,
+    outlets: Sequence[str] | None = None,
+) -> list[Citation]:
+    """The chunks most relevant to `question`, best first; see `ask` and `Bot.retrieve`."""
+    return default_bot().retrieve(question, k, ArticleFilter.of(since, until, outlets))

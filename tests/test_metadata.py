@@ -75,3 +75,28 @@ def test_the_chat_and_the_api_show_who_published_it_and_when(meta_hit) -> None:
         "2025-09-02",
         "Vietnam.vn",
     )
+
+
+# Time and outlet filters: retrieval searches only the admitted articles.
+
+
+def test_filters_keep_retrieval_to_the_admitted_articles(seeded_bot) -> None:
+    from bot.core.article import ArticleFilter
+
+    asked = "What are the big tech companies doing with AI?"
+    recent = seeded_bot.retrieve(asked, 8, ArticleFilter.of(since="2025-05-01"))
+    assert recent and {c.source for c in recent} == {"000_ca31535c36e48615.txt"}
+    older = seeded_bot.retrieve(asked, 8, ArticleFilter.of(until="2025-05-01"))
+    assert older and {c.source for c in older} == {"001_53c71910e38b7502.txt"}
+    outlet = seeded_bot.retrieve(asked, 8, ArticleFilter.of(outlets=["business insider"]))
+    assert {c.outlet for c in outlet} == {"Business Insider"}
+    assert seeded_bot.retrieve(asked, 8, ArticleFilter.of(outlets=["Le Monde"])) == []
+
+
+def test_a_malformed_date_filter_is_one_sentence() -> None:
+    from bot.core.article import ArticleFilter
+    from bot.core.errors import QuestionError
+
+    with pytest.raises(QuestionError, match="since must be a date like 2025-09-01"):
+        ArticleFilter.of(since="last Tuesday")
+    assert ArticleFilter.of() is None

@@ -340,3 +340,19 @@ def test_bot_serve_answers_the_openai_client(seeded_settings: Settings) -> None:
     finally:
         child.terminate()
         child.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_the_openai_client_limits_the_articles_by_date_and_outlet(api_url: str) -> None:
+    client = _client(api_url)
+    asked = [{"role": "user", "content": "Why is Meta negotiating with Google and OpenAI?"}]
+    reply = client.chat.completions.create(
+        model="newsbot", messages=asked, extra_body={"newsbot": {"since": "2025-05-01"}}
+    )
+    sources = {c["source"] for c in (reply.model_extra or {})["citations"]}
+    assert sources == {"000_ca31535c36e48615.txt"}
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.chat.completions.create(
+            model="newsbot", messages=asked, extra_body={"newsbot": {"until": "yesterday"}}
+        )
+    assert "until must be a date" in caught.value.body["message"]

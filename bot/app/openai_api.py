@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException
 
 from bot.answer.questions import History
 from bot.api import Bot
+from bot.core.article import ArticleFilter
 from bot.core.errors import (
     BotError,
     CorpusError,
@@ -68,6 +69,20 @@ class Message(BaseModel):
         return self.content or ""
 
 
+class ArticleScope(BaseModel):
+    """`since`, `until` (ISO dates, inclusive) and `outlets`, as `bot ask` takes them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    since: str | None = None
+    until: str | None = None
+    outlets: list[str] = []
+
+    def only(self) -> ArticleFilter | None:
+        """The filter; a malformed date raises QuestionError (a 400)."""
+        return ArticleFilter.of(self.since, self.until, self.outlets)
+
+
 class ChatRequest(BaseModel):
     """The fields of a chat-completions request the bot reads; others are accepted, ignored."""
 
@@ -76,6 +91,8 @@ class ChatRequest(BaseModel):
     model: str = MODEL_ID
     messages: list[Message]
     stream: bool = False
+    newsbot: ArticleScope | None = None
+    """Which articles the answer may draw on (sent as `extra_body={"newsbot": {...}}`)."""
 
 
 class ApiError(Exception):
@@ -205,9 +222,13 @@ def build_api(bot: Bot) -> FastAPI:
     async def chat_completions(request: Request) -> Any:
         asked = await _read_request(request, limit)
         question, history = conversation(asked.messages)
+        try:
+            only = asked.newsbot.only() if asked.newsbot else None
+        except QuestionError as exc:
+            raise api_error(exc) from None
         await admission.enter()
         try:
-            stream, events = await anyio.to_thread.run_sync(_start, bot, question, history)
+            stream, events = await anyio.to_thread.run_sync(_start, bot, question, history, only)
         except BaseException as exc:
             admission.leave()
             raise _as_api_error(exc) from None
@@ -272,10 +293,12 @@ def _as_api_error(exc: BaseException) -> BaseException:
     return api_error(exc)
 
 
-def _start(bot: Bot, question: str, history: History) -> tuple[AnswerStream, Iterator[Event]]:
+def _start(
+    bot: Bot, question: str, history: History, only: ArticleFilter | None
+) -> tuple[AnswerStream, Iterator[Event]]:
     """Start answering and wait for the first event, so that a missing store or a bad question
     is an error status rather than an error inside a 200 stream."""
-    stream = bot.ask_stream(question, history)
+    stream = bot.ask_stream(question, history, only)
     events = stream.events()
     first = next(events, None)
     return stream, itertools.chain([first] if first is not None else [], events)

@@ -9,7 +9,7 @@ import click
 
 from bot.cli.bench import bench, loadtest
 from bot.cli.evaluate import calibrate, evaluate
-from bot.cli.support import friendly, quiet_network_defaults
+from bot.cli.support import filter_options, friendly, quiet_network_defaults
 from bot.core.errors import BotError
 
 
@@ -75,13 +75,18 @@ def model() -> None:
 @cli.command()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole Answer as JSON.")
+@filter_options
 @friendly
-def ask(question: str, as_json: bool) -> None:
+def ask(
+    question: str, as_json: bool, since: str | None, until: str | None, outlets: tuple[str, ...]
+) -> None:
     """Answer QUESTION from the corpus, then list the numbered sources it cites."""
     from bot.api import default_bot
+    from bot.core.article import ArticleFilter
     from bot.core.results import left_out_note
 
-    stream = default_bot().ask_stream(question)
+    only = ArticleFilter.of(since, until, outlets)
+    stream = default_bot().ask_stream(question, only=only)
     for piece in stream:
         if not as_json:
             click.echo(piece, nl=False)
@@ -103,13 +108,22 @@ def ask(question: str, as_json: bool) -> None:
 @cli.command()
 @click.argument("question")
 @click.option("-k", "--k", "k", type=click.IntRange(1, 50), help="How many chunks to return.")
+@filter_options
 @friendly
-def search(question: str, k: int | None) -> None:
+def search(
+    question: str, k: int | None, since: str | None, until: str | None, outlets: tuple[str, ...]
+) -> None:
     """Show the chunks retrieval finds for QUESTION, without asking the model."""
     from bot.api import default_bot
+    from bot.core.article import ArticleFilter
 
-    for n, hit in enumerate(default_bot().retrieve(question, k), 1):
-        click.echo(f"[{n}] {hit.score:.3f} {hit.source}: {hit.snippet}")
+    only = ArticleFilter.of(since, until, outlets)
+    hits = default_bot().retrieve(question, k, only)
+    for n, hit in enumerate(hits, 1):
+        click.echo(f"[{n}] {hit.score:.3f} {hit.provenance}: {hit.snippet}")
+    if not hits:
+        scope = " in that date range or from those outlets" if only else ""
+        click.echo(f"No chunk found{scope}; `bot ingest` reads dates and outlets into the store.")
 
 
 @cli.command()

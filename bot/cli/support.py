@@ -58,3 +58,14 @@ def out_option(default: str, files: str) -> Callable[[Callable[..., Any]], Calla
         show_default=True,
         help=f"Folder for {files}.",
     )
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--since`, `--until`, `--outlet`: the articles a question may draw on."""
+    command = click.option(
+        "--outlet", "outlets", multiple=True, help="Only articles from this outlet (repeatable)."
+    )(command)
+    command = click.option("--until", help="Only articles published on or before this date.")(
+        command
+    )
+    return click.option("--since", help="Only articles published on or after this date.")(command)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
+
+from bot.core.errors import QuestionError
 
 AMBIGUOUS = "ambiguous"
 
@@ -43,3 +46,58 @@ class ArticleMeta:
         """Back from flat fields: keys it does not know are ignored, missing ones unknown."""
         names = {field.name for field in dataclasses.fields(cls)}
         return cls(**{k: str(v) for k, v in fields.items() if k in names and v is not None})
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Which articles a question may draw on: published within `since`..`until` (ISO dates,
+    inclusive; an article of unknown date is left out once either is set), by these outlets."""
+
+    since: str = ""
+    until: str = ""
+    outlets: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        since: date | str | None = None,
+        until: date | str | None = None,
+        outlets: Iterable[str] | None = None,
+    ) -> ArticleFilter | None:
+        """The filter the arguments ask for, None when they ask for none; a malformed date
+        raises QuestionError."""
+        bounds = [_iso_day(value, name) for value, name in ((since, "since"), (until, "until"))]
+        chosen = tuple(o.strip() for o in outlets or () if o.strip())
+        if not (bounds[0] or bounds[1] or chosen):
+            return None
+        return cls(bounds[0], bounds[1], chosen)
+
+    def admits(self, article: ArticleMeta) -> bool:
+        """Whether the article is in range and from one of the outlets (or republishers)."""
+        if self.since or self.until:
+            day = article.date
+            if not day or (self.since and day < self.since[: len(day)]):
+                return False
+            if self.until and day[: len(self.until)] > self.until:
+                return False
+        if self.outlets:
+            names = {_folded(article.outlet), _folded(article.republisher)} - {""}
+            return any(_folded(outlet) in names for outlet in self.outlets)
+        return True
+
+
+def _iso_day(value: date | str | None, name: str) -> str:
+    """A date argument as `YYYY-MM-DD`."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise QuestionError(f"{name} must be a date like 2025-09-01, not {value!r}.") from None
+
+
+def _folded(name: str) -> str:
+    """An outlet name as compared: case and spacing ignored."""
+    return " ".join(name.casefold().split())

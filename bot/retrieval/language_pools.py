@@ -37,11 +37,15 @@ class LanguagePool:
         step = max(1, len(self.ids) // BACKGROUND_SAMPLE)
         return float((self.vectors[::step] @ query).mean())
 
-    def nearest(self, query: np.ndarray, n: int) -> list[str]:
-        """The ids of the `n` chunks closest to the (unit) query, closest first."""
+    def nearest(self, query: np.ndarray, n: int, allowed: set[str] | None = None) -> list[str]:
+        """The ids of the `n` chunks closest to the (unit) query, closest first; only the
+        `allowed` ones when given."""
         scores = self.vectors @ query
+        if allowed is not None:
+            scores = np.where([cid in allowed for cid in self.ids], scores, -np.inf)
+            n = min(n, int(np.isfinite(scores).sum()))
         top = np.argpartition(-scores, n)[:n] if n < len(scores) else np.arange(len(scores))
-        return [self.ids[i] for i in top[np.argsort(-scores[top])]]
+        return [self.ids[i] for i in top[np.argsort(-scores[top])] if np.isfinite(scores[i])]
 
 
 def language_pools(

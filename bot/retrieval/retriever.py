@@ -17,6 +17,7 @@ from collections import Counter
 
 import numpy as np
 
+from bot.core.article import ArticleFilter, ArticleMeta
 from bot.core.language import detect_language
 from bot.core.results import Citation
 from bot.core.text import is_coined, names, tokenize
@@ -44,23 +45,33 @@ class Retriever:
         self.mode = mode
         self._keywords: KeywordIndex | None = None
         self._pools: dict[str, LanguagePool] = {}
+        self._articles: dict[str, ArticleMeta] = {}
         self._built_at: str | None = None
         self._size, self._version = 0, ""
         self._counted_at = -RECOUNT_SECONDS
         self._lock = threading.Lock()
 
-    def retrieve(self, question: str, k: int | None = None) -> list[Citation]:
-        """The top `k` chunks for the question, best first."""
+    def retrieve(
+        self, question: str, k: int | None = None, only: ArticleFilter | None = None
+    ) -> list[Citation]:
+        """The top `k` chunks for the question, best first; with `only`, from the articles it
+        admits (dates and outlets), searched among them rather than filtered afterwards."""
         k = k or self.k
         if self.size() == 0:
             return []
         query = np.asarray(self.store.embed_query(question), dtype=np.float32)
+        allowed = self._admitted(only)
         if self.mode == "dense":
-            return [hit.citation() for hit in self.store.nearest(query, k)]
+            hits = self.store.nearest(query, k if allowed is None else CANDIDATES * 5)
+            return [h.citation() for h in hits if allowed is None or h.id in allowed][:k]
         keywords, pools = self._indexes()
         language = detect_language(question)
-        dense = self._pooled(query, pools, language)
-        keyword_ids = [cid for cid, _ in keywords.search(" ".join(names(question)), CANDIDATES)]
+        dense = self._pooled(query, pools, language, allowed)
+        keyword_ids = [
+            cid
+            for cid, _ in keywords.search(" ".join(names(question)), CANDIDATES)
+            if allowed is None or cid in allowed
+        ]
         fused = self._fuse(dense, keyword_ids, query, k)
         candidates = calibrate(fused, unit(query), pools, language)
         return [hit.citation() for hit in balanced(candidates, k)]
@@ -120,7 +131,9 @@ class Retriever:
         with self._lock:
             if self._keywords is None or version != self._built_at:
                 ids, texts, sources, languages, vectors = [], [], [], [], []
+                self._articles = {}
                 for record in self.store.iter_chunks(with_vectors=True):
+                    self._articles[record.id] = record.article
                     ids.append(record.id)
                     texts.append(record.text)
                     sources.append(record.article.source)
@@ -131,8 +144,19 @@ class Retriever:
                 self._built_at = version
             return self._keywords, self._pools
 
+    def _admitted(self, only: ArticleFilter | None) -> set[str] | None:
+        """The chunk ids `only` admits; None for no filter."""
+        if only is None:
+            return None
+        self._indexes()
+        return {cid for cid, article in self._articles.items() if only.admits(article)}
+
     def _pooled(
-        self, query: np.ndarray, pools: dict[str, LanguagePool], language: str
+        self,
+        query: np.ndarray,
+        pools: dict[str, LanguagePool],
+        language: str,
+        allowed: set[str] | None = None,
     ) -> list[Hit]:
         """A candidate pool per document language, ranked after removing the language pull.
 
@@ -144,7 +168,7 @@ class Retriever:
         reload when another process (a watcher) writes.
         """
         q = unit(query)
-        ids = [cid for pool in pools.values() for cid in pool.nearest(q, CANDIDATES)]
+        ids = [cid for pool in pools.values() for cid in pool.nearest(q, CANDIDATES, allowed)]
         hits = self.store.fetch(ids, query)
         if len(pools) < 2:
             return sorted(hits, key=lambda hit: -hit.score)

@@ -4,11 +4,44 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from bot.cli.support import NO_CHARTS, friendly, out_option
+
+GATES = [
+    ("--min-hit", "Fail when hit@k is below this."),
+    ("--min-mrr", "Fail when MRR is below this."),
+    ("--min-recall", "Fail when source recall is below this."),
+    ("--min-refusal", "Fail when refusal accuracy is below this."),
+    ("--max-false-refusal", "Fail when false refusals exceed this."),
+    ("--min-citation-precision", "Fail below this citation precision."),
+    ("--min-cited", "Fail when fewer answers than this cite anything."),
+    ("--min-facts", "Fail when key-fact coverage is below this."),
+    ("--min-right", "Fail when fewer answerable pairs than this are right."),
+    (
+        "--max-non-answers",
+        "Fail when more shown answers than this lack a key fact or answer the uncovered.",
+    ),
+    (
+        "--max-off-language",
+        "Fail when more shown answers than this are not in the question's language.",
+    ),
+    ("--min-shown-backed", "Fail when a shown sentence lacks a verified marker."),
+    ("--min-saw-source", "Fail when fewer answers than this were given the expected article."),
+    ("--min-in-language", "Fail when fewer replies than this match the question's language."),
+]
+"""Each --min/--max gate of `bot eval`: its option, and what failing it means."""
+
+
+def gate_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Every gate as a float option, in the table's order; `failed_gates` reads them by name."""
+    for option, meaning in reversed(GATES):
+        command = click.option(option, type=float, help=meaning)(command)
+    return command
 
 
 @click.command("eval")
@@ -49,40 +82,7 @@ from bot.cli.support import NO_CHARTS, friendly, out_option
     help="Judge every answer but gate none (BOT_MIN_ANSWERABLE and BOT_MIN_QUOTE_CONFIDENCE "
     "at 0): the run `bot calibrate` fits them on.",
 )
-@click.option("--min-hit", type=float, help="Fail when hit@k is below this.")
-@click.option("--min-mrr", type=float, help="Fail when MRR is below this.")
-@click.option("--min-recall", type=float, help="Fail when source recall is below this.")
-@click.option("--min-refusal", type=float, help="Fail when refusal accuracy is below this.")
-@click.option("--max-false-refusal", type=float, help="Fail when false refusals exceed this.")
-@click.option("--min-citation-precision", type=float, help="Fail below this citation precision.")
-@click.option("--min-cited", type=float, help="Fail when fewer answers than this cite anything.")
-@click.option("--min-facts", type=float, help="Fail when key-fact coverage is below this.")
-@click.option(
-    "--min-right", type=float, help="Fail when fewer answerable pairs than this are right."
-)
-@click.option(
-    "--max-non-answers",
-    type=float,
-    help="Fail when more shown answers than this lack a key fact or answer the uncovered.",
-)
-@click.option(
-    "--max-off-language",
-    type=float,
-    help="Fail when more shown answers than this are not in the question's language.",
-)
-@click.option(
-    "--min-shown-backed", type=float, help="Fail when a shown sentence lacks a verified marker."
-)
-@click.option(
-    "--min-saw-source",
-    type=float,
-    help="Fail when fewer answers than this were given the expected article.",
-)
-@click.option(
-    "--min-in-language",
-    type=float,
-    help="Fail when fewer replies than this match the question's language.",
-)
+@gate_options
 @click.option(
     "--per-language",
     multiple=True,

@@ -260,7 +260,7 @@ def test_a_missing_store_is_a_503_and_health_says_why(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_full_queue_gets_429_with_retry_after(seeded_settings: Settings) -> None:
-    settings = seeded_settings.model_copy(update={"api_parallel": 2, "api_queue": 0})
+    settings = seeded_settings.model_copy(update={"parallel_answers": 2, "api_queue": 0})
     slow = Bot(settings, chat_model=ScriptedModel(responses=[SCRIPTED_REPLY] * 3, sleep=0.05))
     for url in _serve(settings, slow):
         body = {"messages": [{"role": "user", "content": MUSK}]}

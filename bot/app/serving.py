@@ -44,7 +44,7 @@ def launch(
             host,
         )
     app = build_app(bot or Bot(settings)).queue(
-        default_concurrency_limit=settings.local_parallel * 2
+        default_concurrency_limit=settings.answering_at_once
     )
     if watch:
         stop_watching = watch_in_background(settings)

@@ -60,7 +60,7 @@ def build_app(bot: Bot) -> gr.Blocks:
             inputs=[box, chat],
             outputs=[box, chat],
             api_name="ask",
-            concurrency_limit=bot.settings.local_parallel * 2,
+            concurrency_limit=bot.settings.answering_at_once,
         )
     return app
 

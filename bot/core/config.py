@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     )
     local_threads: int = Field(0, ge=0, le=256, validation_alias=_env("BOT_LOCAL_THREADS"))
     local_parallel: int = Field(2, ge=1, le=16, validation_alias=_env("BOT_LOCAL_PARALLEL"))
+    parallel_answers: int = Field(0, ge=0, le=256, validation_alias=_env("BOT_PARALLEL_ANSWERS"))
 
     ui_host: str = Field("127.0.0.1", validation_alias=_env("BOT_UI_HOST"))
     ui_port: int = Field(7860, ge=1, le=65535, validation_alias=_env("BOT_UI_PORT"))
@@ -91,7 +92,6 @@ class Settings(BaseSettings):
     api_host: str = Field("127.0.0.1", validation_alias=_env("BOT_API_HOST"))
     api_port: int = Field(8080, ge=1, le=65535, validation_alias=_env("BOT_API_PORT"))
     api_key: SecretStr | None = Field(None, validation_alias=_env("BOT_API_KEY"))
-    api_parallel: int = Field(0, ge=0, le=256, validation_alias=_env("BOT_API_PARALLEL"))
     api_queue: int = Field(32, ge=0, le=10_000, validation_alias=_env("BOT_API_QUEUE"))
     api_max_body_kb: int = Field(
         256, ge=1, le=100_000, validation_alias=_env("BOT_API_MAX_BODY_KB")
@@ -145,10 +145,11 @@ class Settings(BaseSettings):
 
     @property
     def answering_at_once(self) -> int:
-        """Answers the API computes at once: the embedded server's slots, as one more would
-        wait inside it with its BOT_TIMEOUT running; 8 for an endpoint; or BOT_API_PARALLEL."""
-        if self.api_parallel:
-            return self.api_parallel
+        """Answers the chat and the API compute at once: the embedded server's slots, as one
+        more would wait inside it with its BOT_TIMEOUT running; 8 for an endpoint; or
+        BOT_PARALLEL_ANSWERS. The rest queue before their clock starts."""
+        if self.parallel_answers:
+            return self.parallel_answers
         return self.local_parallel if self.uses_embedded_model else 8
 
     @property

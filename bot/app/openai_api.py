@@ -308,7 +308,7 @@ async def _sse(
     stream: AnswerStream, events: Iterator[Event], admission: Admission
 ) -> AsyncIterator[str]:
     """The answer as chat.completion.chunk events, its citations in the last one."""
-    reply = _chunk_id()
+    reply = _completion_id()
     try:
         try:
             yield _event(_chunk(reply, {"role": "assistant", "content": ""}))
@@ -333,7 +333,7 @@ def _next(events: Iterator[Event]) -> Event | None:
 def completion(answer: Answer) -> dict[str, Any]:
     """The Answer as a chat.completion object, with the bot's extra fields."""
     return {
-        "id": _chunk_id(),
+        "id": _completion_id(),
         "object": "chat.completion",
         "created": int(time.time()),
         "model": MODEL_ID,
@@ -400,7 +400,7 @@ def _event(data: dict[str, Any]) -> str:
     return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def _chunk_id() -> str:
+def _completion_id() -> str:
     """A completion id in OpenAI's style."""
     return f"chatcmpl-{uuid.uuid4().hex}"
 

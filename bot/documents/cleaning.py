@@ -38,9 +38,9 @@ _HTML_BLOCKS = (
 )
 
 
-def html_to_text(html: str) -> tuple[str, str]:
-    """Drop page chrome elements and return (title, text with one block per line)."""
-    soup = BeautifulSoup(html, "html.parser")
+def html_to_text(soup: BeautifulSoup) -> tuple[str, str]:
+    """Drop page chrome elements (from `soup`, in place) and return (title, text with one
+    block per line)."""
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     heading = soup.find("h1")
     if heading:

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 
 from bot.core.article import ArticleMeta
 from bot.core.errors import CorpusError
 from bot.core.language import detect_language
 from bot.documents.cleaning import clean_text, html_to_text, markdown_to_text
-from bot.documents.metadata import FRONT_MATTER, extract, sidecar_fields
+from bot.documents.metadata import FRONT_MATTER, extract, from_html, sidecar_fields
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 
@@ -76,16 +77,18 @@ def load_document(path: Path, source: str, max_bytes: int) -> SourceDocument:
     raw = path.read_bytes()
     page = decode(raw)
     suffix = path.suffix.lower()
-    html_title, html, text = "", None, page
+    html_title, tagged, text = "", None, page
     if suffix in (".html", ".htm"):
-        html, (html_title, text) = page, html_to_text(page)
+        soup = BeautifulSoup(page, "html.parser")  # parsed once: its tags, then its text
+        tagged = from_html(soup)
+        html_title, text = html_to_text(soup)
     elif suffix in (".md", ".markdown"):
         text = markdown_to_text(FRONT_MATTER.sub("", page))
     title, url, body = clean_text(text)
     if not body.strip():
         raise ValueError("no article text found")
     language = detect_language(body)
-    found = extract(text if html else page, language, html=html, url=url)
+    found = extract(text if tagged is not None else page, language, tagged, url)
     found |= sidecar(path)
     article = ArticleMeta(source=source, title=html_title or title, language=language, **found)
     return SourceDocument(article, body)

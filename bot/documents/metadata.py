@@ -100,12 +100,12 @@ _NAME = re.compile(
 )
 
 
-def extract(raw: str, language: str, html: str | None = None, url: str = "") -> dict[str, str]:
-    """Every field the page states: `html` meta tags and JSON-LD first, then front matter,
-    then datelines, bylines and source lines in the text, then the date in the URL."""
-    found: dict[str, str] = {}
-    if html:
-        _merge(found, from_html(html))
+def extract(
+    raw: str, language: str, tagged: dict[str, str] | None = None, url: str = ""
+) -> dict[str, str]:
+    """Every field the page states: its HTML tags first (`tagged`, from `from_html`), then
+    front matter, then datelines, bylines and source lines in the text, then the URL's date."""
+    found = dict(tagged or {})
     _merge(found, front_matter(raw))
     raw_lines = [line.strip(" \t*_") for line in raw.splitlines() if line.strip(" \t*_")]
     if raw_lines and (match := _SITE_LINE.match(raw_lines[0])):
@@ -126,9 +126,9 @@ def _merge(into: dict[str, str], more: dict[str, str]) -> None:
             into[key] = value
 
 
-def from_html(html: str) -> dict[str, str]:
-    """Publication date, outlet, author and URL from `<meta>` tags and JSON-LD."""
-    soup = BeautifulSoup(html, "html.parser")
+def from_html(soup: BeautifulSoup) -> dict[str, str]:
+    """Publication date, outlet, author and URL from `<meta>` tags and JSON-LD; read before
+    `html_to_text` strips the page of them."""
     meta = {}
     for tag in soup.find_all("meta"):
         key = (tag.get("property") or tag.get("name") or "").lower()
@@ -229,9 +229,8 @@ def _from_lines(lines: list[str], language: str) -> dict[str, str]:
             _merge(found, {"site": match.group(1).strip(" .")})
     if not found.get("url"):
         _merge(found, {"url": next((x for x in lines if _BARE_URL.match(x)), "")})
-    dated = [line for line in short if _date_in(line, language)]
-    if dated:
-        found["published"] = _date_in(dated[0], language)
+    dates = (_date_in(line, language) for line in short)
+    _merge(found, {"published": next((day for day in dates if day), "")})
     return found
 
 

@@ -14,15 +14,16 @@ from langchain_core.language_models import BaseChatModel
 
 from bot.answer.answering import (
     QuotePolicy,
-    answer_chain,
     not_covered,
     prompt_inputs,
     refusal,
+    reply_stream,
     stream_answer,
 )
 from bot.answer.evidence import Evidence, select_evidence
 from bot.answer.grounding import Grounder
 from bot.answer.judging import judge
+from bot.answer.prompts import chat_prompt, load_prompt
 from bot.answer.questions import (
     History,
     check_question,
@@ -44,12 +45,15 @@ from bot.models.llm import (
     token_counter,
 )
 from bot.models.local_model import Endpoint
+from bot.models.pace import Pace, measure_pace
 from bot.retrieval.retriever import Retriever
 from bot.store.chroma_store import open_store
 from bot.store.embeddings import make_embeddings
 from bot.store.protocol import VectorStore
 
 T = TypeVar("T")
+SHORTEST_REPLY = 12
+"""Reply tokens a one-line answer needs: with time for fewer, the model is not asked."""
 
 
 class Bot:
@@ -114,6 +118,19 @@ class Bot:
         return self._part("chat_model", lambda: chat_client(self.settings, self.endpoint))
 
     @property
+    def pace(self) -> Pace | None:
+        """The embedded model's reading and writing speed on this host, measured as it starts;
+        None for an endpoint (its speed is its own) or a model passed in."""
+        return self._part(
+            "pace",
+            lambda: (
+                measure_pace(self.endpoint, load_prompt("pace"))
+                if self.endpoint and self.endpoint.embedded
+                else None
+            ),
+        )
+
+    @property
     def count_tokens(self) -> Callable[[str], int]:
         """Prompt-size measure for the context budget; built once, so its cache is reused."""
         return self._part(
@@ -148,37 +165,63 @@ class Bot:
         """Verified text as it is written, then `.answer`; BOT_TIMEOUT bounds the whole of it."""
         return AnswerStream(self._answer(check_question(question, self.settings), history, only))
 
-    def _deadline(self) -> float:
-        """When the answer must be done; the clock starts once the model is loaded."""
-        _ = self.chat_model  # the embedded server loads its model on first use
-        return time.monotonic() + self.settings.timeout
+    def _deadline(self, asked_at: float) -> float:
+        """BOT_TIMEOUT after the question came, not counting the model's first start."""
+        starting = time.monotonic()
+        _ = self.chat_model, self.pace  # the embedded server starts and is timed on first use
+        return asked_at + self.settings.timeout + (time.monotonic() - starting)
+
+    def _source_budget(self, deadline: float) -> int:
+        """Source tokens the model reads in its share of the time left (BOT_READING_SHARE),
+        up to BOT_CONTEXT_TOKENS; all of those when its pace is not known."""
+        if self.pace is None:
+            return self.settings.context_budget
+        left = (
+            deadline - time.monotonic() - self._quote_judging_time()
+        ) * self.settings.reading_share
+        return min(self.settings.context_budget, self.pace.readable(left))
+
+    def _reply_tokens(self, inputs: dict[str, str], deadline: float) -> int | None:
+        """Reply tokens the model writes in the time left once it has read the prompt, up to
+        BOT_MAX_TOKENS (None: that many); 0 when not even a one-line answer fits."""
+        if self.pace is None:
+            return None
+        prompt = chat_prompt("question").invoke(inputs).to_messages()[-1].content
+        reading = self.pace.reading(self.count_tokens(str(prompt)))
+        left = deadline - time.monotonic() - self._quote_judging_time() - reading
+        tokens = min(self.settings.max_tokens, self.pace.writable(left))
+        return tokens if tokens >= SHORTEST_REPLY else 0
 
     def _answer(
         self, question: str, history: History | None, only: ArticleFilter | None = None
     ) -> Generator[str | Retrieved, None, Answer]:
         """Retrieve, decide whether the corpus covers the question, then answer and verify."""
+        asked_at = time.monotonic()
         language = detect_language(question)
-        deadline = self._deadline() if history else None
+        deadline = self._deadline(asked_at) if history else None
         asked = self._standalone(question, history, deadline) if history else question
         hits = self.retriever.retrieve(asked, only=only)
         present, missing = self.retriever.mentions(asked)
+        relevant = [h for h in hits if h.relevance >= self.settings.min_relevance]
+        if relevant:  # the sources show while the model starts, reads and writes
+            yield Retrieved(contexts=relevant)
+        if not missing:  # the model will be asked: its start is off the clock
+            deadline = deadline or self._deadline(asked_at)
         evidence = select_evidence(
             hits,
             asked,
             self.grounder,
             self.settings.min_relevance,
-            self.settings.context_budget,
+            self._source_budget(deadline) if deadline else self.settings.context_budget,
             self.count_tokens,
         )
-        if evidence.contexts:
-            yield Retrieved(contexts=evidence.contexts)
         if missing:
             answer = not_covered(asked, language, present, missing)
         elif evidence.refused:
             answer = refusal(asked, language, "off_topic")
         else:
             inputs = prompt_inputs(asked, language, evidence.contexts)
-            deadline = deadline or self._deadline()
+            deadline = deadline or self._deadline(asked_at)
             answerable = self._judged(inputs, "", deadline)
             if answerable is not None and answerable < self.settings.min_answerable:
                 answer = refusal(asked, language, "unanswerable", evidence.contexts)
@@ -194,7 +237,6 @@ class Bot:
         self, inputs: dict[str, str], asked: str, language: str, evidence: Evidence, deadline: float
     ) -> Generator[str, None, Answer]:
         """Stream the model's verified answer; the quote's judge gets the time it last took."""
-        chain = answer_chain(self.chat_model)
         quoting = QuotePolicy(
             allowed=evidence.relevance >= self.settings.min_quote_relevance,
             confidence=partial(self._judged, inputs, deadline=deadline)
@@ -204,7 +246,7 @@ class Bot:
         )
         answer = yield from guarded(
             lambda: stream_answer(
-                chain.stream(inputs),
+                reply_stream(self.chat_model, inputs, self._reply_tokens(inputs, deadline)),
                 asked,
                 language,
                 evidence.contexts,

@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 
 import pytest
-from langchain_core.language_models import FakeListChatModel
 from langchain_core.messages import AIMessage
 
-from bot.answer.answering import answer_chain, looks_like_refusal
+from bot.answer.answering import looks_like_refusal
+from bot.answer.claims import states_what_is_asked
 from bot.answer.judging import yes_probability
-from bot.answer.prompts import load_prompt, localized
+from bot.answer.prompts import chat_prompt, load_prompt, localized
 from bot.api import Bot
 
 from .fakes import ExplodingModel, scripted_model
@@ -43,10 +43,11 @@ def test_an_answer_that_merely_mentions_knowing_is_not_a_refusal() -> None:
 
 
 def test_prompt_puts_the_fixed_system_prompt_first() -> None:
-    chain = answer_chain(FakeListChatModel(responses=["x"]))
-    messages = chain.first.invoke(
-        {"sources": '<source id="1">S</source>', "question": "Q?", "language": "French"}
-    ).to_messages()
+    messages = (
+        chat_prompt("question")
+        .invoke({"sources": '<source id="1">S</source>', "question": "Q?", "language": "French"})
+        .to_messages()
+    )
     assert messages[0].type == "system" and messages[0].content == load_prompt("system")
     assert "Q?" in messages[1].content and "French" in messages[1].content
 
@@ -84,23 +85,46 @@ def test_scripted_reply_whose_first_claim_is_unbacked_shows_none_of_what_follows
     bot = Bot(seeded_settings, chat_model=scripted_model(f"{invented} {backed}"))
     answer = bot.ask(MUSK)
     assert answer.unsupported == ["Musk offered 320 billion dollars to buy OpenAI in 1999."]
-    assert answer.quoted and backed not in answer.text and "97" in answer.text
+    assert backed not in answer.text and not answer.quoted
+    # No passage states the 320 billion the model answered: the closest one is not the answer.
+    assert answer.refused and answer.refusal_reason == "closest"
+    assert answer.text.startswith(localized("closest", "en").format(origin=" (in French)"))
 
 
-def test_scripted_reply_with_nothing_backed_quotes_the_sources(seeded_settings) -> None:
-    bot = Bot(seeded_settings, chat_model=scripted_model("Musk offered 5 dollars in 1802."))
-    answer = bot.ask(MUSK)
+def test_scripted_unbacked_reply_is_answered_by_the_passage_that_states_its_facts(
+    seeded_settings,
+) -> None:
+    reply = "Musk offered 97.4 billion dollars in 1802."  # 1802 is wrong: not backed
+    answer = Bot(seeded_settings, chat_model=scripted_model(reply)).ask(MUSK)
     assert answer.quoted and not answer.refused
     assert answer.text.startswith(localized("extractive", "en").format(origin=" (in French)"))
-    assert "97" in answer.text and "[1]" in answer.text
+    assert "97,4" in answer.text and "[1]" in answer.text
+    assert answer.unsupported == [reply]
+
+
+def test_scripted_unbacked_reply_no_passage_corroborates_shows_the_closest_passage(
+    seeded_settings,
+) -> None:
+    bot = Bot(seeded_settings, chat_model=scripted_model("Musk offered 5 dollars in 1802."))
+    answer = bot.ask(MUSK)
+    assert answer.refused and answer.refusal_reason == "closest" and not answer.quoted
+    assert answer.text.startswith(localized("closest", "en").format(origin=" (in French)"))
+    assert "97" in answer.text and answer.citations
     assert answer.unsupported == ["Musk offered 5 dollars in 1802."]
 
 
 def test_scripted_restatement_of_the_question_is_no_answer(seeded_settings) -> None:
     reply = "Elon Musk did offer to buy OpenAI [1]."  # every word is the question's own
     answer = Bot(seeded_settings, chat_model=scripted_model(reply)).ask(MUSK)
-    assert answer.quoted and "97" in answer.text and reply not in answer.text
+    assert answer.refused and answer.refusal_reason == "closest" and reply not in answer.text
     assert answer.unsupported == []
+
+
+def test_scripted_lead_in_to_a_list_is_no_claim(seeded_settings) -> None:
+    reply = "Musk made this offer:\n- Musk offered 97.4 billion dollars to buy OpenAI [1]."
+    answer = Bot(seeded_settings, chat_model=scripted_model(reply)).ask(MUSK)
+    assert not answer.quoted and "this offer" not in answer.text
+    assert "Musk offered 97.4 billion dollars to buy OpenAI [1]" in answer.text
 
 
 def test_scripted_debris_and_markup_never_reach_the_reader(seeded_settings) -> None:
@@ -138,7 +162,7 @@ def test_scripted_unbacked_reply_is_quoted_on_the_language_debiased_relevance(
     gate = seeded_settings.model_copy(
         update={"min_quote_relevance": (best.score + best.relevance) / 2}
     )
-    bot = Bot(gate, chat_model=scripted_model("Musk đã đề nghị 5 đô la vào năm 1802."))
+    bot = Bot(gate, chat_model=scripted_model("Musk đã đề nghị 97,4 tỷ đô la vào năm 1802."))
     answer = bot.ask(question)
     assert answer.quoted and "97,4" in answer.text
 
@@ -186,7 +210,8 @@ def test_scripted_judge_that_rejects_the_quote_shows_it_as_the_closest_passage(
     seeded_settings,
 ) -> None:
     gate = seeded_settings.model_copy(update={"judge": True, "min_quote_confidence": 0.5})
-    bot = Bot(gate, chat_model=scripted_model("Musk offered 5 dollars in 1802.", verdict="no"))
+    reply = "Musk offered 97.4 billion dollars in 1802."
+    bot = Bot(gate, chat_model=scripted_model(reply, verdict="no"))
     answer = bot.ask(MUSK)
     assert answer.refused and answer.refusal_reason == "judged" and not answer.quoted
     assert answer.text.startswith(localized("closest", "en").format(origin=" (in French)"))
@@ -195,8 +220,8 @@ def test_scripted_judge_that_rejects_the_quote_shows_it_as_the_closest_passage(
 
 def test_a_quote_in_another_language_names_its_language(seeded_settings) -> None:
     question = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"  # the answer is in French
-    bot = Bot(seeded_settings, chat_model=scripted_model("Musk đã đề nghị 5 đô la vào năm 1802."))
-    answer = bot.ask(question)
+    reply = "Musk đã đề nghị 97,4 tỷ đô la vào năm 1802."
+    answer = Bot(seeded_settings, chat_model=scripted_model(reply)).ask(question)
     assert answer.quoted and answer.text.startswith("Các bài báo cho biết (bằng tiếng Pháp):")
 
 
@@ -209,3 +234,25 @@ def test_judge_reads_the_yes_probability_from_the_first_tokens_log_probabilities
     reply = AIMessage("Yes", response_metadata={"logprobs": {"content": [{"top_logprobs": top}]}})
     assert yes_probability(reply) == pytest.approx(0.75)
     assert yes_probability(AIMessage("No.")) == 0.0 and yes_probability(AIMessage("Oui")) == 1.0
+
+
+def test_a_question_asking_how_much_is_answered_only_by_a_number_it_lacks() -> None:
+    assert states_what_is_asked("Musk offered 97.4 billion dollars [1].", MUSK)
+    assert not states_what_is_asked("Musk made an offer to buy OpenAI [1].", MUSK)
+    assert states_what_is_asked("Le contrat court sur six ans.", "Pour combien d'années ?")
+    assert not states_what_is_asked(
+        "Hợp đồng kéo dài nhiều năm.", "Hợp đồng kéo dài bao nhiêu năm?"
+    )
+    assert states_what_is_asked("Meta made an offer.", "What did Meta offer?")  # no number asked
+
+
+def test_scripted_context_before_the_number_is_held_until_the_number_comes(
+    seeded_settings,
+) -> None:
+    context = "Elon Musk made an offer to buy OpenAI, which Altman rejected with irony [1]."
+    number = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
+    stream = Bot(seeded_settings, chat_model=scripted_model(f"{context} {number}")).ask_stream(MUSK)
+    pieces = list(stream)
+    assert pieces == [stream.answer.text] and stream.answer.text.endswith(number)
+    alone = Bot(seeded_settings, chat_model=scripted_model(context)).ask(MUSK)
+    assert context not in alone.text and (alone.quoted or alone.refused)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.claims import cite, is_debris
+from bot.answer.claims import added_terms, cite, is_debris
 from bot.answer.grounding import Grounder
 from bot.answer.quoting import quote
 from bot.answer.verification import Verifier
@@ -82,8 +82,25 @@ def test_a_correct_sentence_in_another_language_than_its_chunk_passes(
 def test_extract_quotes_the_chunk_sentence_that_answers(
     grounder: Grounder, contexts: list[Citation]
 ) -> None:
-    quoted = quote(Verifier(grounder, MUSK, contexts))
+    quoted = quote(Verifier(grounder, MUSK, contexts)).sentences
     assert quoted and "97,4 milliards" in quoted[0] and quoted[0].endswith("[1].")
+
+
+def test_a_quote_answers_only_when_it_states_what_the_model_s_reply_said(
+    grounder: Grounder, contexts: list[Citation]
+) -> None:
+    verifier = Verifier(grounder, MUSK, contexts)
+    found = quote(verifier, "Musk offered 97.4 billion dollars in 1802.")  # 1802: not backed
+    assert found.answers and "97,4" in found.sentences[0]
+    closest = quote(verifier, "Musk offered 5 dollars.")  # nothing a passage states
+    assert not closest.answers and "97,4" in closest.sentences[0]
+    assert not quote(verifier).answers  # no reply: nothing tells the quote answers
+
+
+def test_a_reply_adds_its_numbers_and_names_and_its_other_new_words() -> None:
+    fixed, words = added_terms("Musk offered OpenAI 97.4 billion dollars, Altman said.", MUSK)
+    assert fixed == {"97.4", "altman"}
+    assert {"billion", "dollar"} <= words and not words & {"musk", "openai", "offer"}
 
 
 def test_a_backed_sentence_that_does_not_address_the_question_is_not_shown(
@@ -130,8 +147,8 @@ def test_a_quote_must_write_the_question_s_name_as_a_name(grounder: Grounder) ->
     chunk = Citation(
         source="a.txt", title="t", snippet="s", score=0.9, chunk_id="c1", text=text, language="en"
     )
-    assert quote(Verifier(grounder, "How much did the lab offer?", [chunk]))
-    assert quote(Verifier(grounder, "How often does Doctor Who travel?", [chunk])) == []
+    assert quote(Verifier(grounder, "How much did the lab offer?", [chunk])).sentences
+    assert quote(Verifier(grounder, "How often does Doctor Who travel?", [chunk])).sentences == []
 
 
 @pytest.mark.parametrize(
@@ -198,8 +215,8 @@ def test_a_question_name_another_language_never_writes_is_translated_there(
 def test_a_quote_across_languages_is_not_asked_for_a_name_its_language_translates(
     grounder: Grounder,
 ) -> None:
-    assert quote(Verifier(grounder, KUBLAI, [HOT_TAT_LIET])) == []
-    quoted = quote(Verifier(grounder, KUBLAI, [HOT_TAT_LIET], VOCABULARIES))
+    assert quote(Verifier(grounder, KUBLAI, [HOT_TAT_LIET])).sentences == []
+    quoted = quote(Verifier(grounder, KUBLAI, [HOT_TAT_LIET], VOCABULARIES)).sentences
     assert quoted and all(q.endswith("[1].") for q in quoted)
 
 

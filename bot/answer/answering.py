@@ -9,14 +9,13 @@ the chunk sentences that best answer the question are quoted instead.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.output_parsers import StrOutputParser
-from langchain_core.runnables import Runnable
 
-from bot.answer.claims import cite, is_debris, restates
+from bot.answer.claims import cite, is_debris, restates, states_what_is_asked
 from bot.answer.evidence import format_sources
 from bot.answer.grounding import Grounder
 from bot.answer.prompts import chat_prompt, localized, origin
@@ -32,6 +31,7 @@ from bot.core.text import (
     markers,
     split_sentences,
     tokenize,
+    without_markers,
 )
 
 LOOP_NGRAM = 6
@@ -40,9 +40,25 @@ SWITCH_WORDS = 8
 """Sentences shorter than this are too short to tell their language reliably."""
 
 
-def answer_chain(llm: BaseChatModel) -> Runnable:
-    """prompt | model | text; the system prompt comes first and never varies, for caching."""
-    return chat_prompt("question") | llm | StrOutputParser()
+def reply_stream(
+    llm: BaseChatModel, inputs: dict[str, str], max_tokens: int | None = None
+) -> Generator[str, None, str]:
+    """The model's reply as text pieces, then why it ended ("stop", "length"); closing it
+    stops the generation at once.
+
+    Not an LCEL chain's stream: closed early, `prompt | llm | parser` reads the reply to its
+    end first (15 s of decoding on 2 cores), past the deadline and into the next question.
+    """
+    if max_tokens == 0:
+        return "length"  # no time left to write even one line
+    limit = {"max_tokens": max_tokens} if max_tokens else {}
+    ended = ""
+    with closing(llm.stream(chat_prompt("question").invoke(inputs), **limit)) as chunks:
+        for chunk in chunks:
+            ended = chunk.response_metadata.get("finish_reason") or ended
+            if chunk.content:
+                yield str(chunk.content)
+    return ended
 
 
 def prompt_inputs(question: str, language: str, contexts: list[Citation]) -> dict[str, str]:
@@ -89,6 +105,8 @@ class _Draft:
     """What has been decided about the reply so far."""
 
     shown: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    """Backed sentences kept back until one states what the question asks (a number)."""
     cited: list[int] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
@@ -113,7 +131,7 @@ class QuotePolicy:
 
 
 def stream_answer(
-    pieces: Iterable[str],
+    pieces: Generator[str, None, str],
     question: str,
     language: str,
     contexts: list[Citation],
@@ -131,15 +149,20 @@ def stream_answer(
     """
     quoting = quoting or QuotePolicy()
     verifier = Verifier(grounder, question, contexts, vocabularies)
-    draft, raw, judged = _Draft(), "", 0
-    for piece in pieces:
+    draft, raw, judged, ended = _Draft(), "", 0, [""]
+
+    def read() -> Generator[str, None, None]:
+        ended[0] = yield from pieces
+
+    reading = read()
+    for piece in reading:
         raw += piece
         markup = MARKUP.search(raw)
         finished = split_sentences(raw[: markup.start()]) if markup else complete_sentences(raw)
         for sentence in finished[judged:]:
             shown = _judge(sentence, draft, verifier)
             if shown:
-                yield (" " if len(draft.shown) > 1 else "") + shown
+                yield shown
             if draft.refused or draft.stopped:
                 break
         judged = len(finished)
@@ -147,14 +170,20 @@ def stream_answer(
         if markup or draft.refused or draft.stopped or _loops(raw) or draft.late:
             break
     else:
-        for sentence in split_sentences(raw)[judged:]:
+        # A reply that ran out of tokens ends mid-sentence: that sentence is not shown.
+        draft.late = ended[0] == "length"
+        rest = complete_sentences(raw) if draft.late else split_sentences(raw)
+        for sentence in rest[judged:]:
             shown = _judge(sentence, draft, verifier)
             if shown:
-                yield (" " if len(draft.shown) > 1 else "") + shown
+                yield shown
+    reading.close()  # the model stops writing what will not be read
+    draft.unsupported.extend(without_markers(s) for s in draft.held)  # no number came
     if draft.refused and not draft.shown:
         return refusal(question, language, "declined", contexts)
     if not draft.shown:
-        return (yield from _quote(question, language, contexts, verifier, quoting, draft))
+        reply = raw[: markup.start()] if (markup := MARKUP.search(raw)) else raw
+        return (yield from _quote(question, language, contexts, verifier, quoting, draft, reply))
     return _answer(question, language, contexts, draft)
 
 
@@ -165,20 +194,25 @@ def _quote(
     verifier: Verifier,
     quoting: QuotePolicy,
     draft: _Draft,
+    reply: str,
 ) -> Generator[str, None, Answer]:
-    """The chunk sentences that best answer, as the answer when the judge finds they do; as
-    the closest passage, in a refusal, when it does not; a plain refusal without any."""
-    quoted = quote(verifier) if quoting.allowed else []
-    if not quoted:
+    """The chunk sentences that best answer, as the answer when they state what the model's
+    `reply` said and the judge (if any) finds they answer; as the closest passage, in a
+    refusal, when they do not; a plain refusal without any."""
+    found = quote(verifier, reply) if quoting.allowed else None
+    if not found or not found.sentences:
         unbacked = refusal(question, language, "unbacked", contexts)
         return unbacked.model_copy(update={"unsupported": draft.unsupported})
+    quoted = found.sentences
     text = " ".join(quoted)
-    confidence = quoting.confidence(text) if quoting.confidence else None
+    confidence = quoting.confidence(text) if quoting.confidence and found.answers else None
     cited = [n for q in quoted for n in markers(q)]
     spoken = origin(contexts[cited[0] - 1].language or detect_language(text), language)
-    if confidence is not None and confidence < quoting.min_confidence:
+    judged = confidence is not None and confidence < quoting.min_confidence
+    if judged or not found.answers:
         lead = localized("closest", language).format(origin=spoken)
-        return refusal(question, language, "judged", contexts).model_copy(
+        reason: RefusalReason = "judged" if judged else "closest"
+        return refusal(question, language, reason, contexts).model_copy(
             update={
                 "text": f"{lead} {text}",
                 "unsupported": draft.unsupported,
@@ -210,7 +244,8 @@ def _answer(question: str, language: str, contexts: list[Citation], draft: _Draf
 
 
 def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
-    """Verify one finished sentence; record the verdict; return it as shown, or ""."""
+    """Verify one finished sentence; record the verdict; return what to show now (with the
+    sentences held for it, after a space when others were shown), or ""."""
     if not draft.shown and not draft.unsupported and looks_like_refusal(sentence):
         draft.refused = True
         return ""
@@ -239,9 +274,14 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
         draft.stopped = not draft.shown
         return ""
     shown = cite(sentence, numbers)
-    draft.shown.append(shown)
     draft.cited.extend(numbers)
-    return shown
+    if not draft.shown and not states_what_is_asked(sentence, verifier.asked):
+        draft.held.append(shown)  # context before the answer; shown with it, if it comes
+        return ""
+    gap = " " if draft.shown else ""
+    held, draft.held = draft.held, []
+    draft.shown.extend([*held, shown])
+    return gap + " ".join([*held, shown])
 
 
 def _loops(raw: str) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core.patterns import ATTRIBUTION, SOURCE_TALK
+from bot.core.patterns import ATTRIBUTION, NUMBER_WORDS, QUANTITY, SOURCE_TALK
 from bot.core.text import (
     content_words,
+    is_number,
     name_tokens,
     stems,
     tokenize,
@@ -21,11 +22,43 @@ def restates(sentence: str, question: str) -> bool:
 
 
 def is_debris(sentence: str) -> bool:
-    """A sentence that only talks about the sources ("Sources:", "The source is [1].")."""
-    text = without_markers(sentence)
-    return len(content_words(text)) < 2 or (
-        bool(SOURCE_TALK.search(text)) and not name_tokens(text)
+    """A sentence that only talks about the sources ("Sources:", "The source is [1].") or
+    leads into a list ("Meta's deal raises these concerns:"): it states nothing itself."""
+    text = without_markers(sentence).rstrip()
+    return (
+        len(content_words(text)) < 2
+        or text.endswith(":")
+        or (bool(SOURCE_TALK.search(text)) and not name_tokens(text))
     )
+
+
+def states_what_is_asked(sentence: str, question: str) -> bool:
+    """A question asking how many, how much or which year is answered by a number it does
+    not itself hold; a sentence without one leaves it open, however well it is backed."""
+    if not QUANTITY.search(question):
+        return True
+    asked = set(tokenize(question))
+    told = tokenize(without_markers(sentence))
+    return any((is_number(t) or t in NUMBER_WORDS) and t not in asked for t in told)
+
+
+def added_terms(reply: str, question: str) -> tuple[set[str], set[str]]:
+    """What a reply adds to the question: its numbers and names, which every language writes
+    alike, and its other new words (stemmed, folded)."""
+    told = without_markers(reply)
+    asked = stems(tokenize(question))
+    fixed = stems({t for t in tokenize(told) if is_number(t)} | name_tokens(told)) - asked
+    return fixed, stems(content_words(told)) - asked - fixed
+
+
+def corroboration(passage: str, fixed: set[str], words: set[str], share: float) -> int:
+    """How much of what the reply added the passage states; 0 unless that is one of its
+    numbers or names, or (in the reply's language, where `words` are given) two or more of
+    its new words and at least `share` of them: one shared word is as often a function word
+    as a fact."""
+    held = stems(tokenize(passage))
+    named, said = len(fixed & held), len(words & held)
+    return named + said if named or (said >= 2 and said >= share * len(words)) else 0
 
 
 def cite(sentence: str, numbers: list[int]) -> str:

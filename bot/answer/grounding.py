@@ -56,6 +56,9 @@ class Thresholds:
     extract_limit: int = 3
     extract_overlap_weight: float = 0.1
     """e5 ranks sentences on the topic; the question's own words pick the one that answers."""
+    corroborated: float = 0.5
+    """A quote in the reply's language answers when it holds this share (and two or more) of
+    the new words of the reply the model could not back, or one of its numbers or names."""
 
 
 class Grounder:

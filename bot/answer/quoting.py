@@ -1,15 +1,20 @@
 """The quote: when nothing the model wrote is backed, the chunk sentences that best answer
-the question, each with its `[n]`. A quote is backed by construction; the caller shows one
-only when the evidence is close enough to the question to stand on its own.
+the question, each with its `[n]`. A quote is backed by construction, but backed is not
+answering: it is the answer only when it states what the model's own, unbacked, reply said
+(a number, a name, most of its new words), so the model read the answer there and only
+failed to word it. Otherwise it is the closest passage, and the caller says so.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
+from bot.answer.claims import added_terms, corroboration, states_what_is_asked
 from bot.answer.verification import Verifier
+from bot.core.language import detect_language
 from bot.core.patterns import INJECTION
 from bot.core.text import (
     content_words,
@@ -24,8 +29,17 @@ from bot.core.text import (
 _STATEMENT = re.compile(r"[^\W\d_]{2}[^.!?]*[.!。][\"'»”)]*$")
 
 
-def quote(verifier: Verifier) -> list[str]:
-    """The chunk sentences that best answer the question, each with its `[n]`."""
+@dataclass(frozen=True)
+class Quote:
+    """Chunk sentences with their `[n]`, and whether they answer or are only the closest."""
+
+    sentences: list[str]
+    answers: bool
+
+
+def quote(verifier: Verifier, reply: str = "") -> Quote:
+    """The chunk sentences that best answer the question, each with its `[n]`; among them,
+    those that corroborate the model's unbacked `reply` when any does."""
     limits = verifier.grounder.thresholds
     candidates = [
         (n, s)
@@ -49,7 +63,7 @@ def quote(verifier: Verifier) -> list[str]:
             if not asked[n - 1] or asked[n - 1] & stems(written_names(s))
         ]
     if not candidates:
-        return []
+        return Quote([], answers=False)
     vectors = verifier.grounder.embed_sentences([s for _, s in candidates])
     asked = content_words(verifier.asked)
     overlap = [len(asked & content_words(s)) / max(len(asked), 1) for _, s in candidates]
@@ -64,7 +78,24 @@ def quote(verifier: Verifier) -> list[str]:
         + np.array(gaps)
         + limits.extract_overlap_weight * np.array(overlap)
     )
-    order = np.argsort(-scores)[: limits.extract_limit]
+    fixed, words = added_terms(reply, verifier.asked)
+    spoken = detect_language(reply) if reply else ""
+    told = [
+        corroboration(
+            s,
+            fixed,
+            words if verifier.contexts[n - 1].language == spoken else set(),
+            limits.corroborated,
+        )
+        if states_what_is_asked(s, verifier.asked)
+        else 0
+        for n, s in candidates
+    ]
+    # The sentence that states most of what the model said is the one it read its answer in.
+    most = max(told)
+    pool = np.flatnonzero(np.array(told) == most)
+    order = pool[np.argsort(-scores[pool])][: limits.extract_limit]
     best = float(scores[order[0]])
     chosen = [i for i in order if float(scores[i]) >= best - limits.extract_margin]
-    return [with_markers(candidates[i][1], [candidates[i][0]]) for i in sorted(chosen)]
+    sentences = [with_markers(candidates[i][1], [candidates[i][0]]) for i in sorted(chosen)]
+    return Quote(sentences, answers=most > 0)

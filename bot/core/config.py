@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     max_tokens: int = Field(160, ge=16, le=8192, validation_alias=_env("BOT_MAX_TOKENS"))
     temperature: float = Field(0.0, ge=0.0, le=2.0, validation_alias=_env("BOT_TEMPERATURE"))
     timeout: float = Field(15.0, gt=0, validation_alias=_env("BOT_TIMEOUT"))
+    reading_share: float = Field(0.5, gt=0, lt=1, validation_alias=_env("BOT_READING_SHARE"))
     max_retries: int = Field(2, ge=0, le=10, validation_alias=_env("BOT_MAX_RETRIES"))
 
     local_model: str = Field(DEFAULT_LOCAL_MODEL, validation_alias=_env("BOT_LOCAL_MODEL"))

@@ -69,3 +69,67 @@ ATTRIBUTION = (
         r"đưa tin|cho biết|cho hay|khẳng định|viết)\b"
     ),
 )
+
+# A question that asks for a quantity or a year: its answer states a number.
+QUANTITY = _any(
+    r"\bhow (?:many|much|long|old|far)\b",
+    r"\b(?:what|which) (?:year|percentage|percent)\b",
+    r"\bcombien\b",
+    r"\b(?:quelle?|en quelle) (?:année|âge|pourcentage)\b",
+    r"\bbao nhiêu\b",
+    r"\bmấy\b",
+    r"\bnăm nào\b",
+)
+
+# Numbers written as words (folded), which state a quantity as digits do; not those that
+# are also an article or another common word once folded (une, một, sau, ba).
+NUMBER_WORDS = frozenset(
+    [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "twenty",
+        "thirty",
+        "dozen",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "trillion",
+        "half",
+        "deux",
+        "trois",
+        "quatre",
+        "cinq",
+        "sept",
+        "huit",
+        "neuf",
+        "dix",
+        "onze",
+        "douze",
+        "vingt",
+        "trente",
+        "cent",
+        "mille",
+        "million",
+        "milliard",
+        "moitie",
+        "hai",
+        "bon",
+        "chin",
+        "muoi",
+        "tram",
+        "nghin",
+        "ngan",
+        "trieu",
+        "ty",
+    ]
+)

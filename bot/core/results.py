@@ -8,13 +8,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 RefusalReason = Literal[
-    "", "not_mentioned", "off_topic", "unanswerable", "declined", "unbacked", "judged"
+    "", "not_mentioned", "off_topic", "unanswerable", "declined", "unbacked", "judged", "closest"
 ]
 """Why an answer was refused: a name or number the articles never mention, no chunk close
 enough to the question, the model judged that the sources do not answer it, the model said
 so in its reply, nothing it wrote was backed and no chunk sentence answered well enough to
-quote, or the model judged that the best chunk sentences do not answer it (then they are
-shown as the closest passage)."""
+quote, or the best chunk sentences do not answer: they do not state what the model's own
+reply said (`closest`), or the model judged that they do not (`judged`); both show them as
+the closest passage."""
 
 
 class Citation(BaseModel):

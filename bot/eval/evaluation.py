@@ -80,6 +80,7 @@ def evaluate_pair(
         pair=language_pair(pair, documents),
         quoted=answer.quoted,
         unsupported=None if answer.refused else float(len(answer.unsupported)),
+        left_out=answer.unsupported,
         shown_backed=None if error else shown_backed(answer),
         error=error,
         first_seconds=None if answer.refused else first,

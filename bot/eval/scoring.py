@@ -88,6 +88,8 @@ class PairResult:
     any): high means the verifier threw right answers away, low that the model was wrong."""
     shown_backed: float | None = None
     """Share of shown sentences that carry a verified marker (1.0 by construction)."""
+    left_out: list[str] = field(default_factory=list)
+    """The model's sentences verification left out, as it wrote them."""
     error: str | None = None
     """The one-sentence error when answering failed (a timeout, an endpoint down)."""
     quoted: bool = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Generator, Sequence
@@ -31,8 +32,10 @@ from bot.answer.questions import (
     condense_inputs,
     standalone,
 )
+from bot.answer.translating import GROWTH, faithful, translate, translation_prompt
 from bot.core.article import ArticleFilter
 from bot.core.config import Settings, load_settings
+from bot.core.errors import BotError
 from bot.core.language import detect_language
 from bot.core.results import Answer, AnswerStream, Citation, Retrieved, Status
 from bot.core.tokens import count_tokens
@@ -103,7 +106,7 @@ class Bot:
     @property
     def grounder(self) -> Grounder:
         """Sentence verification, with the same embedder as the store."""
-        return self._part("grounder", lambda: Grounder(self.embeddings))
+        return self._part("grounder", lambda: Grounder(self.embeddings, self.settings.thresholds))
 
     @property
     def endpoint(self) -> Endpoint | None:
@@ -137,6 +140,17 @@ class Bot:
             "count_tokens",
             lambda: token_counter(self.endpoint) if self.endpoint else count_tokens,
         )
+
+    def warm_up(self) -> None:
+        """Start the model, time it and open the store before the first question, so that
+        question does not wait for them; a failure is left for the question to report."""
+        with contextlib.suppress(BotError):
+            self.retriever.prepare()
+            _ = self.grounder, self.chat_model, self.pace
+
+    def warm_up_in_background(self) -> None:
+        """`warm_up` in a thread: the chat and the API start listening at once."""
+        threading.Thread(target=self.warm_up, name="bot-warm-up", daemon=True).start()
 
     def status(self) -> Status:
         """What is loaded, for headers: model and corpus size; never starts the model."""
@@ -196,6 +210,8 @@ class Bot:
         self, question: str, history: History | None, only: ArticleFilter | None = None
     ) -> Generator[str | Retrieved, None, Answer]:
         """Retrieve, decide whether the corpus covers the question, then answer and verify."""
+        self.retriever.prepare()  # a first question's clock starts once the parts are ready
+        _ = self.grounder
         asked_at = time.monotonic()
         language = detect_language(question)
         deadline = self._deadline(asked_at) if history else None
@@ -243,6 +259,7 @@ class Bot:
             if self.settings.judge
             else None,
             min_confidence=self.settings.min_quote_confidence,
+            translate=partial(self._translated, deadline=deadline),
         )
         answer = yield from guarded(
             lambda: stream_answer(
@@ -276,6 +293,27 @@ class Bot:
         )
         self._judge_seconds[bool(candidate)] = time.monotonic() - started
         return chance
+
+    def _translated(self, text: str, language: str, deadline: float) -> str | None:
+        """A quote in the reader's language, when the model can translate it in the time
+        left and the translation keeps its numbers, names and meaning; else None."""
+        prompt = self.count_tokens(translation_prompt(text, language))
+        reply = GROWTH * self.count_tokens(text) + SHORTEST_REPLY
+        if (
+            self.pace
+            and time.monotonic() + self.pace.reading(prompt) + reply / self.pace.decode > deadline
+        ):
+            return None
+        try:
+            translation = guarded_call(
+                lambda: translate(self.chat_model, text, language, reply),
+                deadline,
+                self.settings.max_retries,
+                self.endpoint,
+            )
+        except BotError:
+            return None  # the original, its language named, still answers
+        return translation if faithful(text, translation, language, self.grounder) else None
 
     def _quote_judging_time(self) -> float:
         """How long judging a quote last took on this host; before any, judging the sources

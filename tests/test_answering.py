@@ -256,3 +256,22 @@ def test_scripted_context_before_the_number_is_held_until_the_number_comes(
     assert pieces == [stream.answer.text] and stream.answer.text.endswith(number)
     alone = Bot(seeded_settings, chat_model=scripted_model(context)).ask(MUSK)
     assert context not in alone.text and (alone.quoted or alone.refused)
+
+
+def test_scripted_quote_in_another_language_is_shown_in_a_faithful_translation(
+    seeded_settings,
+) -> None:
+    question = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"  # the answer is in French
+    reply = "Musk đã đề nghị 97,4 tỷ đô la vào năm 1802."  # 1802: not backed
+    translation = (
+        "Hãy nhớ rằng Musk đã đưa ra lời đề nghị 97,4 tỷ đô la để mua lại OpenAI, "
+        "lời đề nghị bị Altman từ chối với một chút mỉa mai."
+    )
+    answer = Bot(seeded_settings, chat_model=scripted_model(reply, translation)).ask(question)
+    assert answer.quoted and answer.text.startswith(
+        localized("translated", "vi").format(origin=" (bằng tiếng Pháp)")
+    )
+    assert "97,4 tỷ đô la để mua lại OpenAI" in answer.text and answer.text.endswith("[1].")
+    wrong = translation.replace("97,4", "9,4")  # a translation that changes the number
+    kept = Bot(seeded_settings, chat_model=scripted_model(reply, wrong)).ask(question)
+    assert kept.quoted and "97,4 milliards" in kept.text and "9,4" not in kept.text

@@ -31,6 +31,7 @@ from bot.core.text import (
     markers,
     split_sentences,
     tokenize,
+    with_markers,
     without_markers,
 )
 
@@ -128,6 +129,9 @@ class QuotePolicy:
     to ask (the quote is then shown unjudged, as without a judge)."""
     min_confidence: float = 0.0
     """Below this, the quote is shown as the closest passage, not as the answer."""
+    translate: Callable[[str, str], str | None] | None = None
+    """Puts a quote into the reader's language (a code); None when that cannot be done
+    faithfully in the time left, and the quote is shown in its own language."""
 
 
 def stream_answer(
@@ -220,7 +224,13 @@ def _quote(
                 "quote_confidence": confidence,
             }
         )
-    lead = localized("extractive", language).format(origin=spoken)
+    lead = "extractive"
+    if spoken and quoting.translate:  # a passage in another language than the reader's
+        translation = quoting.translate(without_markers(text), language)
+        if translation:
+            text, lead = with_markers(translation, list(dict.fromkeys(cited))), "translated"
+            quoted = [text]
+    lead = localized(lead, language).format(origin=spoken)
     yield f"{lead} {text}"
     draft.shown, draft.quoted, draft.cited = [lead, *quoted], True, cited
     return _answer(question, language, contexts, draft).model_copy(

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -30,35 +29,11 @@ from bot.core.text import (
     split_sentences,
     stems,
 )
+from bot.core.thresholds import Thresholds
 from bot.store.embeddings import unit
 
 SENTENCE_CACHE = 8192
 """Sentence vectors kept: a few hundred chunks' worth, a few MB."""
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """How much overlap counts as support (see README: calibrated on labelled replies)."""
-
-    min_words: int = 4
-    lexical: float = 0.6
-    similarity: float = 0.85
-    cross_lingual_similarity: float = 0.85
-    """A reply in another language than its chunk shares only names and numbers with it."""
-    echoed: float = 0.5
-    """A chunk in the sentence's language holds at least this share of the question's words
-    the sentence says back, or the sentence pins the question's claim onto a passage that
-    does not make it."""
-    on_topic: float = 0.82
-    """Sentences further than this from the question (e5 cosine) are asides: never shown."""
-    extract_margin: float = 0.01
-    """Quoted sentences beyond the best must score within this of it."""
-    extract_limit: int = 3
-    extract_overlap_weight: float = 0.1
-    """e5 ranks sentences on the topic; the question's own words pick the one that answers."""
-    corroborated: float = 0.5
-    """A quote in the reply's language answers when it holds this share (and two or more) of
-    the new words of the reply the model could not back, or one of its numbers or names."""
 
 
 class Grounder:

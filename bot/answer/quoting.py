@@ -74,9 +74,9 @@ def quote(verifier: Verifier, reply: str = "") -> Quote:
         verifier.contexts[n - 1].relevance - verifier.contexts[n - 1].score for n, _ in candidates
     ]
     scores = (
-        vectors @ verifier.question
+        vectors @ verifier.question_vector
         + np.array(gaps)
-        + limits.extract_overlap_weight * np.array(overlap)
+        + limits.quote_overlap_weight * np.array(overlap)
     )
     fixed, words = added_terms(reply, verifier.asked)
     spoken = detect_language(reply) if reply else ""
@@ -94,8 +94,8 @@ def quote(verifier: Verifier, reply: str = "") -> Quote:
     # The sentence that states most of what the model said is the one it read its answer in.
     most = max(told)
     pool = np.flatnonzero(np.array(told) == most)
-    order = pool[np.argsort(-scores[pool])][: limits.extract_limit]
+    order = pool[np.argsort(-scores[pool])][: limits.quote_limit]
     best = float(scores[order[0]])
-    chosen = [i for i in order if float(scores[i]) >= best - limits.extract_margin]
+    chosen = [i for i in order if float(scores[i]) >= best - limits.quote_margin]
     sentences = [with_markers(candidates[i][1], [candidates[i][0]]) for i in sorted(chosen)]
     return Quote(sentences, answers=most > 0)

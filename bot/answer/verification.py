@@ -37,7 +37,7 @@ class Verifier:
             if language != asked_in
         }
         self.words = frozenset(stems(content_words(question)))
-        self.question = grounder.embed_query(question)
+        self.question_vector = grounder.embed_query(question)
         self.chunks = np.stack([grounder.chunk_vector(c.passage) for c in contexts])
         self.sentences = [grounder.sentence_vectors(c.passage) for c in contexts]
         self.tokens = [set(tokenize(c.passage)) for c in contexts]
@@ -51,7 +51,7 @@ class Verifier:
         """The chunk numbers that back the sentence, the ones it claimed first; [] if none."""
         text = without_markers(sentence)
         vector = self.grounder.embed_query(text)
-        if float(vector @ self.question) < self.grounder.thresholds.on_topic:
+        if float(vector @ self.question_vector) < self.grounder.thresholds.on_topic:
             return []
         sims = [
             max(float(self.chunks[i] @ vector), float(np.max(sentences @ vector)))

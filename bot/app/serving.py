@@ -43,9 +43,9 @@ def launch(
             "Set BOT_UI_AUTH=user:password to require one.",
             host,
         )
-    app = build_app(bot or Bot(settings)).queue(
-        default_concurrency_limit=settings.answering_at_once
-    )
+    bot = bot or Bot(settings)
+    bot.warm_up_in_background()
+    app = build_app(bot).queue(default_concurrency_limit=settings.answering_at_once)
     if watch:
         stop_watching = watch_in_background(settings)
         app.close = _then(app.close, stop_watching)  # type: ignore[method-assign]
@@ -118,8 +118,10 @@ def serve(
             "could use it; set BOT_API_KEY, or bind 127.0.0.1."
         )
     _check_free(host, port)
+    bot = bot or Bot(settings)
+    bot.warm_up_in_background()
     config = uvicorn.Config(
-        build_api(bot or Bot(settings)),
+        build_api(bot),
         host=host,
         port=port,
         log_level="info" if block else "warning",

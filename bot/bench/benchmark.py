@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import re
-import statistics
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -112,8 +111,8 @@ def bench_size(
                     failures.append(f"{q[:40]}: {str(exc)[:120]}")
             run.extra["answer_failures"] = failures
             if timings:
-                run.ttft_p50_s = statistics.median(t for t, _ in timings)
-                run.total_p50_s = statistics.median(t for _, t in timings)
+                run.ttft_p50_s = nearest_rank([t for t, _ in timings], 50)
+                run.total_p50_s = nearest_rank([t for _, t in timings], 50)
     return [ours_run, base_run]
 
 

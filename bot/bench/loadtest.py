@@ -8,7 +8,6 @@ and checks that the conversation it gets back is its own.
 from __future__ import annotations
 
 import html
-import statistics
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -32,8 +31,8 @@ class LoadReport:
 
     @property
     def p50(self) -> float:
-        """Median seconds per turn."""
-        return statistics.median(self.seconds) if self.seconds else 0.0
+        """Median seconds per turn (nearest rank)."""
+        return nearest_rank(self.seconds, 50) if self.seconds else 0.0
 
     @property
     def p95(self) -> float:

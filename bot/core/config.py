@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.core.errors import ConfigError
 from bot.core.model_catalog import DEFAULT_LOCAL_MODEL, LOCAL_MODELS, LocalModel
+from bot.core.thresholds import Thresholds
 
 DEFAULT_EMBEDDINGS_MODEL = "multilingual-e5-small"
 _SECRET_FIELDS = {"openai_api_key", "ui_auth", "api_key"}
@@ -60,6 +61,9 @@ class Settings(BaseSettings):
     min_answerable: float = Field(0.0, ge=0.0, le=1.0, validation_alias=_env("BOT_MIN_ANSWERABLE"))
     min_quote_confidence: float = Field(
         0.0, ge=0.0, le=1.0, validation_alias=_env("BOT_MIN_QUOTE_CONFIDENCE")
+    )
+    thresholds: Thresholds = Field(
+        default_factory=Thresholds, validation_alias=_env("BOT_THRESHOLDS")
     )
     context_tokens: int | None = Field(
         None, ge=100, le=100_000, validation_alias=_env("BOT_CONTEXT_TOKENS")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.core.results import Answer, RefusalReason
+from bot.core.stats import nearest_rank
 from bot.core.text import fold, markers, split_sentences
 
 THRESHOLDS = np.round(np.arange(0.70, 0.901, 0.01), 2)
@@ -171,8 +172,8 @@ def spread(name: str, seconds: list[float]) -> dict[str, float | None]:
     if not seconds:
         return {f"{name}_p50": None, f"{name}_p95": None, f"{name}_max": None}
     return {
-        f"{name}_p50": float(np.percentile(seconds, 50)),
-        f"{name}_p95": float(np.percentile(seconds, 95)),
+        f"{name}_p50": nearest_rank(seconds, 50),
+        f"{name}_p95": nearest_rank(seconds, 95),
         f"{name}_max": float(max(seconds)),
     }
 

@@ -95,6 +95,12 @@ class Retriever:
                 missing.append(name)
         return present, missing
 
+    def prepare(self) -> None:
+        """Build the keyword index and language pools now, not on a question's clock (after
+        a start, or an ingest that changed the store)."""
+        if self.size():
+            self._indexes()
+
     def size(self) -> int:
         """Chunks in the store, counted at most every RECOUNT_SECONDS (a count costs a scan)."""
         return self._poll()[0]

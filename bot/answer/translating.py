@@ -1,0 +1,50 @@
+"""A quote in another language than the reader's, put into the reader's language by the
+model, and shown so only when the translation keeps the original's numbers and coined names
+and stays close to it in meaning (e5); otherwise the original is shown, its language named."""
+
+from __future__ import annotations
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.prompts import ChatPromptTemplate
+
+from bot.answer.grounding import Grounder
+from bot.answer.prompts import load_prompt
+from bot.core.language import detect_language, language_name
+from bot.core.text import is_coined, is_number, names, tokenize
+
+GROWTH = 2
+"""A translation takes up to this many times its original's tokens (Vietnamese, in the
+embedded model's tokenizer, takes about twice English's)."""
+
+
+def translate_inputs(text: str, language: str) -> dict[str, str]:
+    """The variables of the translation prompt."""
+    return {"text": text, "language": language_name(language)}
+
+
+def translation_prompt(text: str, language: str) -> str:
+    """The translation request as the model reads it, to count its tokens."""
+    return load_prompt("translate").format(**translate_inputs(text, language))
+
+
+def translate(llm: BaseChatModel, text: str, language: str, max_tokens: int) -> str:
+    """The model's translation of `text` into `language` (a code), its first paragraph."""
+    prompt = ChatPromptTemplate.from_messages([("human", load_prompt("translate"))])
+    bound = llm.bind(max_tokens=max_tokens)
+    reply = (prompt | bound).invoke(translate_inputs(text, language))
+    return str(reply.content).strip().split("\n\n")[0].strip()
+
+
+def faithful(original: str, translation: str, language: str, grounder: Grounder) -> bool:
+    """In the reader's language, the same numbers, every coined name (GPT-4o, OpenAI) kept,
+    and as close to the original as a reply must be to a chunk in another language."""
+    if not translation or detect_language(translation) != language:
+        return False
+    said, kept = tokenize(original), set(tokenize(translation))
+    if {t for t in said if is_number(t)} != {t for t in kept if is_number(t)}:
+        return False
+    coined = {t for n in names(original) if is_coined(n) for t in tokenize(n)}
+    if not coined <= kept:
+        return False
+    similarity = float(grounder.embed_query(translation) @ grounder.embed_sentences([original])[0])
+    return similarity >= grounder.thresholds.cross_lingual_similarity

@@ -20,11 +20,14 @@ from bot.answer.answering import (
     refusal,
     reply_stream,
     stream_answer,
+    unknown_source,
 )
+from bot.answer.claims import credited
 from bot.answer.evidence import Evidence, select_evidence
 from bot.answer.grounding import Grounder
 from bot.answer.judging import judge
 from bot.answer.prompts import chat_prompt, load_prompt
+from bot.answer.provenance import asked_about, provenance
 from bot.answer.questions import (
     History,
     check_question,
@@ -231,8 +234,14 @@ class Bot:
             self._source_budget(deadline) if deadline else self.settings.context_budget,
             self.count_tokens,
         )
+        about = asked_about(asked)
+        unknown = [name for name in credited(asked) if not self.retriever.knows_source(name)]
         if missing:
             answer = not_covered(asked, language, present, missing)
+        elif unknown:
+            answer = unknown_source(asked, language, unknown, self.retriever.outlets())
+        elif about and relevant:
+            answer = provenance(asked, language, about, relevant[0])
         elif evidence.refused:
             answer = refusal(asked, language, "off_topic")
         else:

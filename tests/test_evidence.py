@@ -7,6 +7,7 @@ import pytest
 
 from bot.answer.evidence import excerpt, format_sources, select_evidence
 from bot.answer.grounding import Grounder
+from bot.core.article import AMBIGUOUS
 from bot.core.results import Citation
 from bot.store.embeddings import E5Embeddings
 
@@ -78,3 +79,12 @@ def test_sentences_addressed_to_the_assistant_never_reach_the_model(injected: st
     prompt = format_sources([chunk])
     assert injected not in prompt
     assert "Orbital Bakery opened on the Moon in 2031." in prompt and "Demand tripled." in prompt
+
+
+def test_each_source_in_the_prompt_carries_its_outlet_and_date_where_known() -> None:
+    dated = _c(1).model_copy(update={"outlet": 'Tuổi "Trẻ"', "published": "2025-09-02"})
+    unsure = _c(2).model_copy(update={"published": AMBIGUOUS})
+    first, second = format_sources([dated, unsure]).split("</source>\n")
+    assert first.startswith('<source id="1" file="001.txt" outlet="Tuổi &quot;Trẻ&quot;"')
+    assert 'published="2025-09-02">' in first
+    assert second.startswith('<source id="2" file="002.txt">')

@@ -241,3 +241,13 @@ def test_an_attribution_to_a_source_the_passage_never_names_is_not_backed(seeded
     assert verifier.check(claim)
     assert not verifier.check("According to Le Monde, " + claim)
     assert not verifier.check("Le Monde reported that " + claim)
+
+
+def test_an_attribution_to_the_article_s_own_outlet_is_backed(seeded_bot) -> None:
+    question = "How much did Elon Musk offer to buy OpenAI?"
+    hits = seeded_bot.retrieve(question)
+    claim = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
+    published = [hits[0].model_copy(update={"outlet": "Le Figaro"}), *hits[1:]]
+    verifier = Verifier(seeded_bot.grounder, question, published)
+    assert verifier.check("According to Le Figaro, " + claim) == [1]
+    assert not verifier.check("According to Le Monde, " + claim)

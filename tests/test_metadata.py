@@ -10,8 +10,11 @@ import pytest
 from bot.core.article import AMBIGUOUS
 from bot.documents.loading import load_corpus, load_document
 from bot.eval.extraction import score_extraction
+from bot.ingest.pipeline import ingest
+from bot.retrieval.retriever import Retriever
 
-from .conftest import ROOT
+from .conftest import ROOT, make_settings
+from .fakes import HashingEmbeddings, MemoryStore
 
 PAGES = ROOT / "tests" / "golden" / "metadata" / "pages.yaml"
 
@@ -100,3 +103,22 @@ def test_a_malformed_date_filter_is_one_sentence() -> None:
     with pytest.raises(QuestionError, match="since must be a date like 2025-09-01"):
         ArticleFilter.of(since="last Tuesday")
     assert ArticleFilter.of() is None
+
+
+def test_a_question_after_the_latest_news_reads_the_newest_article_first(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    story = "The company builds warehouse robots in Ohio and sells them across the country."
+    for name, date, staff in (("old", "2024-01-10", 100), ("new", "2025-06-01", 250)):
+        (corpus / f"{name}.md").write_text(
+            f"---\npublished: {date}\noutlet: Daily {name}\n---\n# Acme Robotics staff\n\n"
+            f"Acme Robotics has {staff} employees, its chief executive said. {story}\n",
+            encoding="utf-8",
+        )
+    store = MemoryStore(HashingEmbeddings())
+    ingest(make_settings(tmp_path), corpus, store=store, progress=False)
+    retriever = Retriever(store, 2)
+    latest = retriever.retrieve("What is the latest number of employees at Acme Robotics?")
+    assert [h.published for h in latest] == ["2025-06-01", "2024-01-10"]
+    newest = retriever.retrieve("Combien d'employés compte Acme Robotics, au plus récent ?")
+    assert newest[0].published == "2025-06-01"

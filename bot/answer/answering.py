@@ -3,7 +3,9 @@
 The model's reply is read sentence by sentence as it streams: each finished sentence is
 verified and then shown with its `[n]`, or set aside as unsupported; a reply that loops,
 copies markup or drifts into another language is cut short. When no sentence is backed,
-the chunk sentences that best answer the question are quoted instead.
+the chunk sentence that states what the model tried to say is quoted instead (translated
+when the translation is faithful); when none does, the closest passage is shown as what it
+is, in a refusal.
 """
 
 from __future__ import annotations
@@ -96,6 +98,15 @@ def not_covered(question: str, language: str, present: list[str], missing: list[
     return refusal(question, language, "not_mentioned").model_copy(update={"text": text})
 
 
+def unknown_source(question: str, language: str, missing: list[str], outlets: list[str]) -> Answer:
+    """A refusal for a question crediting a source no article is from, naming the outlets
+    the articles do come from."""
+    template = localized("unknown_source", language)
+    present = ", ".join(outlets) or "?"
+    text = template.format(missing=", ".join(missing), present=present)
+    return refusal(question, language, "not_mentioned").model_copy(update={"text": text})
+
+
 def looks_like_refusal(reply: str) -> bool:
     """The model said, in one of our languages, that the sources do not answer."""
     return bool(REFUSAL.search(first_sentence(reply)))
@@ -146,10 +157,10 @@ def stream_answer(
 ) -> Generator[str, None, Answer]:
     """Yield verified sentences (with their markers) as they are written; return the Answer.
 
-    When nothing the model wrote is backed, the best chunk sentences are quoted if `quoting`
-    allows it and its judge finds that they answer; otherwise they are shown as the closest
-    passage, in a refusal. `vocabularies` (each document language's words) tell a
-    translated name from a missing one.
+    When nothing the model wrote is backed, the chunk sentences that state what its reply
+    said are quoted if `quoting` allows it (and its judge, if any, agrees); otherwise the
+    best are shown as the closest passage, in a refusal. `vocabularies` (each document
+    language's words) tell a translated name from a missing one.
     """
     quoting = quoting or QuotePolicy()
     verifier = Verifier(grounder, question, contexts, vocabularies)

@@ -51,13 +51,14 @@ def added_terms(reply: str, question: str) -> tuple[set[str], set[str]]:
     return fixed, stems(content_words(told)) - asked - fixed
 
 
-def corroboration(passage: str, fixed: set[str], words: set[str], share: float) -> int:
+def corroboration(
+    passage: str, fixed: set[str], words: set[str], share: float, same_language: bool
+) -> int:
     """How much of what the reply added the passage states; 0 unless that is one of its
-    numbers or names, or (in the reply's language, where `words` are given) two or more of
-    its new words and at least `share` of them: one shared word is as often a function word
-    as a fact."""
+    numbers or names (`fixed`), or, in the reply's language, two or more of its new `words`
+    and at least `share` of them: one shared word is as often a function word as a fact."""
     held = stems(tokenize(passage))
-    named, said = len(fixed & held), len(words & held)
+    named, said = len(fixed & held), len(words & held) if same_language else 0
     return named + said if named or (said >= 2 and said >= share * len(words)) else 0
 
 
@@ -66,14 +67,18 @@ def cite(sentence: str, numbers: list[int]) -> str:
     return with_markers(without_markers(sentence), numbers)
 
 
-def attributed(sentence: str) -> set[str]:
-    """The folded names a sentence says something came from ("according to Le Monde",
-    "Reuters reported"): its first word is left out, as a capital there says nothing."""
+def credited(sentence: str) -> list[str]:
+    """The names a sentence says something came from ("according to Le Monde", "Reuters
+    reported", "did Le Monde report"), as written; a lone capitalised first word is left
+    out, as a capital there says nothing."""
     text = without_markers(sentence)
     found = [m for pattern in ATTRIBUTION for m in pattern.finditer(text)]
-    return {
-        t for m in found for t in stems(tokenize(m.group(1))) if m.start(1) > 0 or " " in m.group(1)
-    }
+    return [m.group(1) for m in found if m.start(1) > 0 or " " in m.group(1)]
+
+
+def attributed(sentence: str) -> set[str]:
+    """The folded, stemmed names a sentence credits (see `credited`)."""
+    return {t for name in credited(sentence) for t in stems(tokenize(name))}
 
 
 def attributes_truly(sentence: str, passage: str) -> bool:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 
 from bot.answer.grounding import Grounder
+from bot.core.article import AMBIGUOUS
 from bot.core.patterns import INJECTION
 from bot.core.results import Citation
 from bot.core.text import split_sentences
@@ -84,11 +86,17 @@ def excerpt(sentences: list[str], kept: set[int]) -> str:
 
 
 def format_sources(contexts: list[Citation]) -> str:
-    """Number the chunks inside tags that mark them as quoted data, not instructions."""
+    """Number the chunks inside tags that mark them as quoted data, not instructions, each
+    with its outlet and publication date where known."""
     blocks = []
     for n, c in enumerate(contexts, 1):
         body = _SOURCE_TAG.sub("<\u200bsource", withhold_instructions(c.passage))
-        blocks.append(f'<source id="{n}" file="{c.source}">\n{body}\n</source>')
+        header = "".join(
+            f' {key}="{escape(value)}"'
+            for key, value in (("outlet", c.outlet), ("published", c.published))
+            if value and value != AMBIGUOUS
+        )
+        blocks.append(f'<source id="{n}" file="{c.source}"{header}>\n{body}\n</source>')
     return "\n".join(blocks)
 
 

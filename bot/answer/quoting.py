@@ -80,12 +80,17 @@ def quote(verifier: Verifier, reply: str = "") -> Quote:
     )
     fixed, words = added_terms(reply, verifier.asked)
     spoken = detect_language(reply) if reply else ""
+    # A new word the reply's language never writes in any document came from a passage in
+    # another: a term copied as it stands ("ergänzungsschulen", "plea bargain").
+    written = verifier.vocabularies.get(spoken)
+    foreign = {w for w in words if written and w not in written and f"{w}s" not in written}
     told = [
         corroboration(
             s,
-            fixed,
-            words if verifier.contexts[n - 1].language == spoken else set(),
+            fixed | foreign,
+            words,
             limits.corroborated,
+            verifier.contexts[n - 1].language == spoken,
         )
         if states_what_is_asked(s, verifier.asked)
         else 0

@@ -30,6 +30,7 @@ class Verifier:
         # The question's names another language's documents never write are translated there
         # (Germany / Đức, Kublai / Hốt Tất Liệt): a chunk in it is not asked for them. In the
         # question's own language, a name its documents never write is a missing name.
+        self.vocabularies = vocabularies or {}
         asked_in = detect_language(question)
         self.translated = {
             language: frozenset(n for n in self.names if n not in words)
@@ -63,7 +64,7 @@ class Verifier:
         backing = [
             i + 1
             for i, (tokens, chunk) in enumerate(zip(self.tokens, self.contexts, strict=True))
-            if attributes_truly(text, chunk.passage)
+            if attributes_truly(text, " ".join([chunk.passage, *chunk.named_sources]))
             and self.grounder.supports(
                 text,
                 tokens,

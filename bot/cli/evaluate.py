@@ -30,6 +30,7 @@ GATES = [
         "--max-off-language",
         "Fail when more shown answers than this are not in the question's language.",
     ),
+    ("--max-quoted", "Fail when more shown answers than this quote the sources."),
     ("--min-shown-backed", "Fail when a shown sentence lacks a verified marker."),
     ("--min-saw-source", "Fail when fewer answers than this were given the expected article."),
     ("--min-in-language", "Fail when fewer replies than this match the question's language."),

@@ -64,7 +64,8 @@ ATTRIBUTION = (
         r"(?:\s+(?:the|le|la|les|l['\u2019]|báo|tờ|trang))?\s+)" + _NAME_RUN
     ),
     re.compile(
-        _NAME_RUN + r"\s+(?i:reported|reports|said|says|wrote|writes|told|announced|"
+        _NAME_RUN
+        + r"\s+(?i:reported|reports|report|said|says|say|wrote|writes|write|told|announced|"
         r"a rapporté|rapporte|a indiqué|a déclaré|a affirmé|a écrit|écrit|"
         r"đưa tin|cho biết|cho hay|khẳng định|viết)\b"
     ),
@@ -132,4 +133,43 @@ NUMBER_WORDS = frozenset(
         "trieu",
         "ty",
     ]
+)
+
+# A question about an article itself, not about what it reports: the article word must be
+# there too ("who wrote the article on …", not "who wrote the letter").
+ARTICLE_WORD = _any(
+    r"\b(?:article|story|piece|report|post)s?\b",
+    r"\bl['\u2019]article\b",
+    r"\bbài(?: báo| viết)?\b",
+)
+ASKS_AUTHOR = _any(
+    r"\bwho (?:wrote|authored|is the author of)\b",
+    r"\b(?:the )?author of\b",
+    r"\bqui a écrit\b",
+    r"\bauteure? de\b",
+    r"\bai (?:đã )?viết\b",
+    r"\btác giả\b",
+)
+ASKS_OUTLET = _any(
+    r"\b(?:which|what) (?:outlet|newspaper|paper|publication|site|website|media|magazine)\b",
+    r"\bwho published\b",
+    r"\bqu(?:el|elle) (?:média|journal|site|publication|magazine)\b",
+    r"\bqui a publié\b",
+    r"\b(?:báo|trang|tờ|tạp chí) nào\b",
+)
+ASKS_PUBLISHED = _any(
+    r"\bwhen was\b.{0,120}\bpublished\b",
+    r"\b(?:what|which) (?:date|day)\b.{0,120}\bpublished\b",
+    r"\bpublication date\b",
+    r"\bquand\b.{0,120}\bpublié",
+    r"\bdate de (?:publication|parution)\b",
+    r"\b(?:đăng|xuất bản)\b.{0,20}\b(?:khi nào|ngày nào|lúc nào|bao giờ)\b",
+    r"\bngày (?:đăng|xuất bản)\b",
+)
+
+# A question after the newest news: newer articles are read first.
+LATEST = _any(
+    r"\b(?:latest|most recent|newest|recently)\b",
+    r"\b(?:dernière?s?|plus récente?s?|récemment)\b",
+    r"\b(?:mới nhất|gần đây nhất|gần đây)\b",
 )

@@ -48,6 +48,12 @@ class Citation(BaseModel):
     republisher: str = ""
 
     @property
+    def named_sources(self) -> list[str]:
+        """Who the article is from, as its metadata names them: its outlet, author and
+        republisher. An answer may credit these ("Business Insider reported")."""
+        return [who for who in (self.outlet, self.author, self.republisher) if who]
+
+    @property
     def provenance(self) -> str:
         """`outlet · date · file`, the parts that are known: who published it, when, where."""
         return " · ".join(part for part in (self.outlet, self.published, self.source) if part)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +18,9 @@ from bot.documents.cleaning import clean_text, html_to_text, markdown_to_text
 from bot.documents.metadata import FRONT_MATTER, extract, from_html, sidecar_fields
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+CONVERTERS: dict[str, Callable[[bytes], str]] = {}
+"""Formats that are not text (PDF, DOCX): a converter per suffix (".pdf") turns a file's
+bytes into its text; such files are then read as plain text. Register one to add a format."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,8 @@ def iter_corpus_files(root: Path) -> Iterator[Path]:
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if name.lower().endswith(SUPPORTED_SUFFIXES) and not name.startswith("."):
+            suffixes = SUPPORTED_SUFFIXES + tuple(CONVERTERS)
+            if name.lower().endswith(suffixes) and not name.startswith("."):
                 yield Path(folder) / name
 
 
@@ -75,8 +79,9 @@ def load_document(path: Path, source: str, max_bytes: int) -> SourceDocument:
     if size > max_bytes:
         raise ValueError(f"larger than {max_bytes // 1_000_000} MB (BOT_MAX_FILE_MB)")
     raw = path.read_bytes()
-    page = decode(raw)
     suffix = path.suffix.lower()
+    convert = CONVERTERS.get(suffix)
+    page = convert(raw) if convert else decode(raw)
     html_title, tagged, text = "", None, page
     if suffix in (".html", ".htm"):
         soup = BeautifulSoup(page, "html.parser")  # parsed once: its tags, then its text

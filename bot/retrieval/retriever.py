@@ -17,10 +17,11 @@ from collections import Counter
 
 import numpy as np
 
-from bot.core.article import ArticleFilter, ArticleMeta
+from bot.core.article import AMBIGUOUS, ArticleFilter, ArticleMeta
 from bot.core.language import detect_language
+from bot.core.patterns import LATEST
 from bot.core.results import Citation
-from bot.core.text import is_coined, names, tokenize
+from bot.core.text import is_coined, names, tokenize, written_names
 from bot.retrieval.diversity import balanced
 from bot.retrieval.keywords import KeywordIndex
 from bot.retrieval.language_pools import LanguagePool, calibrate, debiased, language_pools
@@ -32,6 +33,12 @@ RRF_K = 60
 RETRIEVERS = ("hybrid", "dense")
 RECOUNT_SECONDS = 2.0  # how stale a replica's view of another process's ingest may get
 FUSED_POOL = 3  # keyword-only hits are fetched from this many fused places per requested one
+
+
+def newest_first(hits: list[Citation]) -> list[Citation]:
+    """Hits from the newest article first (undated ones last), each article's in rank order:
+    "the latest" asks for the newest news, not the closest wording."""
+    return sorted(hits, key=lambda h: h.published if h.published != AMBIGUOUS else "", reverse=True)
 
 
 class Retriever:
@@ -46,6 +53,8 @@ class Retriever:
         self._keywords: KeywordIndex | None = None
         self._pools: dict[str, LanguagePool] = {}
         self._articles: dict[str, ArticleMeta] = {}
+        self._named: set[str] = set()
+        self._written: set[str] = set()
         self._built_at: str | None = None
         self._size, self._version = 0, ""
         self._counted_at = -RECOUNT_SECONDS
@@ -74,7 +83,8 @@ class Retriever:
         ]
         fused = self._fuse(dense, keyword_ids, query, k)
         candidates = calibrate(fused, unit(query), pools, language)
-        return [hit.citation() for hit in balanced(candidates, k)]
+        found = [hit.citation() for hit in balanced(candidates, k)]
+        return newest_first(found) if LATEST.search(question) else found
 
     def mentions(self, question: str) -> tuple[list[str], list[str]]:
         """The question's names and numbers the corpus mentions, and those it surely never does.
@@ -115,6 +125,19 @@ class Retriever:
                 self._counted_at = now
             return self._size, self._version
 
+    def knows_source(self, name: str) -> bool:
+        """Whether `name` is an outlet, author or republisher of an article, or written as a
+        name in one (capitalised: "Le Monde", not the words "le monde"): a source the
+        question credits that is none of these is in no article."""
+        self._indexes()
+        tokens = set(tokenize(name))
+        return tokens <= self._named or tokens <= self._written
+
+    def outlets(self) -> list[str]:
+        """The outlets the articles come from, as their metadata names them."""
+        self._indexes()
+        return sorted({a.outlet for a in self._articles.values() if a.outlet})
+
     def documents(self) -> int:
         """Files with chunks in the store, from the keyword index rather than another scan."""
         return self._indexes()[0].files
@@ -146,6 +169,13 @@ class Retriever:
                     languages.append(record.language)
                     vectors.append(record.vector)
                 self._keywords = KeywordIndex(ids, texts, sources, languages)
+                self._written = {token for text in texts for token in written_names(text)}
+                self._named = {
+                    token
+                    for article in self._articles.values()
+                    for who in (article.outlet, article.author, article.republisher)
+                    for token in tokenize(who)
+                }
                 self._pools = language_pools(ids, languages, vectors)
                 self._built_at = version
             return self._keywords, self._pools

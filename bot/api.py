@@ -152,8 +152,9 @@ class Bot:
             _ = self.grounder, self.chat_model, self.pace
 
     def warm_up_in_background(self) -> None:
-        """`warm_up` in a thread: the chat and the API start listening at once."""
-        threading.Thread(target=self.warm_up, name="bot-warm-up", daemon=True).start()
+        """`warm_up` in a thread: the chat and the API start listening at once. Not a daemon:
+        a process that exits meanwhile waits for it, rather than killing it inside llama.cpp."""
+        threading.Thread(target=self.warm_up, name="bot-warm-up").start()
 
     def status(self) -> Status:
         """What is loaded, for headers: model and corpus size; never starts the model."""

@@ -30,14 +30,20 @@ XQUAD = ROOT / "tests" / "golden" / "xquad"
 SEEDS_SAMPLE = "20"
 XQUAD_SAMPLE = "24"
 FACTS_GATE = "0.6"
-# What the reader gets: on the full seeds set, right 0.87 and non-answers 0.13 without the
-# judge (docs/answers.md); loose here, on a sample, for another host.
-NON_ANSWERS_GATE = "0.25"
-RIGHT_GATE = "0.6"
+# What the reader gets on these samples (docs/answers.md, second step): seeds right 0.94,
+# non-answers 0.06, off-language 0.00, quoted 0.06, false refusals 0.00; XQuAD non-answers
+# 0.07, off-language 0.27, false refusals 0.25, facts 0.70. The gates leave room for another
+# host's timings and threads, which change some replies.
+NON_ANSWERS_GATE = "0.2"
+RIGHT_GATE = "0.7"
+SEEDS_FALSE_REFUSAL_GATE = "0.15"
+SEEDS_OFF_LANGUAGE_GATE = "0.1"
+SEEDS_QUOTED_GATE = "0.25"
 XQUAD_SAW_GATE = "0.8"
-# On this sample: false refusals 0.00, facts 0.80 (0.05 and 0.75 before translated names and
-# the first-claim rule); the gates leave room for another host's timings and threads.
-XQUAD_FALSE_REFUSAL_GATE = "0.15"
+XQUAD_FACTS_GATE = "0.5"
+XQUAD_NON_ANSWERS_GATE = "0.3"
+XQUAD_OFF_LANGUAGE_GATE = "0.45"
+XQUAD_FALSE_REFUSAL_GATE = "0.45"
 
 
 def test_known_hit_known_miss_and_recall() -> None:
@@ -157,9 +163,10 @@ def test_bot_eval_on_the_seeds_with_the_default_model_meets_its_gates(
             *("eval", "--sample", SEEDS_SAMPLE, "--out", str(out)),
             *("--min-hit", "0.97", "--min-mrr", "0.90"),
             *("--per-language", "hit", "--per-language", "mrr"),
-            *("--min-refusal", "0.9", "--max-false-refusal", "0.05"),
+            *("--min-refusal", "0.9", "--max-false-refusal", SEEDS_FALSE_REFUSAL_GATE),
             *("--min-shown-backed", "1.0", "--min-facts", FACTS_GATE),
             *("--max-non-answers", NON_ANSWERS_GATE, "--min-right", RIGHT_GATE),
+            *("--max-off-language", SEEDS_OFF_LANGUAGE_GATE, "--max-quoted", SEEDS_QUOTED_GATE),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -181,7 +188,8 @@ def test_bot_eval_on_an_xquad_sample_scores_its_own_store_by_language_pair(tmp_p
             *("--corpus", str(XQUAD / "corpus"), "--sample", XQUAD_SAMPLE, "--out", str(out)),
             *("--min-hit", "0.9", "--min-saw-source", XQUAD_SAW_GATE),
             *("--max-false-refusal", XQUAD_FALSE_REFUSAL_GATE, "--min-refusal", "0.75"),
-            *("--min-facts", FACTS_GATE),
+            *("--min-facts", XQUAD_FACTS_GATE, "--max-non-answers", XQUAD_NON_ANSWERS_GATE),
+            *("--max-off-language", XQUAD_OFF_LANGUAGE_GATE),
             "--min-shown-backed",
             "1.0",
         ],

@@ -251,3 +251,14 @@ def test_an_attribution_to_the_article_s_own_outlet_is_backed(seeded_bot) -> Non
     verifier = Verifier(seeded_bot.grounder, question, published)
     assert verifier.check("According to Le Figaro, " + claim) == [1]
     assert not verifier.check("According to Le Monde, " + claim)
+
+
+def test_a_reply_naming_a_source_s_outlet_does_not_make_its_passage_the_answer(
+    grounder: Grounder, contexts: list[Citation]
+) -> None:
+    reply = "Le Figaro says that Musk offered 5 dollars."
+    told = contexts[0].text.replace("Rappelons que Musk", "Selon Le Figaro, Musk")
+    named = contexts[0].model_copy(update={"text": told})
+    assert quote(Verifier(grounder, MUSK, [named, *contexts[1:]]), reply).answers
+    published = named.model_copy(update={"outlet": "Le Figaro"})
+    assert not quote(Verifier(grounder, MUSK, [published, *contexts[1:]]), reply).answers

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from itertools import pairwise
 
 from bot.core.language import detect_language
 
@@ -163,8 +164,10 @@ def written_names(text: str) -> set[str]:
 
 
 def is_coined(name: str) -> bool:
-    """A name no language translates: it has a digit or a capital inside (GPT-6, iPhone)."""
-    return any(ch.isdigit() for ch in name) or any(ch.isupper() for ch in name[1:])
+    """A name no language translates: it has a digit or a capital inside (GPT-6, iPhone);
+    a capital after a hyphen starts a compound's next word (États-Unis, Jean-Pierre)."""
+    inner = [ch for prev, ch in pairwise(name) if prev != "-"]
+    return any(ch.isdigit() for ch in name) or any(ch.isupper() for ch in inner)
 
 
 def stems(tokens: Iterable[str]) -> set[str]:

@@ -26,7 +26,7 @@ from bot.answer.claims import credited
 from bot.answer.evidence import Evidence, select_evidence
 from bot.answer.grounding import Grounder
 from bot.answer.judging import judge
-from bot.answer.prompts import chat_prompt, load_prompt
+from bot.answer.prompts import load_prompt
 from bot.answer.provenance import asked_about, provenance
 from bot.answer.questions import (
     History,
@@ -35,7 +35,7 @@ from bot.answer.questions import (
     condense_inputs,
     standalone,
 )
-from bot.answer.translating import GROWTH, faithful, translate, translation_prompt
+from bot.answer.translating import GROWTH, SLACK, faithful, translate, translation_prompt
 from bot.core.article import ArticleFilter
 from bot.core.config import Settings, load_settings
 from bot.core.errors import BotError
@@ -58,8 +58,6 @@ from bot.store.embeddings import make_embeddings
 from bot.store.protocol import VectorStore
 
 T = TypeVar("T")
-SHORTEST_REPLY = 12
-"""Reply tokens a one-line answer needs: with time for fewer, the model is not asked."""
 
 
 class Bot:
@@ -191,24 +189,15 @@ class Bot:
 
     def _source_budget(self, deadline: float) -> int:
         """Source tokens the model reads in its share of the time left (BOT_READING_SHARE),
-        up to BOT_CONTEXT_TOKENS; all of those when its pace is not known."""
+        between half and all of BOT_CONTEXT_TOKENS; all of them when its pace is not known."""
         if self.pace is None:
             return self.settings.context_budget
         left = (
             deadline - time.monotonic() - self._quote_judging_time()
         ) * self.settings.reading_share
-        return min(self.settings.context_budget, self.pace.readable(left))
-
-    def _reply_tokens(self, inputs: dict[str, str], deadline: float) -> int | None:
-        """Reply tokens the model writes in the time left once it has read the prompt, up to
-        BOT_MAX_TOKENS (None: that many); 0 when not even a one-line answer fits."""
-        if self.pace is None:
-            return None
-        prompt = chat_prompt("question").invoke(inputs).to_messages()[-1].content
-        reading = self.pace.reading(self.count_tokens(str(prompt)))
-        left = deadline - time.monotonic() - self._quote_judging_time() - reading
-        tokens = min(self.settings.max_tokens, self.pace.writable(left))
-        return tokens if tokens >= SHORTEST_REPLY else 0
+        # Never under half: one probe on a busy host must not starve every answer after it.
+        budget = self.settings.context_budget
+        return max(budget // 2, min(budget, self.pace.readable(left)))
 
     def _answer(
         self, question: str, history: History | None, only: ArticleFilter | None = None
@@ -273,7 +262,7 @@ class Bot:
         )
         answer = yield from guarded(
             lambda: stream_answer(
-                reply_stream(self.chat_model, inputs, self._reply_tokens(inputs, deadline)),
+                reply_stream(self.chat_model, inputs),
                 asked,
                 language,
                 evidence.contexts,
@@ -308,7 +297,7 @@ class Bot:
         """A quote in the reader's language, when the model can translate it in the time
         left and the translation keeps its numbers, names and meaning; else None."""
         prompt = self.count_tokens(translation_prompt(text, language))
-        reply = GROWTH * self.count_tokens(text) + SHORTEST_REPLY
+        reply = GROWTH * self.count_tokens(text) + SLACK
         if (
             self.pace
             and time.monotonic() + self.pace.reading(prompt) + reply / self.pace.decode > deadline

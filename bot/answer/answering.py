@@ -43,20 +43,15 @@ SWITCH_WORDS = 8
 """Sentences shorter than this are too short to tell their language reliably."""
 
 
-def reply_stream(
-    llm: BaseChatModel, inputs: dict[str, str], max_tokens: int | None = None
-) -> Generator[str, None, str]:
+def reply_stream(llm: BaseChatModel, inputs: dict[str, str]) -> Generator[str, None, str]:
     """The model's reply as text pieces, then why it ended ("stop", "length"); closing it
     stops the generation at once.
 
     Not an LCEL chain's stream: closed early, `prompt | llm | parser` reads the reply to its
     end first (15 s of decoding on 2 cores), past the deadline and into the next question.
     """
-    if max_tokens == 0:
-        return "length"  # no time left to write even one line
-    limit = {"max_tokens": max_tokens} if max_tokens else {}
     ended = ""
-    with closing(llm.stream(chat_prompt("question").invoke(inputs), **limit)) as chunks:
+    with closing(llm.stream(chat_prompt("question").invoke(inputs))) as chunks:
         for chunk in chunks:
             ended = chunk.response_metadata.get("finish_reason") or ended
             if chunk.content:

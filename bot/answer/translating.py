@@ -15,6 +15,8 @@ from bot.core.text import is_coined, is_number, names, tokenize
 GROWTH = 2
 """A translation takes up to this many times its original's tokens (Vietnamese, in the
 embedded model's tokenizer, takes about twice English's)."""
+SLACK = 12
+"""Reply tokens a translation gets beyond that: room for a short original's."""
 
 
 def translate_inputs(text: str, language: str) -> dict[str, str]:

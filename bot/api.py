@@ -300,7 +300,7 @@ class Bot:
         reply = GROWTH * self.count_tokens(text) + SLACK
         if (
             self.pace
-            and time.monotonic() + self.pace.reading(prompt) + reply / self.pace.decode > deadline
+            and time.monotonic() + self.pace.reading(prompt) + self.pace.writing(reply) > deadline
         ):
             return None
         try:

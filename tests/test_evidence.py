@@ -3,13 +3,15 @@ are fenced. The embedder is real; no model is called."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bot.answer.evidence import excerpt, format_sources, select_evidence
 from bot.answer.grounding import Grounder
-from bot.core.article import AMBIGUOUS
+from bot.core.article import AMBIGUOUS, ArticleMeta
 from bot.core.results import Citation
 from bot.store.embeddings import E5Embeddings
+from bot.store.protocol import Hit
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
 
@@ -83,7 +85,8 @@ def test_sentences_addressed_to_the_assistant_never_reach_the_model(injected: st
 
 def test_each_source_in_the_prompt_carries_its_outlet_and_date_where_known() -> None:
     dated = _c(1).model_copy(update={"outlet": 'Tuổi "Trẻ"', "published": "2025-09-02"})
-    unsure = _c(2).model_copy(update={"published": AMBIGUOUS})
+    article = ArticleMeta(source="002.txt", title="T2", published=AMBIGUOUS)
+    unsure = Hit("id2", "chunk 2", article, "en", np.zeros(1), 0.9).citation()
     first, second = format_sources([dated, unsure]).split("</source>\n")
     assert first.startswith('<source id="1" file="001.txt" outlet="Tuổi &quot;Trẻ&quot;"')
     assert 'published="2025-09-02">' in first

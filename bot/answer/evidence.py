@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from html import escape
 
 from bot.answer.grounding import Grounder
-from bot.core.article import AMBIGUOUS
 from bot.core.patterns import INJECTION
 from bot.core.results import Citation
 from bot.core.text import split_sentences
@@ -94,7 +93,7 @@ def format_sources(contexts: list[Citation]) -> str:
         header = "".join(
             f' {key}="{escape(value)}"'
             for key, value in (("outlet", c.outlet), ("published", c.published))
-            if value and value != AMBIGUOUS
+            if value
         )
         blocks.append(f'<source id="{n}" file="{c.source}"{header}>\n{body}\n</source>')
     return "\n".join(blocks)

@@ -5,7 +5,6 @@ quotes. What the metadata does not hold is said to be unknown, not guessed."""
 from __future__ import annotations
 
 from bot.answer.prompts import localized
-from bot.core.article import AMBIGUOUS
 from bot.core.patterns import ARTICLE_WORD, ASKS_AUTHOR, ASKS_OUTLET, ASKS_PUBLISHED
 from bot.core.results import Answer, Citation
 
@@ -25,7 +24,7 @@ def provenance(question: str, language: str, field: str, article: Citation) -> A
         line.split(": ", 1) for line in localized("provenance", language).splitlines() if line
     )
     value = getattr(article, field)
-    known = bool(value) and value != AMBIGUOUS
+    known = bool(value)
     text = lines[field if known else f"unknown_{field}"].format(title=article.title, value=value)
     return Answer(
         text=text,

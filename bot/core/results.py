@@ -42,7 +42,8 @@ class Citation(BaseModel):
     url: str = ""
     language: str = ""
     published: str = ""
-    """The article's publication date (ISO `YYYY-MM-DD`), empty when unknown."""
+    """The article's publication date (ISO `YYYY-MM-DD`), empty when unknown or ambiguous
+    (`ArticleMeta.date`)."""
     outlet: str = ""
     author: str = ""
     republisher: str = ""

@@ -1,5 +1,6 @@
 """How fast the chat model reads and writes on this host, measured once when it starts, so
-that an answer's sources and reply can be sized to end within BOT_TIMEOUT."""
+that an answer's sources are sized to end within BOT_TIMEOUT, and a translation is only
+asked for when it fits."""
 
 from __future__ import annotations
 
@@ -24,13 +25,13 @@ class Pace:
         """Prompt tokens read in `seconds`."""
         return max(0, int(self.prefill * seconds))
 
-    def writable(self, seconds: float) -> int:
-        """Reply tokens written in `seconds`."""
-        return max(0, int(self.decode * seconds))
-
     def reading(self, tokens: int) -> float:
         """Seconds to read `tokens` prompt tokens."""
         return tokens / self.prefill
+
+    def writing(self, tokens: int) -> float:
+        """Seconds to write `tokens` reply tokens."""
+        return tokens / self.decode
 
 
 def measure_pace(endpoint: Endpoint, prompt: str, timeout: float = 120.0) -> Pace | None:

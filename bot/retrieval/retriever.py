@@ -17,7 +17,7 @@ from collections import Counter
 
 import numpy as np
 
-from bot.core.article import AMBIGUOUS, ArticleFilter, ArticleMeta
+from bot.core.article import ArticleFilter, ArticleMeta
 from bot.core.language import detect_language
 from bot.core.patterns import LATEST
 from bot.core.results import Citation
@@ -38,7 +38,7 @@ FUSED_POOL = 3  # keyword-only hits are fetched from this many fused places per 
 def newest_first(hits: list[Citation]) -> list[Citation]:
     """Hits from the newest article first (undated ones last), each article's in rank order:
     "the latest" asks for the newest news, not the closest wording."""
-    return sorted(hits, key=lambda h: h.published if h.published != AMBIGUOUS else "", reverse=True)
+    return sorted(hits, key=lambda h: h.published, reverse=True)
 
 
 class Retriever:

@@ -10,7 +10,7 @@ from bot.core.article import ArticleMeta
 from bot.core.text import names, tokenize
 from bot.retrieval.diversity import balanced, distinct
 from bot.retrieval.keywords import KeywordIndex
-from bot.retrieval.language_pools import LanguagePool, calibrate
+from bot.retrieval.language_pools import MIN_BACKGROUND, LanguagePool, calibrate
 from bot.store.protocol import Hit
 
 # (expected file, question): one per language per article, paraphrased, not copied.
@@ -98,25 +98,43 @@ def test_a_name_in_most_files_still_ranks_the_chunks_about_it() -> None:
     assert ranked[0] == "a1" and set(ranked) == {"a1", "b1", "c1"}
 
 
+def _pool(prefix: str, rows: np.ndarray, copies: int) -> LanguagePool:
+    """A language pool of `copies` of each row, ids `prefix0`, `prefix1`, ..."""
+    vectors = np.repeat(rows, copies, axis=0)
+    return LanguagePool([f"{prefix}{i}" for i in range(len(vectors))], vectors, rows.mean(axis=0))
+
+
 def test_relevance_moves_each_hit_by_the_questions_language_gap() -> None:
     """A question sits closer to all of its own language's text: a hit in another language is
     credited with the difference between the two mean similarities."""
     question = np.array([1.0, 0.0, 0.0], dtype=np.float32)
     own = np.array([[0.6, 0.8, 0.0], [0.6, 0.0, 0.8]], dtype=np.float32)  # cosine 0.6 each
     other = np.array([[0.4, 0.0, np.sqrt(0.84)]], dtype=np.float32)  # cosine 0.4
-    pools = {
-        "en": LanguagePool(["a", "a2"], own, own.mean(axis=0)),
-        "vi": LanguagePool(["b"], other, other.mean(axis=0)),
-    }
+    pools = {"en": _pool("a", own, MIN_BACKGROUND), "vi": _pool("b", other, MIN_BACKGROUND)}
     hits = [
-        Hit("a", "", ArticleMeta("a.txt"), "en", own[0], 0.7),
-        Hit("b", "", ArticleMeta("b.txt"), "vi", other[0], 0.6),
+        Hit("a0", "", ArticleMeta("a.txt"), "en", own[0], 0.7),
+        Hit("b0", "", ArticleMeta("b.txt"), "vi", other[0], 0.6),
     ]
     calibrate(hits, question, pools, language="en")
     assert hits[0].relevance == pytest.approx(0.7)
     assert hits[1].relevance == pytest.approx(0.6 + 0.6 - 0.4)
     calibrate(hits, question, pools, language="fr")  # no French text: the closest language
     assert hits[1].relevance == pytest.approx(0.8)
+
+
+def test_a_language_with_too_few_chunks_to_measure_moves_no_hit() -> None:
+    """In a store of one short English article and one French one, the English "background"
+    is the answer itself: measured, its gap would put any French chunk above the answer."""
+    question = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+    answer = np.array([[0.9, np.sqrt(0.19), 0.0]], dtype=np.float32)
+    other = np.array([[0.5, 0.0, np.sqrt(0.75)]], dtype=np.float32)
+    pools = {"en": _pool("a", answer, 1), "fr": _pool("b", other, MIN_BACKGROUND - 1)}
+    hits = [
+        Hit("a0", "", ArticleMeta("a.txt"), "en", answer[0], 0.9),
+        Hit("b0", "", ArticleMeta("b.txt"), "fr", other[0], 0.5),
+    ]
+    calibrate(hits, question, pools, language="en")
+    assert [h.relevance for h in hits] == pytest.approx([0.9, 0.5])
 
 
 def _ranked(*hits: tuple[str, str, float]) -> list[Hit]:

@@ -240,8 +240,8 @@ def test_browser_never_shows_an_unverified_sentence_even_while_streaming(
     snapshots: list[str] = []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not page.locator("#chat details").count():
-        bubbles = _bot_messages(page).all_inner_texts()  # the answer is the first
-        snapshots += [bubbles[0]] if bubbles and bubbles[0].strip() else []
+        bubbles = _bot_messages(page).all_inner_texts()  # the sources list comes first, alone
+        snapshots += [b for b in bubbles[:1] if b.strip() and not b.startswith(READING_TITLE)]
         time.sleep(0.02)
     answer = _wait_for_answer(page, 1)
     snapshots.append(answer)

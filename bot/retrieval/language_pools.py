@@ -15,6 +15,9 @@ from bot.store.embeddings import unit
 from bot.store.protocol import Hit
 
 BACKGROUND_SAMPLE = 2000  # chunks per language that stand for its background
+# Fewer chunks than this are no background: in a two-article store, the mean of a language's
+# one chunk is the answer itself, and its "gap" would rank unrelated text above the answer.
+MIN_BACKGROUND = 8
 # Share of each language's mean vector removed before ranking; MRR on the seeds' golden set
 # is flat at 0.99 from 0.3 to 0.5 and falls off on both sides (0.92 at 0, 0.94 at 1.0).
 LANGUAGE_DEBIAS = 0.4
@@ -67,8 +70,11 @@ def calibrate(
 
     The gap is the question's mean cosine to its own language's chunks (or, when the store
     has none, to the language it is closest to) minus that to the hit's language's chunks.
+    A language with too few chunks to measure has no gap.
     """
-    levels = {lang: pool.level(query) for lang, pool in pools.items()}
+    levels = {
+        lang: pool.level(query) for lang, pool in pools.items() if len(pool.ids) >= MIN_BACKGROUND
+    }
     own = levels.get(language, max(levels.values(), default=0.0))
     for hit in hits:
         hit.relevance = hit.score + own - levels.get(hit_language(hit), own)

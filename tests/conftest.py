@@ -9,11 +9,12 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from langchain_core.language_models import BaseChatModel
 
 from bot.api import Bot
 from bot.core.config import Settings, load_settings
@@ -112,6 +113,23 @@ def _seeded_key() -> str:
 def seeded_bot(seeded_settings: Settings) -> Iterator[Bot]:
     """A Bot on the seeded store with the small embedded model, for tests of mechanics."""
     yield Bot(seeded_settings)
+
+
+@pytest.fixture
+def scripted_bot(seeded_bot: Bot) -> Callable[..., Bot]:
+    """A Bot on the seeded store around a given (fake) chat model, with settings `changes`,
+    sharing the seeded Bot's store, embedder, keyword index and sentence vectors: each test
+    pays for its model only."""
+
+    def build(chat_model: BaseChatModel, **changes: object) -> Bot:
+        shared = {name: getattr(seeded_bot, name) for name in SHARED_PARTS}
+        settings = seeded_bot.settings.model_copy(update=changes)
+        return Bot(settings, chat_model=chat_model, **shared)
+
+    return build
+
+
+SHARED_PARTS = ("store", "embeddings", "retriever", "grounder")
 
 
 @pytest.fixture(scope="session")

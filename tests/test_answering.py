@@ -16,7 +16,6 @@ from bot.answer.answering import looks_like_refusal
 from bot.answer.claims import states_what_is_asked
 from bot.answer.judging import yes_probability
 from bot.answer.prompts import chat_prompt, load_prompt, localized
-from bot.api import Bot
 
 from .fakes import ExplodingModel, scripted_model
 
@@ -52,11 +51,8 @@ def test_prompt_puts_the_fixed_system_prompt_first() -> None:
     assert "Q?" in messages[1].content and "French" in messages[1].content
 
 
-def test_scripted_backed_reply_is_shown_with_its_marker(seeded_settings) -> None:
-    bot = Bot(
-        seeded_settings,
-        chat_model=scripted_model("Musk offered 97.4 billion dollars to buy OpenAI [1]."),
-    )
+def test_scripted_backed_reply_is_shown_with_its_marker(scripted_bot) -> None:
+    bot = scripted_bot(scripted_model("Musk offered 97.4 billion dollars to buy OpenAI [1]."))
     stream = bot.ask_stream(MUSK)
     pieces = list(stream)
     answer = stream.answer
@@ -65,10 +61,10 @@ def test_scripted_backed_reply_is_shown_with_its_marker(seeded_settings) -> None
     assert answer.citations[0].source == "003_ec62060a0c8869d6.txt"
 
 
-def test_scripted_invented_sentence_is_left_out_not_shown(seeded_settings) -> None:
+def test_scripted_invented_sentence_is_left_out_not_shown(scripted_bot) -> None:
     invented = "Musk offered 320 billion dollars to buy OpenAI in 1999 [1]."
     backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
-    bot = Bot(seeded_settings, chat_model=scripted_model(f"{backed} {invented}"))
+    bot = scripted_bot(scripted_model(f"{backed} {invented}"))
     stream = bot.ask_stream(MUSK)
     shown = "".join(stream)
     assert "320" not in shown and "97.4" in shown
@@ -76,13 +72,13 @@ def test_scripted_invented_sentence_is_left_out_not_shown(seeded_settings) -> No
 
 
 def test_scripted_reply_whose_first_claim_is_unbacked_shows_none_of_what_follows(
-    seeded_settings,
+    scripted_bot,
 ) -> None:
     # The first claim is the answer: a backed sentence after a wrong one would be shown as
     # the answer, where the model only meant it as its support.
     invented = "Musk offered 320 billion dollars to buy OpenAI in 1999 [1]."
     backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
-    bot = Bot(seeded_settings, chat_model=scripted_model(f"{invented} {backed}"))
+    bot = scripted_bot(scripted_model(f"{invented} {backed}"))
     answer = bot.ask(MUSK)
     assert answer.unsupported == ["Musk offered 320 billion dollars to buy OpenAI in 1999."]
     assert backed not in answer.text and not answer.quoted
@@ -92,10 +88,10 @@ def test_scripted_reply_whose_first_claim_is_unbacked_shows_none_of_what_follows
 
 
 def test_scripted_unbacked_reply_is_answered_by_the_passage_that_states_its_facts(
-    seeded_settings,
+    scripted_bot,
 ) -> None:
     reply = "Musk offered 97.4 billion dollars in 1802."  # 1802 is wrong: not backed
-    answer = Bot(seeded_settings, chat_model=scripted_model(reply)).ask(MUSK)
+    answer = scripted_bot(scripted_model(reply)).ask(MUSK)
     assert answer.quoted and not answer.refused
     assert answer.text.startswith(localized("extractive", "en").format(origin=" (in French)"))
     assert "97,4" in answer.text and "[1]" in answer.text
@@ -103,9 +99,9 @@ def test_scripted_unbacked_reply_is_answered_by_the_passage_that_states_its_fact
 
 
 def test_scripted_unbacked_reply_no_passage_corroborates_shows_the_closest_passage(
-    seeded_settings,
+    scripted_bot,
 ) -> None:
-    bot = Bot(seeded_settings, chat_model=scripted_model("Musk offered 5 dollars in 1802."))
+    bot = scripted_bot(scripted_model("Musk offered 5 dollars in 1802."))
     answer = bot.ask(MUSK)
     assert answer.refused and answer.refusal_reason == "closest" and not answer.quoted
     assert answer.text.startswith(localized("closest", "en").format(origin=" (in French)"))
@@ -113,70 +109,67 @@ def test_scripted_unbacked_reply_no_passage_corroborates_shows_the_closest_passa
     assert answer.unsupported == ["Musk offered 5 dollars in 1802."]
 
 
-def test_scripted_restatement_of_the_question_is_no_answer(seeded_settings) -> None:
+def test_scripted_restatement_of_the_question_is_no_answer(scripted_bot) -> None:
     reply = "Elon Musk did offer to buy OpenAI [1]."  # every word is the question's own
-    answer = Bot(seeded_settings, chat_model=scripted_model(reply)).ask(MUSK)
+    answer = scripted_bot(scripted_model(reply)).ask(MUSK)
     assert answer.refused and answer.refusal_reason == "closest" and reply not in answer.text
     assert answer.unsupported == []
 
 
-def test_scripted_lead_in_to_a_list_is_no_claim(seeded_settings) -> None:
+def test_scripted_lead_in_to_a_list_is_no_claim(scripted_bot) -> None:
     reply = "Musk made this offer:\n- Musk offered 97.4 billion dollars to buy OpenAI [1]."
-    answer = Bot(seeded_settings, chat_model=scripted_model(reply)).ask(MUSK)
+    answer = scripted_bot(scripted_model(reply)).ask(MUSK)
     assert not answer.quoted and "this offer" not in answer.text
     assert "Musk offered 97.4 billion dollars to buy OpenAI [1]" in answer.text
 
 
-def test_scripted_debris_and_markup_never_reach_the_reader(seeded_settings) -> None:
+def test_scripted_debris_and_markup_never_reach_the_reader(scripted_bot) -> None:
     reply = (
         "Musk offered 97.4 billion dollars to buy OpenAI [1]. Sources: [1]. "
         '<source id="2" file="x.txt"> Musk offered 97.4 billion'
     )
-    answer = Bot(seeded_settings, chat_model=scripted_model(reply)).ask(MUSK)
+    answer = scripted_bot(scripted_model(reply)).ask(MUSK)
     assert answer.text == "Musk offered 97.4 billion dollars to buy OpenAI [1]."
     assert "<" not in answer.text and "Sources" not in answer.text
 
 
-def test_scripted_model_refusal_marks_the_answer_refused(seeded_settings) -> None:
-    bot = Bot(seeded_settings, chat_model=scripted_model("I don't know."))
+def test_scripted_model_refusal_marks_the_answer_refused(scripted_bot) -> None:
+    bot = scripted_bot(scripted_model("I don't know."))
     answer = bot.ask("Combien Elon Musk a-t-il proposé pour racheter OpenAI ?")
     assert answer.refused and answer.text == localized("refusal", "fr")
     assert answer.refusal_reason == "declined"
     assert answer.contexts  # the evidence the model saw is still reported
 
 
-def test_scripted_unbacked_reply_without_a_close_chunk_is_refused_and_kept(seeded_settings) -> None:
-    strict = seeded_settings.model_copy(update={"min_quote_relevance": 0.99})
-    bot = Bot(strict, chat_model=scripted_model("Musk offered 5 dollars in 1802."))
+def test_scripted_unbacked_reply_without_a_close_chunk_is_refused_and_kept(scripted_bot) -> None:
+    reply = "Musk offered 5 dollars in 1802."
+    bot = scripted_bot(scripted_model(reply), min_quote_relevance=0.99)
     answer = bot.ask(MUSK)
     assert answer.refused and answer.refusal_reason == "unbacked"
     assert answer.unsupported == ["Musk offered 5 dollars in 1802."]
 
 
 def test_scripted_unbacked_reply_is_quoted_on_the_language_debiased_relevance(
-    seeded_settings,
+    seeded_bot, scripted_bot
 ) -> None:
     question = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"  # the answer is in French
-    best = Bot(seeded_settings).retriever.retrieve(question)[0]
+    best = seeded_bot.retriever.retrieve(question)[0]
     assert best.relevance > best.score  # a cross-language cosine understates relevance
-    gate = seeded_settings.model_copy(
-        update={"min_quote_relevance": (best.score + best.relevance) / 2}
-    )
-    bot = Bot(gate, chat_model=scripted_model("Musk đã đề nghị 97,4 tỷ đô la vào năm 1802."))
+    reply = scripted_model("Musk đã đề nghị 97,4 tỷ đô la vào năm 1802.")
+    bot = scripted_bot(reply, min_quote_relevance=(best.score + best.relevance) / 2)
     answer = bot.ask(question)
     assert answer.quoted and "97,4" in answer.text
 
 
-def test_out_of_corpus_question_is_refused_without_calling_the_model(seeded_settings) -> None:
-    strict = seeded_settings.model_copy(update={"min_relevance": 0.81})
-    bot = Bot(strict, chat_model=ExplodingModel(responses=["unused"]))
+def test_out_of_corpus_question_is_refused_without_calling_the_model(scripted_bot) -> None:
+    bot = scripted_bot(ExplodingModel(responses=["unused"]), min_relevance=0.81)
     answer = bot.ask("Quelle est la recette de la tarte tatin ?")
     assert answer.refused and answer.citations == [] and answer.language == "fr"
     assert answer.refusal_reason == "off_topic"
 
 
-def test_names_the_corpus_never_mentions_are_named_in_the_refusal(seeded_settings) -> None:
-    bot = Bot(seeded_settings, chat_model=ExplodingModel(responses=["unused"]))
+def test_names_the_corpus_never_mentions_are_named_in_the_refusal(scripted_bot) -> None:
+    bot = scripted_bot(ExplodingModel(responses=["unused"]))
     answer = bot.ask("How much did Apple pay OpenAI to integrate ChatGPT into the iPhone?")
     assert answer.refused and "iPhone" in answer.text and "OpenAI" in answer.text
     assert answer.refusal_reason == "not_mentioned"
@@ -184,44 +177,38 @@ def test_names_the_corpus_never_mentions_are_named_in_the_refusal(seeded_setting
     assert french.refused and "GPT-6" in french.text and french.text.startswith("Les articles")
 
 
-def test_follow_up_is_condensed_before_retrieval(seeded_settings) -> None:
-    bot = Bot(
-        seeded_settings,
-        chat_model=scripted_model(MUSK, "He offered 97.4 billion dollars to buy OpenAI [1]."),
-    )
+def test_follow_up_is_condensed_before_retrieval(scripted_bot) -> None:
+    bot = scripted_bot(scripted_model(MUSK, "He offered 97.4 billion dollars to buy OpenAI [1]."))
     answer = bot.ask("And how much did he offer?", history=[("Who is Elon Musk?", "A CEO.")])
     assert answer.question == MUSK
     assert answer.contexts[0].source == "003_ec62060a0c8869d6.txt"
 
 
 def test_scripted_judge_that_finds_no_answer_in_the_sources_refuses_before_answering(
-    seeded_settings,
+    scripted_bot,
 ) -> None:
-    gate = seeded_settings.model_copy(update={"judge": True, "min_answerable": 0.5})
-    bot = Bot(
-        gate, chat_model=scripted_model("Musk offered 97.4 billion dollars [1].", verdict="no")
-    )
+    reply = scripted_model("Musk offered 97.4 billion dollars [1].", verdict="no")
+    bot = scripted_bot(reply, judge=True, min_answerable=0.5)
     answer = bot.ask(MUSK)
     assert answer.refused and answer.refusal_reason == "unanswerable"
     assert answer.answerable == 0.0 and answer.text == localized("refusal", "en")
 
 
 def test_scripted_judge_that_rejects_the_quote_shows_it_as_the_closest_passage(
-    seeded_settings,
+    scripted_bot,
 ) -> None:
-    gate = seeded_settings.model_copy(update={"judge": True, "min_quote_confidence": 0.5})
     reply = "Musk offered 97.4 billion dollars in 1802."
-    bot = Bot(gate, chat_model=scripted_model(reply, verdict="no"))
+    bot = scripted_bot(scripted_model(reply, verdict="no"), judge=True, min_quote_confidence=0.5)
     answer = bot.ask(MUSK)
     assert answer.refused and answer.refusal_reason == "judged" and not answer.quoted
     assert answer.text.startswith(localized("closest", "en").format(origin=" (in French)"))
     assert "97" in answer.text and answer.citations and answer.quote_confidence == 0.0
 
 
-def test_a_quote_in_another_language_names_its_language(seeded_settings) -> None:
+def test_a_quote_in_another_language_names_its_language(scripted_bot) -> None:
     question = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"  # the answer is in French
     reply = "Musk đã đề nghị 97,4 tỷ đô la vào năm 1802."
-    answer = Bot(seeded_settings, chat_model=scripted_model(reply)).ask(question)
+    answer = scripted_bot(scripted_model(reply)).ask(question)
     assert answer.quoted and answer.text.startswith("Các bài báo cho biết (bằng tiếng Pháp):")
 
 
@@ -247,19 +234,19 @@ def test_a_question_asking_how_much_is_answered_only_by_a_number_it_lacks() -> N
 
 
 def test_scripted_context_before_the_number_is_held_until_the_number_comes(
-    seeded_settings,
+    scripted_bot,
 ) -> None:
     context = "Elon Musk made an offer to buy OpenAI, which Altman rejected with irony [1]."
     number = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
-    stream = Bot(seeded_settings, chat_model=scripted_model(f"{context} {number}")).ask_stream(MUSK)
+    stream = scripted_bot(scripted_model(f"{context} {number}")).ask_stream(MUSK)
     pieces = list(stream)
     assert pieces == [stream.answer.text] and stream.answer.text.endswith(number)
-    alone = Bot(seeded_settings, chat_model=scripted_model(context)).ask(MUSK)
+    alone = scripted_bot(scripted_model(context)).ask(MUSK)
     assert context not in alone.text and (alone.quoted or alone.refused)
 
 
 def test_scripted_quote_in_another_language_is_shown_in_a_faithful_translation(
-    seeded_settings,
+    scripted_bot,
 ) -> None:
     question = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"  # the answer is in French
     reply = "Musk đã đề nghị 97,4 tỷ đô la vào năm 1802."  # 1802: not backed
@@ -267,11 +254,11 @@ def test_scripted_quote_in_another_language_is_shown_in_a_faithful_translation(
         "Hãy nhớ rằng Musk đã đưa ra lời đề nghị 97,4 tỷ đô la để mua lại OpenAI, "
         "lời đề nghị bị Altman từ chối với một chút mỉa mai."
     )
-    answer = Bot(seeded_settings, chat_model=scripted_model(reply, translation)).ask(question)
+    answer = scripted_bot(scripted_model(reply, translation)).ask(question)
     assert answer.quoted and answer.text.startswith(
         localized("translated", "vi").format(origin=" (bằng tiếng Pháp)")
     )
     assert "97,4 tỷ đô la để mua lại OpenAI" in answer.text and answer.text.endswith("[1].")
     wrong = translation.replace("97,4", "9,4")  # a translation that changes the number
-    kept = Bot(seeded_settings, chat_model=scripted_model(reply, wrong)).ask(question)
+    kept = scripted_bot(scripted_model(reply, wrong)).ask(question)
     assert kept.quoted and "97,4 milliards" in kept.text and "9,4" not in kept.text

@@ -163,11 +163,10 @@ def test_cite_places_verified_markers_before_the_full_stop() -> None:
     assert cite("Musk offered money [3].", [1, 2]) == "Musk offered money [1] [2]."
 
 
-def test_verifier_meets_its_targets_on_the_hand_labelled_sentences(seeded_settings) -> None:
-    from bot.api import Bot
+def test_verifier_meets_its_targets_on_the_hand_labelled_sentences(seeded_bot) -> None:
     from bot.eval.evaluation import verifier_scores
 
-    scores = verifier_scores(Bot(seeded_settings))
+    scores = verifier_scores(seeded_bot)
     assert scores is not None and scores["sentences"] >= 36
     assert scores["precision"] >= 0.9 and scores["recall"] >= 0.8, scores
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.provenance import asked_about
-from bot.api import Bot
 
 from .fakes import ExplodingModel
 
@@ -27,8 +26,8 @@ def test_questions_about_an_article_itself_are_told_apart(question: str, field: 
     assert asked_about(question) == field
 
 
-def test_who_wrote_an_article_comes_from_its_byline_not_from_its_text(seeded_settings) -> None:
-    bot = Bot(seeded_settings, chat_model=ExplodingModel(responses=["unused"]))
+def test_who_wrote_an_article_comes_from_its_byline_not_from_its_text(scripted_bot) -> None:
+    bot = scripted_bot(ExplodingModel(responses=["unused"]))
     answer = bot.ask(f"Who wrote {CHINA_US}?")
     assert not answer.refused and "Lee Chong Ming" in answer.text and answer.text.endswith("[1].")
     assert answer.citations[0].source == "001_53c71910e38b7502.txt"
@@ -36,16 +35,16 @@ def test_who_wrote_an_article_comes_from_its_byline_not_from_its_text(seeded_set
     assert "2025-09-02" in when.text and when.citations[0].outlet == "Tuổi Trẻ"
 
 
-def test_what_an_article_does_not_say_about_itself_is_not_guessed(seeded_settings) -> None:
-    bot = Bot(seeded_settings, chat_model=ExplodingModel(responses=["unused"]))
+def test_what_an_article_does_not_say_about_itself_is_not_guessed(scripted_bot) -> None:
+    bot = scripted_bot(ExplodingModel(responses=["unused"]))
     answer = bot.ask("Who wrote the article about the cloud contract between Meta and Google?")
     assert answer.refused and "does not name its author" in answer.text
 
 
 def test_a_source_no_article_is_from_is_refused_naming_the_outlets_that_are(
-    seeded_settings,
+    scripted_bot,
 ) -> None:
-    bot = Bot(seeded_settings, chat_model=ExplodingModel(responses=["unused"]))
+    bot = scripted_bot(ExplodingModel(responses=["unused"]))
     answer = bot.ask("What did Le Monde report about Meta's cloud contract with Google?")
     assert answer.refused and "Le Monde" in answer.text
     assert "Tuổi Trẻ" in answer.text and "Business Insider" in answer.text

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.api import Bot
 from bot.core.article import ArticleMeta
 from bot.core.text import names, tokenize
 from bot.retrieval.diversity import balanced, distinct
@@ -31,14 +30,14 @@ QUESTIONS = [
 
 
 @pytest.mark.parametrize(("expected", "question"), QUESTIONS)
-def test_right_article_ranks_first(seeded_settings, expected: str, question: str) -> None:
-    hits = Bot(seeded_settings).retrieve(question)
+def test_right_article_ranks_first(seeded_bot, expected: str, question: str) -> None:
+    hits = seeded_bot.retrieve(question)
     assert hits[0].source.startswith(expected), [(h.source, h.score) for h in hits]
-    assert len(hits) == seeded_settings.top_k
+    assert len(hits) == seeded_bot.settings.top_k
 
 
-def test_citations_carry_what_the_ui_shows(seeded_settings) -> None:
-    hit = Bot(seeded_settings).retrieve("Tencent a déployé quel modèle sur WeChat ?", k=2)[0]
+def test_citations_carry_what_the_ui_shows(seeded_bot) -> None:
+    hit = seeded_bot.retrieve("Tencent a déployé quel modèle sur WeChat ?", k=2)[0]
     assert hit.source == "001_53c71910e38b7502.txt"
     assert hit.title and hit.snippet and hit.chunk_id and hit.text.startswith(hit.snippet[:40])
     assert 0.8 < hit.score <= 1.0
@@ -65,8 +64,8 @@ def test_copies_of_a_passage_move_behind_the_rest_of_the_evidence() -> None:
     assert [h.id for h in distinct(related, 2)] == ["a", "a2"]
 
 
-def test_seed_summary_and_translation_do_not_fill_the_context(seeded_settings) -> None:
-    hits = Bot(seeded_settings).retrieve("Tencent WeChat Hunyuan DeepSeek R1", k=4)
+def test_seed_summary_and_translation_do_not_fill_the_context(seeded_bot) -> None:
+    hits = seeded_bot.retrieve("Tencent WeChat Hunyuan DeepSeek R1", k=4)
     assert len({h.chunk_id for h in hits}) == 4
     assert sum("Hunyuan" in h.text for h in hits) < 4
 

@@ -16,6 +16,7 @@ from langchain_core.language_models import BaseChatModel
 from bot.answer.answering import (
     QuotePolicy,
     not_covered,
+    out_of_range,
     prompt_inputs,
     refusal,
     reply_stream,
@@ -23,6 +24,7 @@ from bot.answer.answering import (
     unknown_source,
 )
 from bot.answer.claims import credited
+from bot.answer.dating import as_of
 from bot.answer.evidence import Evidence, select_evidence
 from bot.answer.grounding import Grounder
 from bot.answer.judging import judge
@@ -40,6 +42,7 @@ from bot.core.article import ArticleFilter
 from bot.core.config import Settings, load_settings
 from bot.core.errors import BotError
 from bot.core.language import detect_language
+from bot.core.periods import period
 from bot.core.results import Answer, AnswerStream, Citation, Retrieved, Status
 from bot.core.tokens import count_tokens
 from bot.models.llm import (
@@ -128,7 +131,7 @@ class Bot:
         return self._part(
             "pace",
             lambda: (
-                measure_pace(self.endpoint, load_prompt("pace"))
+                measure_pace(self.endpoint, load_prompt("pace"), load_prompt("system"))
                 if self.endpoint and self.endpoint.embedded
                 else None
             ),
@@ -209,6 +212,7 @@ class Bot:
         language = detect_language(question)
         deadline = self._deadline(asked_at) if history else None
         asked = self._standalone(question, history, deadline) if history else question
+        only = self._within_period(asked, only)
         hits = self.retriever.retrieve(asked, only=only)
         present, missing = self.retriever.mentions(asked)
         relevant = [h for h in hits if h.relevance >= self.settings.min_relevance]
@@ -219,14 +223,16 @@ class Bot:
         evidence = select_evidence(
             hits,
             asked,
-            self.grounder,
+            self.grounder.vectors,
             self.settings.min_relevance,
             self._source_budget(deadline) if deadline else self.settings.context_budget,
             self.count_tokens,
         )
         about = asked_about(asked)
         unknown = [name for name in credited(asked) if not self.retriever.knows_source(name)]
-        if missing:
+        if only and only.dated() and not self.retriever.admits_any(only.dated()):
+            answer = out_of_range(asked, language, only, self.retriever.newest())
+        elif missing:
             answer = not_covered(asked, language, present, missing)
         elif unknown:
             answer = unknown_source(asked, language, unknown, self.retriever.outlets())
@@ -248,6 +254,15 @@ class Bot:
         yield answer.text
         return answer
 
+    def _within_period(self, question: str, only: ArticleFilter | None) -> ArticleFilter | None:
+        """The filter with the question's relative period ("last week") as its dates, counted
+        from BOT_TODAY or the system date; dates given explicitly are kept instead."""
+        span = period(question, self.settings.today or date.today())
+        if span is None or (only and (only.since or only.until)):
+            return only
+        since, until = (day.isoformat() for day in span)
+        return ArticleFilter(since, until, only.outlets if only else ())
+
     def _generate(
         self, inputs: dict[str, str], asked: str, language: str, evidence: Evidence, deadline: float
     ) -> Generator[str, None, Answer]:
@@ -260,7 +275,7 @@ class Bot:
             min_confidence=self.settings.min_quote_confidence,
             translate=partial(self._translated, deadline=deadline),
         )
-        answer = yield from guarded(
+        answered = guarded(
             lambda: stream_answer(
                 reply_stream(self.chat_model, inputs),
                 asked,
@@ -275,7 +290,7 @@ class Bot:
             self.settings.max_retries,
             self.endpoint,
         )
-        return answer
+        return (yield from as_of(answered, asked, language, evidence.contexts))
 
     def _judged(self, inputs: dict[str, str], candidate: str, deadline: float) -> float | None:
         """The model's P(yes) that the sources (or `candidate`) answer; None when not asked,
@@ -295,13 +310,15 @@ class Bot:
 
     def _translated(self, text: str, language: str, deadline: float) -> str | None:
         """A quote in the reader's language, when the model can translate it in the time
-        left and the translation keeps its numbers, names and meaning; else None."""
-        prompt = self.count_tokens(translation_prompt(text, language))
+        left and the translation keeps its numbers, names and meaning; else None. It may
+        write as much as the time left holds (up to GROWTH times the original): a
+        translation that does not end in that is not shown."""
         reply = GROWTH * self.count_tokens(text) + SLACK
-        if (
-            self.pace
-            and time.monotonic() + self.pace.reading(prompt) + self.pace.writing(reply) > deadline
-        ):
+        if self.pace:
+            prompt = self.count_tokens(translation_prompt(text, language))
+            left = deadline - time.monotonic() - self.pace.reading(prompt)
+            reply = min(reply, self.pace.writable(left))
+        if reply < SLACK:
             return None
         try:
             translation = guarded_call(

@@ -262,3 +262,17 @@ def test_scripted_quote_in_another_language_is_shown_in_a_faithful_translation(
     wrong = translation.replace("97,4", "9,4")  # a translation that changes the number
     kept = scripted_bot(scripted_model(reply, wrong)).ask(question)
     assert kept.quoted and "97,4 milliards" in kept.text and "9,4" not in kept.text
+
+
+def test_scripted_translation_cut_off_by_its_token_limit_is_not_used() -> None:
+    """The limit is what the time left holds: a translation that needs more is not shown."""
+    from langchain_core.language_models import GenericFakeChatModel
+
+    from bot.answer.translating import translate
+
+    cut = AIMessage("Musk a proposé 97,4", response_metadata={"finish_reason": "length"})
+    model = GenericFakeChatModel(messages=iter([cut]))
+    assert translate(model, "Musk offered 97.4.", "fr", 5) == ""
+    whole = AIMessage("Musk a proposé 97,4.", response_metadata={"finish_reason": "stop"})
+    model = GenericFakeChatModel(messages=iter([whole]))
+    assert translate(model, "Musk offered 97.4.", "fr", 50) == "Musk a proposé 97,4."

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from bot.answer.evidence import excerpt, format_sources, select_evidence
-from bot.answer.grounding import Grounder
+from bot.answer.vectors import SentenceVectors
 from bot.core.article import AMBIGUOUS, ArticleMeta
 from bot.core.results import Citation
 from bot.store.embeddings import E5Embeddings
@@ -28,17 +28,17 @@ def _c(n: int, score: float = 0.9, text: str = "") -> Citation:
 
 
 @pytest.fixture(scope="module")
-def grounder() -> Grounder:
-    return Grounder(E5Embeddings())
+def vectors() -> SentenceVectors:
+    return SentenceVectors(E5Embeddings())
 
 
-def test_low_relevance_refuses(grounder: Grounder) -> None:
-    assert select_evidence([_c(1, 0.5)], MUSK, grounder, 0.8, 1000, len).refused
-    assert select_evidence([], MUSK, grounder, 0.8, 1000, len).refused
+def test_low_relevance_refuses(vectors: SentenceVectors) -> None:
+    assert select_evidence([_c(1, 0.5)], MUSK, vectors, 0.8, 1000, len).refused
+    assert select_evidence([], MUSK, vectors, 0.8, 1000, len).refused
 
 
 def test_evidence_is_the_sentences_closest_to_the_question_that_fit_the_budget(
-    grounder: Grounder,
+    vectors: SentenceVectors,
 ) -> None:
     offer = "Elon Musk offered 97.4 billion dollars to buy OpenAI."
     chat = ["The weather in Lyon was mild all week.", "Football fans gathered downtown."]
@@ -47,10 +47,10 @@ def test_evidence_is_the_sentences_closest_to_the_question_that_fit_the_budget(
         _c(2, 0.85, "Bakers in Hanoi sold more bread this winter."),
         _c(3, 0.5, "Musk has long criticised OpenAI."),
     ]
-    tight = select_evidence(hits, MUSK, grounder, 0.8, len(offer) + 5, len)
+    tight = select_evidence(hits, MUSK, vectors, 0.8, len(offer) + 5, len)
     assert [(c.chunk_id, c.excerpt) for c in tight.contexts] == [("id1", offer)]
-    assert select_evidence(hits, MUSK, grounder, 0.8, 1, len).contexts[0].excerpt == offer
-    roomy = select_evidence(hits, MUSK, grounder, 0.8, 10_000, len)
+    assert select_evidence(hits, MUSK, vectors, 0.8, 1, len).contexts[0].excerpt == offer
+    roomy = select_evidence(hits, MUSK, vectors, 0.8, 10_000, len)
     assert [c.chunk_id for c in roomy.contexts] == ["id1", "id2"]  # never below the gate
     assert roomy.contexts[0].passage == hits[0].text  # whole chunks where they fit
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.answer.claims import added_terms, cite, is_debris
 from bot.answer.grounding import Grounder
-from bot.answer.quoting import quote
+from bot.answer.quoting import Quote, quote
 from bot.answer.verification import Verifier
 from bot.core.results import Citation
 from bot.core.text import tokenize
@@ -151,6 +151,20 @@ def test_a_quote_must_write_the_question_s_name_as_a_name(grounder: Grounder) ->
     assert quote(Verifier(grounder, "How often does Doctor Who travel?", [chunk])).sentences == []
 
 
+def test_a_passage_off_the_questions_topic_is_no_quote_whatever_it_shares(
+    grounder: Grounder,
+) -> None:
+    """It holds the reply's number and name, but it is about the weather: not even the
+    closest passage."""
+    text = "The weather in Lyon was mild all week, with 97.4 mm of rain, Musk fans said."
+    chunk = Citation(
+        source="a.txt", title="t", snippet="s", score=0.9, chunk_id="c1", text=text, language="en"
+    )
+    assert quote(Verifier(grounder, MUSK, [chunk]), "Musk offered 97.4 billion dollars.") == (
+        Quote([], answers=False)
+    )
+
+
 @pytest.mark.parametrize(
     "sentence", ["Sources: [1].", "The source for this information is.", "Đây là nguồn tin từ  và."]
 )
@@ -172,12 +186,14 @@ def test_verifier_meets_its_targets_on_the_hand_labelled_sentences(seeded_bot) -
 
 
 def _yuan(chunk_id: str, text: str) -> Citation:
-    """A chunk of a Vietnamese article on the Yuan dynasty (XQuAD's text)."""
+    """A chunk of a Vietnamese article on the Yuan dynasty (XQuAD's text), with the language
+    gap retrieval credits it for an English question."""
     return Citation(
         source="yuan.vi.txt",
         title="t",
         snippet="s",
         score=0.8,
+        relevance=0.9,
         chunk_id=chunk_id,
         text=text,
         language="vi",

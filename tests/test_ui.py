@@ -282,6 +282,42 @@ def test_browser_shows_the_sources_before_the_answer_within_a_second(
     assert "97.4" in _wait_for_answer(page, 1)
 
 
+def _reading_list(page) -> str:
+    """The chat's text once the sources being read are listed (they come before the model)."""
+    page.get_by_text(READING_TITLE).first.wait_for(timeout=10_000)
+    return page.inner_text("#chat")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_sources_panel_shows_each_sources_outlet_and_date(page, slow_chat_url: str) -> None:
+    page.goto(slow_chat_url)
+    _ask(page, "WeChat có bao nhiêu người dùng?")
+    assert "Business Insider · 2025-04-11 · 001_53c71910e38b7502.txt" in _reading_list(page)
+    _wait_for_answer(page, 1)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_date_and_outlet_filters_limit_the_sources(page, slow_chat_url: str) -> None:
+    page.goto(slow_chat_url)
+    page.get_by_text("Filter by date and outlet").click()
+    page.fill("#since textarea, #since input", "2025-05-01")
+    _ask(page, "What are the big tech companies doing with AI?")
+    shown = _reading_list(page)
+    assert "Tuổi Trẻ · 2025-09-02" in shown
+    assert "001_53c71910e38b7502.txt" not in shown and "003_ec62060a0c8869d6.txt" not in shown
+    _wait_for_answer(page, 1)
+    page.fill("#since textarea, #since input", "")
+    page.locator("#outlets input").click()
+    page.get_by_role("option", name="Business Insider").click()
+    page.keyboard.press("Escape")
+    _ask(page, "What are the big tech companies doing with AI?")
+    latest = _reading_list(page).split(READING_TITLE)[-1]
+    assert "Business Insider" in latest and "Tuổi Trẻ" not in latest
+    _wait_for_answer(page, 2)
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_browser_empty_question_shows_a_message_and_the_app_stays_usable(

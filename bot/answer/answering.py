@@ -23,6 +23,7 @@ from bot.answer.grounding import Grounder
 from bot.answer.prompts import chat_prompt, localized, origin
 from bot.answer.quoting import quote
 from bot.answer.verification import Verifier
+from bot.core.article import ArticleFilter
 from bot.core.language import detect_language, language_name
 from bot.core.patterns import MARKUP, REFUSAL
 from bot.core.results import Answer, Citation, RefusalReason
@@ -100,6 +101,13 @@ def unknown_source(question: str, language: str, missing: list[str], outlets: li
     present = ", ".join(outlets) or "?"
     text = template.format(missing=", ".join(missing), present=present)
     return refusal(question, language, "not_mentioned").model_copy(update={"text": text})
+
+
+def out_of_range(question: str, language: str, only: ArticleFilter, newest: str) -> Answer:
+    """A refusal for a period no article is dated in, naming the newest article's date."""
+    template = localized("out_of_range" if newest else "undated", language)
+    text = template.format(since=only.since or "…", until=only.until or "…", newest=newest)
+    return refusal(question, language, "out_of_range").model_copy(update={"text": text})
 
 
 def looks_like_refusal(reply: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-from bot.answer.grounding import Grounder
+from bot.answer.vectors import SentenceVectors
 from bot.core.patterns import INJECTION
 from bot.core.results import Citation
 from bot.core.text import split_sentences
@@ -33,7 +33,7 @@ class Evidence:
 def select_evidence(
     hits: list[Citation],
     question: str,
-    grounder: Grounder,
+    vectors: SentenceVectors,
     min_relevance: float,
     budget: int,
     count_tokens: Callable[[str], int],
@@ -46,14 +46,14 @@ def select_evidence(
         return Evidence(contexts=[], refused=True, relevance=best)
     relevant = [h for h in hits if h.relevance >= min_relevance]
     sentences = [split_sentences(h.text) or [h.text] for h in relevant]
-    asked = grounder.embed_query(question)
+    asked = vectors.embed_query(question)
     # A sentence scores as its chunk does: the language gap (relevance - score) is added, so
     # the answer in another language is not crowded out by same-language small talk.
     ranked = sorted(
         (
             (float(vector @ asked) + hit.relevance - hit.score, i, j)
             for i, hit in enumerate(relevant)
-            for j, vector in enumerate(grounder.embed_sentences(sentences[i]))
+            for j, vector in enumerate(vectors.embed_sentences(sentences[i]))
         ),
         reverse=True,
     )

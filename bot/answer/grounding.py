@@ -15,63 +15,24 @@ is backed, `quoting.quote` picks chunk sentences.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from functools import lru_cache
-
-import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from bot.answer.vectors import SentenceVectors
 from bot.core.text import (
     content_words,
     is_number,
     name_tokens,
-    split_sentences,
     stems,
 )
 from bot.core.thresholds import Thresholds
-from bot.store.embeddings import unit
-
-SENTENCE_CACHE = 8192
-"""Sentence vectors kept: a few hundred chunks' worth, a few MB."""
 
 
 class Grounder:
-    """Checks sentences against chunks with the store's embedder (query/passage sides)."""
+    """The support rule: whether a chunk backs a sentence, at the tuned thresholds."""
 
     def __init__(self, embeddings: Embeddings, thresholds: Thresholds | None = None) -> None:
-        self.embeddings = embeddings
+        self.vectors = SentenceVectors(embeddings)
         self.thresholds = thresholds or Thresholds()
-        self.chunk_vector = lru_cache(maxsize=2048)(self._passage)
-        self._sentences: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _passage(self, text: str) -> np.ndarray:
-        """One chunk's vector; cached, as the same chunks come back question after question."""
-        return unit(self.embeddings.embed_documents([text]))[0]
-
-    def sentence_vectors(self, text: str) -> np.ndarray:
-        """A passage's sentences as vectors: a claim is usually backed by one of them, and a
-        translated sentence is much closer to its original than to the whole chunk."""
-        return self.embed_sentences(split_sentences(text) or [text])
-
-    def embed_sentences(self, sentences: list[str]) -> np.ndarray:
-        """Sentences as passage vectors, cached by sentence: excerpts of one chunk share them."""
-        with self._lock:
-            missing = [s for s in dict.fromkeys(sentences) if s not in self._sentences]
-        fresh = unit(self.embeddings.embed_documents(missing)) if missing else []
-        with self._lock:
-            self._sentences.update(zip(missing, fresh, strict=True))
-            for sentence in sentences:
-                self._sentences.move_to_end(sentence)
-            vectors = np.stack([self._sentences[s] for s in sentences])
-            while len(self._sentences) > SENTENCE_CACHE:
-                self._sentences.popitem(last=False)
-        return vectors
-
-    def embed_query(self, text: str) -> np.ndarray:
-        """A question or reply sentence as a unit vector on e5's query side."""
-        return unit(self.embeddings.embed_query(text))
 
     def supports(
         self,

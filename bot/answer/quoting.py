@@ -65,20 +65,23 @@ def quote(verifier: Verifier, reply: str = "") -> Quote:
         ]
     if not candidates:
         return Quote([], answers=False)
-    vectors = verifier.grounder.embed_sentences([s for _, s in candidates])
-    asked = content_words(verifier.asked)
-    overlap = [len(asked & content_words(s)) / max(len(asked), 1) for _, s in candidates]
+    vectors = verifier.grounder.vectors.embed_sentences([s for _, s in candidates])
     # Sentences pull towards the question's language as chunks do: each gets its chunk's
     # language gap (relevance - score), so an answer in another language is not outranked
     # by a same-language sentence on another topic.
     gaps = [
         verifier.contexts[n - 1].relevance - verifier.contexts[n - 1].score for n, _ in candidates
     ]
-    scores = (
-        vectors @ verifier.question_vector
-        + np.array(gaps)
-        + limits.quote_overlap_weight * np.array(overlap)
-    )
+    closeness = vectors @ verifier.question_vector + np.array(gaps)
+    # On topic as a sentence of the model's must be (`on_topic`): a passage on something
+    # else is no answer, whatever words it shares with the reply.
+    kept = np.flatnonzero(closeness >= limits.on_topic)
+    if not len(kept):
+        return Quote([], answers=False)
+    candidates, closeness = [candidates[i] for i in kept], closeness[kept]
+    asked = content_words(verifier.asked)
+    overlap = [len(asked & content_words(s)) / max(len(asked), 1) for _, s in candidates]
+    scores = closeness + limits.quote_overlap_weight * np.array(overlap)
     fixed, words = added_terms(reply, verifier.asked)
     # Who published a source (its header) is no part of an answer drawn from its text.
     fixed -= {t for c in verifier.contexts for who in c.named_sources for t in stems(tokenize(who))}

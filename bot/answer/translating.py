@@ -14,9 +14,10 @@ from bot.core.text import is_coined, is_number, names, tokenize
 
 GROWTH = 2
 """A translation takes up to this many times its original's tokens (Vietnamese, in the
-embedded model's tokenizer, takes about twice English's)."""
+embedded model's tokenizer, takes about twice English's; the other way, about half)."""
 SLACK = 12
-"""Reply tokens a translation gets beyond that: room for a short original's."""
+"""Reply tokens a translation gets beyond that: room for a short original's; with less
+time than these take to write, no translation is tried."""
 
 
 def translate_inputs(text: str, language: str) -> dict[str, str]:
@@ -30,10 +31,13 @@ def translation_prompt(text: str, language: str) -> str:
 
 
 def translate(llm: BaseChatModel, text: str, language: str, max_tokens: int) -> str:
-    """The model's translation of `text` into `language` (a code), its first paragraph."""
+    """The model's translation of `text` into `language` (a code), its first paragraph;
+    empty when `max_tokens` cut it off."""
     prompt = ChatPromptTemplate.from_messages([("human", load_prompt("translate"))])
     bound = llm.bind(max_tokens=max_tokens)
     reply = (prompt | bound).invoke(translate_inputs(text, language))
+    if reply.response_metadata.get("finish_reason") == "length":
+        return ""
     return str(reply.content).strip().split("\n\n")[0].strip()
 
 
@@ -48,5 +52,7 @@ def faithful(original: str, translation: str, language: str, grounder: Grounder)
     coined = {t for n in names(original) if is_coined(n) for t in tokenize(n)}
     if not coined <= kept:
         return False
-    similarity = float(grounder.embed_query(translation) @ grounder.embed_sentences([original])[0])
+    similarity = float(
+        grounder.vectors.embed_query(translation) @ grounder.vectors.embed_sentences([original])[0]
+    )
     return similarity >= grounder.thresholds.cross_lingual_similarity

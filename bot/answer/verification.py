@@ -38,9 +38,9 @@ class Verifier:
             if language != asked_in
         }
         self.words = frozenset(stems(content_words(question)))
-        self.question_vector = grounder.embed_query(question)
-        self.chunks = np.stack([grounder.chunk_vector(c.passage) for c in contexts])
-        self.sentences = [grounder.sentence_vectors(c.passage) for c in contexts]
+        self.question_vector = grounder.vectors.embed_query(question)
+        self.chunks = np.stack([grounder.vectors.chunk_vector(c.passage) for c in contexts])
+        self.sentences = [grounder.vectors.sentence_vectors(c.passage) for c in contexts]
         self.tokens = [set(tokenize(c.passage)) for c in contexts]
 
     def named_in(self, language: str) -> frozenset[str]:
@@ -51,7 +51,7 @@ class Verifier:
     def check(self, sentence: str) -> list[int]:
         """The chunk numbers that back the sentence, the ones it claimed first; [] if none."""
         text = without_markers(sentence)
-        vector = self.grounder.embed_query(text)
+        vector = self.grounder.vectors.embed_query(text)
         if float(vector @ self.question_vector) < self.grounder.thresholds.on_topic:
             return []
         sims = [

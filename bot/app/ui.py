@@ -12,6 +12,7 @@ import gradio as gr
 
 from bot.answer.questions import History
 from bot.api import Bot
+from bot.core.article import ArticleFilter
 from bot.core.errors import BotError
 from bot.core.results import Answer, Citation, Retrieved, left_out_note
 
@@ -52,12 +53,22 @@ def build_app(bot: Bot) -> gr.Blocks:
                 submit_btn="Ask",
                 stop_btn="Stop",
             )
+        with (
+            gr.Accordion("Filter by date and outlet", open=False, elem_id="filters"),
+            gr.Row(),
+        ):
+            since = gr.Textbox(label="Since (YYYY-MM-DD)", elem_id="since", value="")
+            until = gr.Textbox(label="Until (YYYY-MM-DD)", elem_id="until", value="")
+            outlets = gr.Dropdown(
+                label="Outlets", elem_id="outlets", multiselect=True, choices=[], value=[]
+            )
         gr.Examples(EXAMPLES, inputs=box, label="Examples (en / fr / vi)")
         gr.ClearButton([chat, box], value="New chat")
         app.load(lambda: header_text(bot), outputs=header, api_visibility="private")
+        app.load(lambda: outlet_choices(bot), outputs=outlets, api_visibility="private")
         box.submit(
             functools.partial(respond, bot),
-            inputs=[box, chat],
+            inputs=[box, chat, since, until, outlets],
             outputs=[box, chat],
             api_name="ask",
             concurrency_limit=bot.settings.answering_at_once,
@@ -77,13 +88,30 @@ def header_text(bot: Bot) -> str:
     )
 
 
-def respond(bot: Bot, message: str, history: list[Message]) -> Iterator[tuple[str, list]]:
-    """Stream one turn into the chat; errors become a chat message and the page stays usable."""
+def outlet_choices(bot: Bot) -> gr.Dropdown:
+    """The outlets the articles come from; none while there is no store yet."""
+    try:
+        return gr.Dropdown(choices=bot.retriever.outlets())
+    except BotError:
+        return gr.Dropdown(choices=[])
+
+
+def respond(
+    bot: Bot,
+    message: str,
+    history: list[Message],
+    since: str = "",
+    until: str = "",
+    outlets: list[str] | None = None,
+) -> Iterator[tuple[str, list]]:
+    """Stream one turn into the chat, from the articles the filters admit; errors become a
+    chat message and the page stays usable."""
     shown: list[Message | gr.ChatMessage] = [*history, user_message(message)]
     yield "", shown
     try:
         text, found = "", []
-        stream = bot.ask_stream(message, conversation(history))
+        only = ArticleFilter.of(since, until, outlets)
+        stream = bot.ask_stream(message, conversation(history), only)
         for event in stream.events():  # only verified sentences ever arrive as text
             if isinstance(event, Retrieved):
                 found = [sources_message(list(enumerate(event.contexts, 1)), READING_TITLE)]

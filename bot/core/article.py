@@ -72,6 +72,10 @@ class ArticleFilter:
             return None
         return cls(bounds[0], bounds[1], chosen)
 
+    def dated(self) -> ArticleFilter | None:
+        """The date range alone, None when there is none."""
+        return ArticleFilter(self.since, self.until) if self.since or self.until else None
+
     def admits(self, article: ArticleMeta) -> bool:
         """Whether the article is in range and from one of the outlets (or republishers)."""
         if self.since or self.until:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -74,6 +75,8 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(
         2000, ge=10, le=100_000, validation_alias=_env("BOT_MAX_QUESTION_CHARS")
     )
+    today: date | None = Field(None, validation_alias=_env("BOT_TODAY"))
+    """The day "last week" and "yesterday" count from; the system date when unset."""
 
     max_tokens: int = Field(160, ge=16, le=8192, validation_alias=_env("BOT_MAX_TOKENS"))
     temperature: float = Field(0.0, ge=0.0, le=2.0, validation_alias=_env("BOT_TEMPERATURE"))

@@ -173,3 +173,33 @@ LATEST = _any(
     r"\b(?:dernière?s?|plus récente?s?|récemment)\b",
     r"\b(?:mới nhất|gần đây nhất|gần đây)\b",
 )
+
+# Relative periods a question names, counted from today (see `periods`): days, weeks, months.
+TODAY = _any(r"\btoday\b", r"\baujourd.hui\b", r"\bhôm nay\b")
+YESTERDAY = _any(r"\byesterday\b", r"\bhier\b", r"\bhôm qua\b")
+THIS_WEEK = _any(r"\bthis week\b", r"\bcette semaine\b", r"\btuần này\b")
+LAST_WEEK = _any(
+    r"\b(?:last|past) week\b", r"\bla semaine (?:dernière|passée)\b", r"\btuần (?:trước|qua)\b"
+)
+THIS_MONTH = _any(r"\bthis month\b", r"\bce mois(?:-ci)?\b", r"\btháng này\b")
+LAST_MONTH = _any(
+    r"\b(?:last|past) month\b", r"\ble mois (?:dernier|passé)\b", r"\btháng (?:trước|qua)\b"
+)
+# "the last 3 days", "les 10 derniers jours", "7 ngày qua": that many days up to today.
+LAST_DAYS = _any(
+    r"\b(?:last|past) (\d{1,3}) days\b",
+    r"\b(\d{1,3}) derniers jours\b",
+    r"\b(\d{1,3}) ngày (?:qua|gần đây)\b",
+)
+
+# A question about something that changes over time: an amount or count, or how things stand
+# now; its answer holds as of its newest source's date.
+CHANGING = _any(
+    r"\bhow (?:many|much)\b",
+    r"\bcombien\b",
+    r"\bbao nhiêu\b",
+    r"\bmấy\b",
+    r"\b(?:still|currently|now)\b",
+    r"\b(?:encore|toujours|actuellement|aujourd.hui)\b",
+    r"\b(?:vẫn|hiện nay|hiện tại|bây giờ)\b",
+)

@@ -8,14 +8,22 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 RefusalReason = Literal[
-    "", "not_mentioned", "off_topic", "unanswerable", "declined", "unbacked", "judged", "closest"
+    "",
+    "not_mentioned",
+    "off_topic",
+    "unanswerable",
+    "declined",
+    "unbacked",
+    "judged",
+    "closest",
+    "out_of_range",
 ]
 """Why an answer was refused: a name or number the articles never mention, no chunk close
 enough to the question, the model judged that the sources do not answer it, the model said
 so in its reply, nothing it wrote was backed and no chunk sentence answered well enough to
 quote, or the best chunk sentences do not answer: they do not state what the model's own
 reply said (`closest`), or the model judged that they do not (`judged`); both show them as
-the closest passage."""
+the closest passage. `out_of_range`: no article is dated within the period asked about."""
 
 
 class Citation(BaseModel):
@@ -99,6 +107,9 @@ class Answer(BaseModel):
     """The model's P(yes) that the sources answer the question (None: not asked)."""
     quote_confidence: float | None = None
     """The model's P(yes) that the quoted chunk sentences answer it (None: not asked)."""
+    as_of: str = ""
+    """The date the answer holds as of (its newest cited source's), for a question about
+    something that changes; the text then opens with it."""
 
     def numbered_citations(self) -> list[tuple[int, Citation]]:
         """Each cited chunk with the number `[n]` the text uses for it."""

@@ -29,20 +29,25 @@ class Pace:
         """Seconds to read `tokens` prompt tokens."""
         return tokens / self.prefill
 
-    def writing(self, tokens: int) -> float:
-        """Seconds to write `tokens` reply tokens."""
-        return tokens / self.decode
+    def writable(self, seconds: float) -> int:
+        """Reply tokens written in `seconds`."""
+        return max(0, int(self.decode * seconds))
 
 
-def measure_pace(endpoint: Endpoint, prompt: str, timeout: float = 120.0) -> Pace | None:
+def measure_pace(
+    endpoint: Endpoint, prompt: str, system: str = "", timeout: float = 120.0
+) -> Pace | None:
     """One short completion, timed by the server itself (llama.cpp reports `timings`);
-    None when the server reports none or cannot be reached (the answer then says why)."""
+    None when the server reports none or cannot be reached (the answer then says why).
+    Under the answers' `system` prompt: reading it here times a prompt of a real size, and
+    leaves it cached, so the first question does not read it on its own clock."""
+    messages = [{"role": "system", "content": system}] if system else []
     try:
         reply = httpx.post(
             f"{endpoint.base_url}/chat/completions",
             json={
                 "model": endpoint.model,
-                "messages": [{"role": "user", "content": prompt}],
+                "messages": [*messages, {"role": "user", "content": prompt}],
                 "max_tokens": PROBE_TOKENS,
                 "temperature": 0,
             },

@@ -138,6 +138,17 @@ class Retriever:
         self._indexes()
         return sorted({a.outlet for a in self._articles.values() if a.outlet})
 
+    def newest(self) -> str:
+        """The newest article's publication date; empty when none is dated."""
+        self._indexes()
+        return max((a.date for a in self._articles.values()), default="")
+
+    def admits_any(self, only: ArticleFilter | None) -> bool:
+        """Whether any stored article passes the filter."""
+        self._indexes()
+        admitted = self._admitted(only)
+        return admitted is None or bool(admitted)
+
     def documents(self) -> int:
         """Files with chunks in the store, from the keyword index rather than another scan."""
         return self._indexes()[0].files

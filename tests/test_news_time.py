@@ -1,0 +1,119 @@
+"""Dated news end to end: a real Chroma store and embedder over articles with publication
+dates; "last week" resolved against BOT_TODAY, explicit date filters, "as of" on amounts, a
+period no article is dated in refused with the newest date. The `scripted` tests script the
+model's reply (a fake), so what they check is our logic; the CLI test runs the real model."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.api import Bot
+from bot.core.article import ArticleFilter
+from bot.ingest.pipeline import ingest
+
+from .conftest import make_settings
+from .fakes import scripted_model
+
+TODAY = "2025-12-02"  # a Tuesday: "last week" is 2025-11-24 .. 2025-11-30
+STORY = "The company builds warehouse robots in Ohio and sells them across the country."
+ARTICLES = {  # name: (published, outlet, staff)
+    "older.md": ("2025-11-18", "Ohio Ledger", 100),
+    "newer.md": ("2025-11-26", "Valley Times", 250),
+}
+STAFF = "How many employees does Acme Robotics have"
+
+
+def _write_corpus(folder: Path) -> Path:
+    folder.mkdir()
+    for name, (published, outlet, staff) in ARTICLES.items():
+        (folder / name).write_text(
+            f"---\npublished: {published}\noutlet: {outlet}\n---\n# Acme Robotics staff\n\n"
+            f"Acme Robotics has {staff} employees, its chief executive said. {STORY}\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def dated_settings(tmp_path_factory: pytest.TempPathFactory):
+    """A real Chroma store over the two dated articles, with today fixed."""
+    root = tmp_path_factory.mktemp("dated")
+    corpus = _write_corpus(root / "corpus")
+    settings = make_settings(root, corpus_dir=corpus, today=TODAY)
+    ingest(settings, progress=False)
+    return settings
+
+
+def _bot(settings, reply: str) -> Bot:
+    return Bot(settings, chat_model=scripted_model(reply))
+
+
+def test_scripted_last_week_draws_only_on_last_weeks_article_and_says_as_of(dated_settings):
+    answer = _bot(dated_settings, "Acme Robotics has 250 employees [1].").ask(f"{STAFF} last week?")
+    assert not answer.refused, answer.text
+    assert {c.source for c in answer.contexts} == {"newer.md"}
+    assert answer.as_of == "2025-11-26"
+    assert answer.text == "As of 2025-11-26: Acme Robotics has 250 employees [1]."
+
+
+def test_scripted_explicit_dates_win_over_the_questions_period(dated_settings):
+    bot = _bot(dated_settings, "Acme Robotics has 100 employees [1].")
+    answer = bot.ask(f"{STAFF} last week?", only=ArticleFilter.of(until="2025-11-20"))
+    assert {c.source for c in answer.contexts} == {"older.md"}
+    assert answer.text.startswith("As of 2025-11-18:") and "100" in answer.text
+
+
+def test_a_period_no_article_is_dated_in_is_refused_naming_the_newest_date(dated_settings):
+    bot = _bot(dated_settings, "unused")
+    answer = bot.ask(f"{STAFF} yesterday?")
+    assert answer.refused and answer.refusal_reason == "out_of_range"
+    assert answer.text == (
+        "No article is dated from 2025-12-01 to 2025-12-01; the newest is from 2025-11-26."
+    )
+    french = bot.ask("Combien d'employés Acme Robotics a-t-elle eus hier ?")
+    assert french.refused and "2025-11-26" in french.text and french.text.startswith("Aucun")
+
+
+def test_a_question_on_a_fixed_fact_gets_no_as_of(dated_settings):
+    answer = _bot(dated_settings, "Acme Robotics builds warehouse robots in Ohio [1].").ask(
+        "What does Acme Robotics build in Ohio?"
+    )
+    assert not answer.refused and answer.as_of == ""
+    assert answer.text == "Acme Robotics builds warehouse robots in Ohio [1]."
+
+
+@pytest.mark.slow
+def test_cli_date_filters_and_the_latest_news_with_the_real_model(dated_settings) -> None:
+    """`bot ask --since/--until` and "latest", through the CLI, the embedded model and Chroma."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "OPENAI_"))}
+    env |= {
+        "BOT_VECTORSTORE_DIR": str(dated_settings.vectorstore_dir),
+        "BOT_LOCAL_MODEL": "smollm2-135m",
+        "BOT_TODAY": TODAY,
+    }
+
+    def ask(*args: str) -> dict:
+        run = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "--json", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout)
+
+    older = ask(f"{STAFF}?", "--until", "2025-11-20")
+    assert {c["source"] for c in older["contexts"]} == {"older.md"}
+    newer = ask(f"{STAFF}?", "--since", "2025-11-20", "--outlet", "Valley Times")
+    assert {c["source"] for c in newer["contexts"]} == {"newer.md"}
+    latest = ask("What is the latest number of employees at Acme Robotics?")
+    assert [c["published"] for c in latest["contexts"]][:1] == ["2025-11-26"]
+    none = ask(f"{STAFF} yesterday?")
+    assert none["refusal_reason"] == "out_of_range" and "2025-11-26" in none["text"]

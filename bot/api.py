@@ -24,7 +24,7 @@ from bot.answer.answering import (
     unknown_source,
 )
 from bot.answer.claims import credited
-from bot.answer.dating import as_of
+from bot.answer.dating import Dating, dated
 from bot.answer.evidence import Evidence, select_evidence
 from bot.answer.grounding import Grounder
 from bot.answer.judging import judge
@@ -290,7 +290,9 @@ class Bot:
             self.settings.max_retries,
             self.endpoint,
         )
-        return (yield from as_of(answered, asked, language, evidence.contexts))
+        limits = self.settings.thresholds
+        dating = Dating(self.grounder.vectors, limits.similarity, limits.lexical)
+        return (yield from dated(answered, asked, language, evidence.contexts, dating))
 
     def _judged(self, inputs: dict[str, str], candidate: str, deadline: float) -> float | None:
         """The model's P(yes) that the sources (or `candidate`) answer; None when not asked,

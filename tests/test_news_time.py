@@ -15,6 +15,7 @@ import pytest
 
 from bot.api import Bot
 from bot.core.article import ArticleFilter
+from bot.core.text import markers, split_sentences
 from bot.ingest.pipeline import ingest
 
 from .conftest import make_settings
@@ -67,6 +68,15 @@ def test_scripted_explicit_dates_win_over_the_questions_period(dated_settings):
     answer = bot.ask(f"{STAFF} last week?", only=ArticleFilter.of(until="2025-11-20"))
     assert {c.source for c in answer.contexts} == {"older.md"}
     assert answer.text.startswith("As of 2025-11-18:") and "100" in answer.text
+
+
+def test_scripted_figures_of_two_dates_are_both_shown_each_with_its_date(dated_settings):
+    answer = _bot(dated_settings, "Acme Robotics has 250 employees [1].").ask(f"{STAFF}?")
+    assert answer.text.startswith("As of 2025-11-26: Acme Robotics has 250 employees [")
+    assert "Another source, dated 2025-11-18, gives: Acme Robotics has 100 employees" in answer.text
+    assert [c.source for c in answer.citations] == ["newer.md", "older.md"]
+    for sentence in split_sentences(answer.text):
+        assert markers(sentence), sentence
 
 
 def test_a_period_no_article_is_dated_in_is_refused_naming_the_newest_date(dated_settings):

@@ -1,43 +1,115 @@
-"""News goes stale: an answer about an amount, a count or how things stand now says the date
-it holds as of, the publication date of the newest source its first sentence cites."""
+"""News goes stale. An answer about an amount, a count or how things stand now says the date
+it holds as of: the publication date of the newest source its first sentence cites. When a
+source of another date gives another figure for the same thing, that figure is shown too,
+with its date, rather than one of the two being picked."""
 
 from __future__ import annotations
 
 from collections.abc import Generator
+from dataclasses import dataclass
 
+from bot.answer.claims import states_what_is_asked
 from bot.answer.prompts import localized
+from bot.answer.vectors import SentenceVectors
 from bot.core.patterns import CHANGING
 from bot.core.results import Answer, Citation
-from bot.core.text import markers
+from bot.core.text import (
+    is_number,
+    markers,
+    split_sentences,
+    tokenize,
+    with_markers,
+    without_markers,
+)
 
 
-def as_of(
-    stream: Generator[str, None, Answer], question: str, language: str, contexts: list[Citation]
+@dataclass(frozen=True)
+class Dating:
+    """What finding another dated figure needs: the sentence vectors, how close (e5) its
+    sentence must be to the answer's, and what share of the answer's words (numbers aside)
+    it must hold, to be about the same thing: as close as a chunk backing it would be."""
+
+    vectors: SentenceVectors
+    same_thing: float
+    shared: float
+
+
+def dated(
+    stream: Generator[str, None, Answer],
+    question: str,
+    language: str,
+    contexts: list[Citation],
+    dating: Dating,
 ) -> Generator[str, None, Answer]:
     """The answer stream, its first piece led by "As of <date>:" when the question asks about
-    something that changes and a source it cites is dated; the Answer carries the date."""
+    something that changes and a source it cites is dated, and followed by another dated
+    source's different figure for the same thing, when there is one."""
     if not CHANGING.search(question):
         return (yield from stream)
-    day, first = "", True
+    first = ""
     while True:
         try:
             piece = next(stream)
         except StopIteration as stop:
             answer: Answer = stop.value
             break
-        if first:
-            first, day = False, newest_cited(piece, contexts)
+        if not first:
+            first, day = piece, newest_cited(piece, contexts)
             piece = f"{_lead(day, language)} {piece}" if day else piece
         yield piece
+    day = newest_cited(first, contexts) if first else ""
     if not day:
         return answer
-    return answer.model_copy(update={"text": f"{_lead(day, language)} {answer.text}", "as_of": day})
+    text = f"{_lead(day, language)} {answer.text}"
+    other = other_figure(first, question, day, language, contexts, dating)
+    if other is None:
+        return answer.model_copy(update={"text": text, "as_of": day})
+    n, sentence = other
+    shown = localized("also_dated", language).format(date=contexts[n - 1].published)
+    shown = f"{shown} {with_markers(sentence, [n])}"
+    yield f" {shown}"
+    return answer.model_copy(
+        update={
+            "text": f"{text} {shown}",
+            "as_of": day,
+            "citations": [*answer.citations, contexts[n - 1]],
+        }
+    )
 
 
 def newest_cited(sentence: str, contexts: list[Citation]) -> str:
     """The newest publication date among the sources the sentence cites; empty if none."""
     cited = [contexts[n - 1] for n in markers(sentence) if 0 < n <= len(contexts)]
     return max((c.published for c in cited), default="")
+
+
+def other_figure(
+    first: str,
+    question: str,
+    day: str,
+    language: str,
+    contexts: list[Citation],
+    dating: Dating,
+) -> tuple[int, str] | None:
+    """A sentence of a source dated other than `day`, in the reader's language, as close to
+    the answer's `first` sentence as the same claim would be, stating a number the answer does
+    not: the same thing's figure at another date. Its source's number and the sentence."""
+    said = without_markers(first)
+    numbers = {t for t in tokenize(said) if is_number(t)}
+    candidates = [
+        (n, s)
+        for n, c in enumerate(contexts, 1)
+        if c.published and c.published != day and c.language == language
+        for s in split_sentences(c.passage)
+        if states_what_is_asked(s, question) and {t for t in tokenize(s) if is_number(t)} - numbers
+    ]
+    if not candidates:
+        return None
+    closeness = dating.vectors.embed_sentences([s for _, s in candidates]) @ (
+        dating.vectors.embed_query(said)
+    )
+    best = int(closeness.argmax())
+    return candidates[best] if closeness[best] >= dating.same_thing else None
 
 
 def _lead(day: str, language: str) -> str:

@@ -73,6 +73,9 @@ def test_the_chat_and_the_api_show_who_published_it_and_when(meta_hit) -> None:
         text="Meta is in talks [1].", citations=[meta_hit], contexts=[meta_hit], refused=False
     )
     [cited] = extras(answer)["citations"]
+    dated = answer.model_copy(update={"as_of": "2025-09-02"})
+    assert extras(answer)["newsbot"]["as_of"] is None
+    assert extras(dated)["newsbot"]["as_of"] == "2025-09-02"
     assert (cited["outlet"], cited["published"], cited["republisher"]) == (
         "Tuổi Trẻ",
         "2025-09-02",

@@ -375,6 +375,7 @@ def extras(answer: Answer) -> dict[str, Any]:
             "question": answer.question,
             "language": answer.language,
             "left_out": answer.unsupported,
+            "as_of": answer.as_of or None,
         },
     }
 

@@ -291,7 +291,7 @@ class Bot:
             self.endpoint,
         )
         limits = self.settings.thresholds
-        dating = Dating(self.grounder.vectors, limits.similarity, limits.lexical)
+        dating = Dating(self.grounder.vectors, limits.on_topic, limits.lexical)
         return (yield from dated(answered, asked, language, evidence.contexts, dating))
 
     def _judged(self, inputs: dict[str, str], candidate: str, deadline: float) -> float | None:

@@ -79,6 +79,35 @@ def test_scripted_figures_of_two_dates_are_both_shown_each_with_its_date(dated_s
         assert markers(sentence), sentence
 
 
+def test_another_dated_figure_must_count_the_same_thing() -> None:
+    """Close in wording is not enough: 40 warehouses is no figure for 250 employees."""
+    from bot.answer.dating import Dating, other_figure
+    from bot.answer.vectors import SentenceVectors
+    from bot.core.results import Citation
+    from bot.store.embeddings import E5Embeddings
+
+    def source(n: int, published: str, text: str) -> Citation:
+        return Citation(
+            source=f"{n}.md",
+            title="t",
+            snippet="s",
+            score=0.9,
+            chunk_id=f"c{n}",
+            text=text,
+            language="en",
+            published=published,
+        )
+
+    first = "Acme Robotics has 250 employees [1]."
+    newer = source(1, "2025-11-26", "Acme Robotics has 250 employees, its chief executive said.")
+    dating = Dating(SentenceVectors(E5Embeddings()), 0.82, 0.6)
+    counted = [newer, source(2, "2025-11-18", "Acme Robotics has 100 employees in Ohio.")]
+    found = other_figure(first, f"{STAFF}?", "2025-11-26", "en", counted, dating)
+    assert found == (2, "Acme Robotics has 100 employees in Ohio.")
+    stored = [newer, source(2, "2025-11-18", "Acme Robotics has 40 warehouses in Ohio.")]
+    assert other_figure(first, f"{STAFF}?", "2025-11-26", "en", stored, dating) is None
+
+
 def test_a_period_no_article_is_dated_in_is_refused_naming_the_newest_date(dated_settings):
     bot = _bot(dated_settings, "unused")
     answer = bot.ask(f"{STAFF} yesterday?")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.answer.claims import states_what_is_asked
 from bot.answer.prompts import localized
@@ -14,6 +15,7 @@ from bot.answer.vectors import SentenceVectors
 from bot.core.patterns import CHANGING
 from bot.core.results import Answer, Citation
 from bot.core.text import (
+    content_words,
     is_number,
     markers,
     split_sentences,
@@ -26,8 +28,8 @@ from bot.core.text import (
 @dataclass(frozen=True)
 class Dating:
     """What finding another dated figure needs: the sentence vectors, how close (e5) its
-    sentence must be to the answer's, and what share of the answer's words (numbers aside)
-    it must hold, to be about the same thing: as close as a chunk backing it would be."""
+    sentence must be to the answer's (on the same topic, as any shown sentence must be), and
+    what share of the answer's words (numbers aside) it must hold, as a backing chunk must."""
 
     vectors: SentenceVectors
     same_thing: float
@@ -91,17 +93,22 @@ def other_figure(
     contexts: list[Citation],
     dating: Dating,
 ) -> tuple[int, str] | None:
-    """A sentence of a source dated other than `day`, in the reader's language, as close to
-    the answer's `first` sentence as the same claim would be, stating a number the answer does
-    not: the same thing's figure at another date. Its source's number and the sentence."""
+    """A sentence of a source dated other than `day`, in the reader's language, on the
+    answer's topic and in most of its words, stating a number the answer does not in the
+    same unit: the same thing's figure at another date. Its source's number and the
+    sentence."""
     said = without_markers(first)
     numbers = {t for t in tokenize(said) if is_number(t)}
+    words = {w for w in content_words(said) if not is_number(w)}
     candidates = [
         (n, s)
         for n, c in enumerate(contexts, 1)
         if c.published and c.published != day and c.language == language
         for s in split_sentences(c.passage)
-        if states_what_is_asked(s, question) and {t for t in tokenize(s) if is_number(t)} - numbers
+        if states_what_is_asked(s, question)
+        and {t for t in tokenize(s) if is_number(t)} - numbers
+        and len(words & content_words(s)) >= dating.shared * len(words)
+        and units(said) & units(s)
     ]
     if not candidates:
         return None
@@ -110,6 +117,13 @@ def other_figure(
     )
     best = int(closeness.argmax())
     return candidates[best] if closeness[best] >= dating.same_thing else None
+
+
+def units(sentence: str) -> set[str]:
+    """The words right after its numbers ("250 employees", "97,4 milliards"): a figure for
+    the same thing counts the same unit."""
+    tokens = tokenize(sentence)
+    return {b for a, b in pairwise(tokens) if is_number(a) and not is_number(b)}
 
 
 def _lead(day: str, language: str) -> str:

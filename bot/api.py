@@ -218,47 +218,53 @@ class Bot:
         relevant = [h for h in hits if h.relevance >= self.settings.min_relevance]
         if relevant:  # the sources show while the model starts, reads and writes
             yield Retrieved(contexts=relevant)
-        if not missing:  # the model will be asked: its start is off the clock
-            deadline = deadline or self._deadline(asked_at)
-        evidence = select_evidence(
-            hits,
-            asked,
-            self.grounder.vectors,
-            self.settings.min_relevance,
-            self._source_budget(deadline) if deadline else self.settings.context_budget,
-            self.count_tokens,
-        )
+        dates = only.dated() if only else None
         about = asked_about(asked)
         unknown = [name for name in credited(asked) if not self.retriever.knows_source(name)]
-        if only and only.dated() and not self.retriever.admits_any(only.dated()):
-            answer = out_of_range(asked, language, only, self.retriever.newest())
+        if dates and not self.retriever.admits_any(dates):
+            answer = out_of_range(asked, language, dates, self.retriever.newest())
         elif missing:
             answer = not_covered(asked, language, present, missing)
         elif unknown:
             answer = unknown_source(asked, language, unknown, self.retriever.outlets())
         elif about and relevant:
             answer = provenance(asked, language, about, relevant[0])
-        elif evidence.refused:
-            answer = refusal(asked, language, "off_topic")
-        else:
-            inputs = prompt_inputs(asked, language, evidence.contexts)
+        else:  # the model may be asked: its start is off the clock
             deadline = deadline or self._deadline(asked_at)
-            answerable = self._judged(inputs, "", deadline)
-            if answerable is not None and answerable < self.settings.min_answerable:
-                answer = refusal(asked, language, "unanswerable", evidence.contexts)
-            else:
-                answer = yield from self._generate(inputs, asked, language, evidence, deadline)
-            answer = answer.model_copy(update={"answerable": answerable})
+            answer = yield from self._from_sources(hits, asked, language, deadline)
             if not answer.refused:
                 return answer
         yield answer.text
         return answer
 
+    def _from_sources(
+        self, hits: list[Citation], asked: str, language: str, deadline: float
+    ) -> Generator[str, None, Answer]:
+        """The sentences of the relevant hits the model can read in time, then its verified
+        answer; a refusal when no hit is relevant or the judge finds no answer there."""
+        evidence = select_evidence(
+            hits,
+            asked,
+            self.grounder.vectors,
+            self.settings.min_relevance,
+            self._source_budget(deadline),
+            self.count_tokens,
+        )
+        if evidence.refused:
+            return refusal(asked, language, "off_topic")
+        inputs = prompt_inputs(asked, language, evidence.contexts)
+        answerable = self._judged(inputs, "", deadline)
+        if answerable is not None and answerable < self.settings.min_answerable:
+            answer = refusal(asked, language, "unanswerable", evidence.contexts)
+        else:
+            answer = yield from self._generate(inputs, asked, language, evidence, deadline)
+        return answer.model_copy(update={"answerable": answerable})
+
     def _within_period(self, question: str, only: ArticleFilter | None) -> ArticleFilter | None:
         """The filter with the question's relative period ("last week") as its dates, counted
         from BOT_TODAY or the system date; dates given explicitly are kept instead."""
         span = period(question, self.settings.today or date.today())
-        if span is None or (only and (only.since or only.until)):
+        if span is None or (only and only.dated()):
             return only
         since, until = (day.isoformat() for day in span)
         return ArticleFilter(since, until, only.outlets if only else ())

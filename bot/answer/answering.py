@@ -74,10 +74,11 @@ def refusal(
     language: str,
     reason: RefusalReason,
     contexts: list[Citation] | None = None,
+    text: str = "",
 ) -> Answer:
-    """The localized "not in the corpus" answer, and why."""
+    """The localized "not in the corpus" answer (or `text`, which says more), and why."""
     return Answer(
-        text=localized("refusal", language),
+        text=text or localized("refusal", language),
         citations=[],
         contexts=contexts or [],
         refused=True,
@@ -91,7 +92,7 @@ def not_covered(question: str, language: str, present: list[str], missing: list[
     """A refusal that names what the articles do mention and what they do not."""
     template = localized("not_covered" if present else "not_mentioned", language)
     text = template.format(present=", ".join(present), missing=", ".join(missing))
-    return refusal(question, language, "not_mentioned").model_copy(update={"text": text})
+    return refusal(question, language, "not_mentioned", text=text)
 
 
 def unknown_source(question: str, language: str, missing: list[str], outlets: list[str]) -> Answer:
@@ -100,14 +101,14 @@ def unknown_source(question: str, language: str, missing: list[str], outlets: li
     template = localized("unknown_source", language)
     present = ", ".join(outlets) or "?"
     text = template.format(missing=", ".join(missing), present=present)
-    return refusal(question, language, "not_mentioned").model_copy(update={"text": text})
+    return refusal(question, language, "not_mentioned", text=text)
 
 
 def out_of_range(question: str, language: str, only: ArticleFilter, newest: str) -> Answer:
     """A refusal for a period no article is dated in, naming the newest article's date."""
     template = localized("out_of_range" if newest else "undated", language)
     text = template.format(since=only.since or "…", until=only.until or "…", newest=newest)
-    return refusal(question, language, "out_of_range").model_copy(update={"text": text})
+    return refusal(question, language, "out_of_range", text=text)
 
 
 def looks_like_refusal(reply: str) -> bool:

@@ -48,7 +48,7 @@ def dated(
     source's different figure for the same thing, when there is one."""
     if not CHANGING.search(question):
         return (yield from stream)
-    first = ""
+    first, day = "", ""
     while True:
         try:
             piece = next(stream)
@@ -59,7 +59,6 @@ def dated(
             first, day = piece, newest_cited(piece, contexts)
             piece = f"{_lead(day, language)} {piece}" if day else piece
         yield piece
-    day = newest_cited(first, contexts) if first else ""
     if not day:
         return answer
     text = f"{_lead(day, language)} {answer.text}"

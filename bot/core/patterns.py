@@ -71,14 +71,15 @@ ATTRIBUTION = (
     ),
 )
 
+# How many, how much: an amount or a count.
+_AMOUNT = (r"\bhow (?:many|much)\b", r"\bcombien\b", r"\bbao nhiêu\b", r"\bmấy\b")
+
 # A question that asks for a quantity or a year: its answer states a number.
 QUANTITY = _any(
-    r"\bhow (?:many|much|long|old|far)\b",
+    *_AMOUNT,
+    r"\bhow (?:long|old|far)\b",
     r"\b(?:what|which) (?:year|percentage|percent)\b",
-    r"\bcombien\b",
     r"\b(?:quelle?|en quelle) (?:année|âge|pourcentage)\b",
-    r"\bbao nhiêu\b",
-    r"\bmấy\b",
     r"\bnăm nào\b",
 )
 
@@ -195,10 +196,7 @@ LAST_DAYS = _any(
 # A question about something that changes over time: an amount or count, or how things stand
 # now; its answer holds as of its newest source's date.
 CHANGING = _any(
-    r"\bhow (?:many|much)\b",
-    r"\bcombien\b",
-    r"\bbao nhiêu\b",
-    r"\bmấy\b",
+    *_AMOUNT,
     r"\b(?:still|currently|now)\b",
     r"\b(?:encore|toujours|actuellement|aujourd.hui)\b",
     r"\b(?:vẫn|hiện nay|hiện tại|bây giờ)\b",

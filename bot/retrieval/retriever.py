@@ -143,11 +143,10 @@ class Retriever:
         self._indexes()
         return max((a.date for a in self._articles.values()), default="")
 
-    def admits_any(self, only: ArticleFilter | None) -> bool:
+    def admits_any(self, only: ArticleFilter) -> bool:
         """Whether any stored article passes the filter."""
         self._indexes()
-        admitted = self._admitted(only)
-        return admitted is None or bool(admitted)
+        return any(only.admits(article) for article in self._articles.values())
 
     def documents(self) -> int:
         """Files with chunks in the store, from the keyword index rather than another scan."""

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass, field
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
@@ -75,16 +76,18 @@ def refusal(
     reason: RefusalReason,
     contexts: list[Citation] | None = None,
     text: str = "",
+    **details: Any,
 ) -> Answer:
-    """The localized "not in the corpus" answer (or `text`, which says more), and why."""
+    """The localized "not in the corpus" answer (or `text`, which says more), and why;
+    `details` are the Answer's other fields (the closest passage cites what it shows)."""
     return Answer(
         text=text or localized("refusal", language),
-        citations=[],
         contexts=contexts or [],
         refused=True,
         question=question,
         language=language,
         refusal_reason=reason,
+        **{"citations": [], **details},
     )
 
 
@@ -220,8 +223,7 @@ def _quote(
     refusal, when they do not; a plain refusal without any."""
     found = quote(verifier, reply) if quoting.allowed else None
     if not found or not found.sentences:
-        unbacked = refusal(question, language, "unbacked", contexts)
-        return unbacked.model_copy(update={"unsupported": draft.unsupported})
+        return refusal(question, language, "unbacked", contexts, unsupported=draft.unsupported)
     quoted = found.sentences
     text = " ".join(quoted)
     confidence = quoting.confidence(text) if quoting.confidence and found.answers else None
@@ -231,13 +233,15 @@ def _quote(
     if judged or not found.answers:
         lead = localized("closest", language).format(origin=spoken)
         reason: RefusalReason = "judged" if judged else "closest"
-        return refusal(question, language, reason, contexts).model_copy(
-            update={
-                "text": f"{lead} {text}",
-                "unsupported": draft.unsupported,
-                "citations": [contexts[n - 1] for n in dict.fromkeys(cited)],
-                "quote_confidence": confidence,
-            }
+        return refusal(
+            question,
+            language,
+            reason,
+            contexts,
+            text=f"{lead} {text}",
+            unsupported=draft.unsupported,
+            citations=[contexts[n - 1] for n in dict.fromkeys(cited)],
+            quote_confidence=confidence,
         )
     lead = "extractive"
     if spoken and quoting.translate:  # a passage in another language than the reader's

@@ -84,7 +84,12 @@ def quote(verifier: Verifier, reply: str = "") -> Quote:
     scores = closeness + limits.quote_overlap_weight * np.array(overlap)
     fixed, words = added_terms(reply, verifier.asked)
     # Who published a source (its header) is no part of an answer drawn from its text.
-    fixed -= {t for c in verifier.contexts for who in c.named_sources for t in stems(tokenize(who))}
+    fixed -= {
+        t
+        for c in verifier.contexts
+        for who in c.article.named_sources
+        for t in stems(tokenize(who))
+    }
     spoken = detect_language(reply) if reply else ""
     # A new word the reply's language never writes in any document came from a passage in
     # another: a term copied as it stands ("ergänzungsschulen", "plea bargain").

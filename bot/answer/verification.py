@@ -64,7 +64,7 @@ class Verifier:
         backing = [
             i + 1
             for i, (tokens, chunk) in enumerate(zip(self.tokens, self.contexts, strict=True))
-            if attributes_truly(text, " ".join([chunk.passage, *chunk.named_sources]))
+            if attributes_truly(text, " ".join([chunk.passage, *chunk.article.named_sources]))
             and self.grounder.supports(
                 text,
                 tokens,

@@ -190,3 +190,24 @@ def calibrate(reports: tuple[Path, ...]) -> None:
         f"\nFitted on all {len(pairs)} pairs:\n"
         f"BOT_MIN_ANSWERABLE={gates['answerable']}\nBOT_MIN_QUOTE_CONFIDENCE={gates['quote']}"
     )
+
+
+@click.command("compare")
+@click.argument("before", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("after", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit 1 when any answer changed.")
+@friendly
+def compare(before: Path, after: Path, strict: bool) -> None:
+    """Compare two eval reports of one golden set: which shown answers changed, word for word.
+
+    Replay the golden set on the code before and after a change meant to keep behaviour
+    (`bot eval --out A`, then `--out B`), then run `bot compare A/report.json B/report.json`.
+    """
+    from bot.eval.comparison import compare as compare_reports
+    from bot.eval.reports import comparison_text
+
+    old, new = (json.loads(path.read_text("utf-8")) for path in (before, after))
+    comparison = compare_reports(old, new)
+    click.echo(comparison_text(old, new, comparison))
+    if strict and comparison.changed:
+        sys.exit(1)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from bot.cli.bench import bench, loadtest
-from bot.cli.evaluate import calibrate, evaluate
+from bot.cli.evaluate import calibrate, compare, evaluate
 from bot.cli.support import filter_options, friendly, quiet_network_defaults
 from bot.core.errors import BotError
 
@@ -164,7 +164,7 @@ def serve(host: str | None, port: int | None, watch: bool) -> None:
     run_server(settings, host, port, watch=watch)
 
 
-for command in (evaluate, calibrate, bench, loadtest):
+for command in (evaluate, calibrate, compare, bench, loadtest):
     cli.add_command(command)
 
 

@@ -37,6 +37,12 @@ class ArticleMeta:
     republisher: str = ""
     """The site the page was taken from, when it is not the original outlet."""
 
+    @property
+    def named_sources(self) -> list[str]:
+        """Who the article is from, as its metadata names them: its outlet, author and
+        republisher. An answer may credit these ("Business Insider reported")."""
+        return [who for who in (self.outlet, self.author, self.republisher) if who]
+
     def fields(self) -> dict[str, str]:
         """Flat string fields, for a store that keeps metadata as a row per chunk."""
         return dataclasses.asdict(self)

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from bot.core.article import ArticleMeta
+
 RefusalReason = Literal[
     "",
     "not_mentioned",
@@ -57,10 +59,10 @@ class Citation(BaseModel):
     republisher: str = ""
 
     @property
-    def named_sources(self) -> list[str]:
-        """Who the article is from, as its metadata names them: its outlet, author and
-        republisher. An answer may credit these ("Business Insider reported")."""
-        return [who for who in (self.outlet, self.author, self.republisher) if who]
+    def article(self) -> ArticleMeta:
+        """The article this chunk is from, in the document model (its language is the
+        chunk's)."""
+        return ArticleMeta.from_fields(vars(self))
 
     @property
     def provenance(self) -> str:

@@ -201,12 +201,15 @@ def sidecar_fields(data: dict) -> dict[str, str]:
     """The fields of a sidecar file or front matter, under the names people use for them."""
 
     def first(*keys: str) -> str:
-        return next((str(data[k]) for k in keys if data.get(k)), "")
+        value = next((data[k] for k in keys if data.get(k)), "")
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
     return {
-        "published": _iso(first("published", "date", "datePublished", "published_at")),
-        "outlet": first("outlet", "publisher", "site", "source"),
-        "author": first("author", "by", "byline"),
+        "published": _iso(first("published", "date", "datePublished", "published_at", "pubDate")),
+        "outlet": first(
+            *("outlet", "publisher", "site", "site_name", "sitename", "publication", "source")
+        ),
+        "author": first("author", "authors", "by", "byline"),
         "url": first("url", "link", "canonical"),
         "republisher": first("republisher", "republished_by"),
     }

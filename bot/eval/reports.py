@@ -8,6 +8,8 @@ from types import ModuleType
 
 import numpy as np
 
+from bot.eval.comparison import Comparison
+
 
 def pyplot() -> ModuleType | None:
     """matplotlib's pyplot drawing to files, or None without the `charts` extra."""
@@ -77,6 +79,28 @@ def metric_table(corner: str, rows: list[tuple[str, dict]], keys: list[str]) -> 
     for name, row in rows:
         cells = ["-" if row[k] is None else f"{row[k]:.2f}" for k in keys]
         lines.append(f"| {name} | {row['pairs']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def comparison_text(before: dict, after: dict, comparison: Comparison, width: int = 160) -> str:
+    """The reader's figures of both runs, how many answers read the same, then each change."""
+    rows = [("before", before["total"]), ("after", after["total"])]
+    keys = [k for k in READER_METRICS if all(row.get(k) is not None for _, row in rows)]
+    lines = [metric_table("run", rows, keys), ""]
+    lines.append(
+        f"{comparison.same} of {comparison.pairs} answers are the same, word for word"
+        + (
+            f"; {len(comparison.unmatched)} pairs are in one report only."
+            if comparison.unmatched
+            else "."
+        )
+    )
+    for change in comparison.changed:
+        lines += [
+            f"\n{change.id}",
+            f"  before: {change.before[:width]}",
+            f"  after:  {change.after[:width]}",
+        ]
     return "\n".join(lines)
 
 

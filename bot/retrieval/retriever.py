@@ -183,7 +183,7 @@ class Retriever:
                 self._named = {
                     token
                     for article in self._articles.values()
-                    for who in (article.outlet, article.author, article.republisher)
+                    for who in article.named_sources
                     for token in tokenize(who)
                 }
                 self._pools = language_pools(ids, languages, vectors)

@@ -15,8 +15,8 @@ from bot.store.chroma_store import open_store
 from bot.store.embeddings import HashingEmbeddings
 from bot.store.protocol import VectorStore
 
-from .conftest import make_settings
-from .fakes import MemoryStore
+from ..conftest import make_settings
+from ..fakes import MemoryStore
 
 TEXTS = {
     "moon.txt": ["Orbital Bakery sells croissants on the Moon.", "A second store opens in 2032."],

@@ -13,8 +13,8 @@ from bot.eval.extraction import score_extraction
 from bot.ingest.pipeline import ingest
 from bot.retrieval.retriever import Retriever
 
-from .conftest import ROOT, make_settings
-from .fakes import HashingEmbeddings, MemoryStore
+from ..conftest import ROOT, make_settings
+from ..fakes import HashingEmbeddings, MemoryStore
 
 PAGES = ROOT / "tests" / "golden" / "metadata" / "pages.yaml"
 
@@ -48,6 +48,15 @@ def test_a_sidecar_wins_and_a_broken_one_is_a_reason_not_a_crash(tmp_path: Path)
     assert doc.article.author == "Ruth Bell" and doc.article.published == "2024-12-10"
     assert [source for source, _ in loaded.skipped] == ["b.txt"]
     assert "b.meta.json" in loaded.skipped[0][1]
+
+
+def test_front_matter_reads_the_names_scrapers_write(tmp_path: Path) -> None:
+    # trafilatura writes `sitename` and lists of `authors`; static sites write `site_name`.
+    page = tmp_path / "a.md"
+    body = "# Port strike ends\n\n" + "Dock workers went back to work after a week. " * 8
+    page.write_text(f"---\nsitename: Harbour Post\nauthors: [Ana Ruiz, Li Wei]\n---\n{body}")
+    article = load_document(page, page.name, 1_000_000).article
+    assert article.outlet == "Harbour Post" and article.author == "Ana Ruiz, Li Wei"
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from bot.core.tokens import count_tokens
 from bot.documents.chunking import split_document
 from bot.documents.loading import SourceDocument, load_corpus
 
-from .conftest import SEEDS
+from ..conftest import SEEDS
 
 
 def _doc(text: str) -> SourceDocument:

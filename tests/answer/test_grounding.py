@@ -12,7 +12,7 @@ from bot.core.results import Citation
 from bot.core.text import tokenize
 from bot.store.embeddings import E5Embeddings
 
-from .conftest import SEEDS
+from ..conftest import SEEDS
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
 

@@ -29,8 +29,8 @@ from bot.core.config import Settings
 from bot.core.text import markers
 from bot.models.local_model import EmbeddedServer, free_port
 
-from .conftest import endpoint_settings, make_settings
-from .fakes import ScriptedModel
+from ..conftest import endpoint_settings, make_settings
+from ..fakes import ScriptedModel
 from .test_ui import FOLLOW_UP, MUSK, MUSK_FILE, SCRIPTED_REPLY
 
 KEY = "test-key-123"

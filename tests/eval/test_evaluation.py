@@ -22,7 +22,7 @@ from bot.eval.scoring import (
     shown_backed,
 )
 
-from .conftest import ROOT, SEEDS
+from ..conftest import ROOT, SEEDS
 
 XQUAD = ROOT / "tests" / "golden" / "xquad"
 # CI gates on the default embedded model, on samples that keep each set's mix (a full run of
@@ -251,3 +251,40 @@ def test_calibration_fits_each_fold_on_the_other_and_reports_held_out_figures() 
     total = result["fold_out"]["total"]
     assert total["right"] == 0.75 and total["refusal"] == 1.0 and total["non_answers"] == 0.25
     assert shown(pairs[0], Gates(0.95, 0.0)) is False
+
+
+def _report(answers: dict[str, tuple[str, list[str]]], right: float) -> dict:
+    pairs = [
+        {"id": pair_id, "refused": not cited, "answer": text, "cited": cited}
+        for pair_id, (text, cited) in answers.items()
+    ]
+    return {"total": {"pairs": len(pairs), "right": right, "non_answers": 0.0}, "pairs": pairs}
+
+
+def test_bot_compare_names_each_answer_that_changed_word_for_word(tmp_path) -> None:
+    before = _report(
+        {"q1": ("Paris [1].", ["a.txt"]), "q2": ("Lyon [1].", ["a.txt"]), "q3": ("No.", [])},
+        right=1.0,
+    )
+    after = _report(
+        {"q1": ("Paris [1].", ["a.txt"]), "q2": ("Lyon [1].", ["b.txt"]), "q4": ("No.", [])},
+        right=0.5,
+    )
+    paths = [tmp_path / "before.json", tmp_path / "after.json"]
+    for path, report in zip(paths, (before, after), strict=True):
+        path.write_text(json.dumps(report), "utf-8")
+
+    result = CliRunner().invoke(cli, ["compare", *map(str, paths)])
+    assert result.exit_code == 0, result.output
+    assert "| before | 3 | 1.00 | 0.00 |" in result.output
+    assert "| after | 3 | 0.50 | 0.00 |" in result.output
+    # q2 cites another file with the same words; q3 and q4 are in one report each.
+    assert "1 of 2 answers are the same, word for word; 2 pairs are in one report only." in (
+        result.output
+    )
+    assert "\nq2\n  before: answered: Lyon [1]. [cites: a.txt]" in result.output
+    assert "q1\n" not in result.output
+
+    assert CliRunner().invoke(cli, ["compare", "--strict", *map(str, paths)]).exit_code == 1
+    same = CliRunner().invoke(cli, ["compare", "--strict", str(paths[0]), str(paths[0])])
+    assert same.exit_code == 0 and "3 of 3 answers are the same, word for word." in same.output

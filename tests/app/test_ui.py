@@ -19,8 +19,8 @@ from bot.core.config import Settings
 from bot.core.text import markers, split_sentences
 from bot.models.local_model import EmbeddedServer
 
-from .conftest import ROOT, endpoint_settings, make_settings
-from .fakes import ScriptedModel, streamed_model
+from ..conftest import ROOT, endpoint_settings, make_settings
+from ..fakes import ScriptedModel, streamed_model
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
 MUSK_FILE = "003_ec62060a0c8869d6.txt"

@@ -12,7 +12,7 @@ from bot.core.errors import CorpusError
 from bot.documents.cleaning import clean_text
 from bot.documents.loading import load_corpus, load_document
 
-from .conftest import SEEDS
+from ..conftest import SEEDS
 
 STORY = " ".join(["The company said the new model will ship to every user in March this year."] * 2)
 

@@ -11,7 +11,7 @@ from bot.core.errors import StoreError
 from bot.ingest.pipeline import ingest
 from bot.models.local_model import free_port
 
-from .conftest import make_settings
+from ..conftest import make_settings
 
 pytestmark = pytest.mark.slow
 MUSK_FILE = "003_ec62060a0c8869d6.txt"

@@ -12,7 +12,7 @@ from bot.bench.benchmark import synthetic_corpus
 from bot.cli.main import cli
 from bot.documents.loading import load_corpus
 
-from .conftest import SEEDS
+from ..conftest import SEEDS
 
 pytestmark = pytest.mark.slow
 

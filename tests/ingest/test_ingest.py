@@ -15,8 +15,8 @@ from bot.store.chroma_client import write_lock
 from bot.store.chroma_store import open_store
 from bot.store.embeddings import make_embeddings
 
-from .conftest import make_settings
-from .fakes import HashingEmbeddings, MemoryStore
+from ..conftest import make_settings
+from ..fakes import HashingEmbeddings, MemoryStore
 
 HASHING = HashingEmbeddings()
 

@@ -7,7 +7,7 @@ import pytest
 
 from bot.answer.provenance import asked_about
 
-from .fakes import ExplodingModel
+from ..fakes import ExplodingModel
 
 CHINA_US = "the article about the difference between Chinese and American AI strategies"
 

@@ -17,7 +17,7 @@ from bot.answer.claims import states_what_is_asked
 from bot.answer.judging import yes_probability
 from bot.answer.prompts import chat_prompt, load_prompt, localized
 
-from .fakes import ExplodingModel, scripted_model
+from ..fakes import ExplodingModel, scripted_model
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
 

@@ -26,7 +26,7 @@ from bot.retrieval.retriever import RECOUNT_SECONDS
 from bot.store.chroma_store import ChromaStore, open_store
 from bot.store.embeddings import make_embeddings
 
-from .conftest import make_settings
+from ..conftest import make_settings
 
 BAKERY = (
     "Moon bakery opens\n\nOrbital Bakery opened its first store on the Moon in 2031, selling "

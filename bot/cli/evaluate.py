@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from bot.cli.support import NO_CHARTS, friendly, out_option
+from bot.core.errors import BotError
 
 GATES = [
     ("--min-hit", "Fail when hit@k is below this."),
@@ -139,7 +140,14 @@ def evaluate(
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
     charted = eval_chart(report, out / "report.png")
-    click.echo(f"Model: {report['model']}\n")
+    pace = report["pace"]
+    speed = (
+        f"; reads {pace['prefill']:.0f} and writes {pace['decode']:.1f} tokens/s" if pace else ""
+    )
+    click.echo(
+        f"Model: {report['model']} (started and timed in {report['warm_up_seconds']:.1f} s "
+        f"before the first pair, as the chat and the API do at launch{speed})\n"
+    )
     click.echo("What the reader got:\n")
     for group in ("by_language", "same_vs_cross", "by_fold"):
         click.echo(eval_table(report, group, reader=True) + "\n")
@@ -182,7 +190,7 @@ def calibrate(reports: tuple[Path, ...]) -> None:
     from bot.eval.calibration import calibrate as fit_gates
     from bot.eval.reports import calibration_table
 
-    pairs = [p for path in reports for p in json.loads(path.read_text("utf-8"))["pairs"]]
+    pairs = [p for path in reports for p in read_report(path)["pairs"]]
     result = fit_gates(pairs)
     click.echo(calibration_table(result))
     gates = result["gates"]
@@ -206,8 +214,19 @@ def compare(before: Path, after: Path, strict: bool) -> None:
     from bot.eval.comparison import compare as compare_reports
     from bot.eval.reports import comparison_text
 
-    old, new = (json.loads(path.read_text("utf-8")) for path in (before, after))
+    old, new = read_report(before), read_report(after)
     comparison = compare_reports(old, new)
     click.echo(comparison_text(old, new, comparison))
     if strict and comparison.changed:
         sys.exit(1)
+
+
+def read_report(path: Path) -> dict:
+    """A `bot eval` report.json, or one sentence saying the file is not one."""
+    try:
+        report = json.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        report = None
+    if not isinstance(report, dict) or not isinstance(report.get("pairs"), list):
+        raise BotError(f"{path} is not a `bot eval` report; pass the report.json it wrote.")
+    return report

@@ -87,6 +87,13 @@ def comparison_text(before: dict, after: dict, comparison: Comparison, width: in
     rows = [("before", before["total"]), ("after", after["total"])]
     keys = [k for k in READER_METRICS if all(row.get(k) is not None for _, row in rows)]
     lines = [metric_table("run", rows, keys), ""]
+    paces = [report.get("pace") for report in (before, after)]
+    if all(paces):
+        read, wrote = (" / ".join(f"{p[k]:.1f}" for p in paces) for k in ("prefill", "decode"))
+        lines.append(
+            f"The model read {read} and wrote {wrote} tokens/s (before / after): sources and "
+            "translations are sized to that pace, so a different pace can change answers."
+        )
     lines.append(
         f"{comparison.same} of {comparison.pairs} answers are the same, word for word"
         + (

@@ -201,6 +201,9 @@ def test_bot_eval_on_an_xquad_sample_scores_its_own_store_by_language_pair(tmp_p
     assert "withheld_facts" in report["total"]
     assert 0.0 < report["total"]["facts_seen"] <= 1.0
     assert (out / "stores" / "corpus" / "chroma.sqlite3").is_file()
+    # The first pair is timed on a ready bot; starting it is reported apart.
+    assert report["warm_up_seconds"] >= 0 and "before the first pair" in result.output
+    assert report["pace"]["prefill"] > 0 and report["pace"]["decode"] > 0  # the host's speed
 
 
 def test_reader_scores_count_what_was_shown() -> None:
@@ -258,7 +261,8 @@ def _report(answers: dict[str, tuple[str, list[str]]], right: float) -> dict:
         {"id": pair_id, "refused": not cited, "answer": text, "cited": cited}
         for pair_id, (text, cited) in answers.items()
     ]
-    return {"total": {"pairs": len(pairs), "right": right, "non_answers": 0.0}, "pairs": pairs}
+    total = {"pairs": len(pairs), "right": right, "non_answers": 0.0}
+    return {"total": total, "pairs": pairs, "pace": {"prefill": 78.0, "decode": 14.2 * right}}
 
 
 def test_bot_compare_names_each_answer_that_changed_word_for_word(tmp_path) -> None:
@@ -283,8 +287,15 @@ def test_bot_compare_names_each_answer_that_changed_word_for_word(tmp_path) -> N
         result.output
     )
     assert "\nq2\n  before: answered: Lyon [1]. [cites: a.txt]" in result.output
+    assert "read 78.0 / 78.0 and wrote 14.2 / 7.1 tokens/s (before / after)" in result.output
     assert "q1\n" not in result.output
 
     assert CliRunner().invoke(cli, ["compare", "--strict", *map(str, paths)]).exit_code == 1
     same = CliRunner().invoke(cli, ["compare", "--strict", str(paths[0]), str(paths[0])])
     assert same.exit_code == 0 and "3 of 3 answers are the same, word for word." in same.output
+
+    png = tmp_path / "report.png"
+    png.write_bytes(b"\x89PNG\r\n")
+    wrong = CliRunner().invoke(cli, ["compare", str(png), str(paths[1])])
+    assert wrong.exit_code == 1 and "Traceback" not in wrong.output
+    assert f"{png} is not a `bot eval` report; pass the report.json it wrote." in wrong.output

@@ -20,7 +20,6 @@ from bot.core.text import (
     content_words,
     split_sentences,
     stems,
-    tokenize,
     unbulleted,
     with_markers,
     written_names,
@@ -84,12 +83,7 @@ def quote(verifier: Verifier, reply: str = "") -> Quote:
     scores = closeness + limits.quote_overlap_weight * np.array(overlap)
     fixed, words = added_terms(reply, verifier.asked)
     # Who published a source (its header) is no part of an answer drawn from its text.
-    fixed -= {
-        t
-        for c in verifier.contexts
-        for who in c.article.named_sources
-        for t in stems(tokenize(who))
-    }
+    fixed -= verifier.publishers
     spoken = detect_language(reply) if reply else ""
     # A new word the reply's language never writes in any document came from a passage in
     # another: a term copied as it stands ("ergänzungsschulen", "plea bargain").

@@ -42,6 +42,11 @@ class Verifier:
         self.chunks = np.stack([grounder.vectors.chunk_vector(c.passage) for c in contexts])
         self.sentences = [grounder.vectors.sentence_vectors(c.passage) for c in contexts]
         self.tokens = [set(tokenize(c.passage)) for c in contexts]
+        # Who published each chunk's article may be credited with what the chunk says.
+        self.credited = [" ".join([c.passage, *c.article.named_sources]) for c in contexts]
+        self.publishers = frozenset(
+            stems(t for c in contexts for who in c.article.named_sources for t in tokenize(who))
+        )
 
     def named_in(self, language: str) -> frozenset[str]:
         """The question's names (stemmed) a chunk in `language` can be asked to write: all of
@@ -64,7 +69,7 @@ class Verifier:
         backing = [
             i + 1
             for i, (tokens, chunk) in enumerate(zip(self.tokens, self.contexts, strict=True))
-            if attributes_truly(text, " ".join([chunk.passage, *chunk.article.named_sources]))
+            if attributes_truly(text, self.credited[i])
             and self.grounder.supports(
                 text,
                 tokens,

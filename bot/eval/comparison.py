@@ -38,13 +38,9 @@ def what_reader_got(pair: dict) -> str:
 
 def compare(before: dict, after: dict) -> Comparison:
     """Every pair of `before` that `after` also scored, compared on what the reader got."""
-    old = {p["id"]: p for p in before["pairs"]}
-    new = {p["id"]: p for p in after["pairs"]}
+    old = {p["id"]: what_reader_got(p) for p in before["pairs"]}
+    new = {p["id"]: what_reader_got(p) for p in after["pairs"]}
     common = [pair_id for pair_id in old if pair_id in new]
-    changed = [
-        Change(pair_id, what_reader_got(old[pair_id]), what_reader_got(new[pair_id]))
-        for pair_id in common
-        if what_reader_got(old[pair_id]) != what_reader_got(new[pair_id])
-    ]
+    changed = [Change(i, old[i], new[i]) for i in common if old[i] != new[i]]
     unmatched = sorted(old.keys() ^ new.keys())
     return Comparison(len(common), len(common) - len(changed), changed, unmatched)

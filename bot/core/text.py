@@ -30,8 +30,6 @@ _ELISION = re.compile(r"\b(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['\u2019](?=\w)",
 # 97,4 / 97.4 / 1,4 / 1.4: one number whatever the decimal mark; 10 000 / 10,000 -> 10000.
 _THOUSANDS = re.compile(r"(?<=\d)[ ,.\u00a0\u202f](?=\d{3}\b)")
 _DECIMAL = re.compile(r"(?<=\d),(?=\d)")
-# £30m / $2bn / 10k: the number apart from its magnitude, as "30 triệu" or "30 million" write it.
-_MAGNITUDE = re.compile(r"(?<=\d)(?=(?:k|m|mn|bn|b|tn)\b)", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 _NUMBER = re.compile(r"^\d")
 _WORD = re.compile(r"[^\W_][\w'\u2019.,-]*")
@@ -107,7 +105,6 @@ def tokenize(text: str) -> list[str]:
     text = _ELISION.sub(" ", text)
     text = _THOUSANDS.sub("", text)
     text = _DECIMAL.sub(".", text)
-    text = _MAGNITUDE.sub(" ", text)
     return _TOKEN.findall(fold(text))
 
 

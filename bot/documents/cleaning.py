@@ -12,10 +12,7 @@ from bs4 import BeautifulSoup
 from bot.core.text import first_sentence, unbulleted
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
-# A date, also one a page ran into the word before it ("Tuổi Trẻ02/09/2025").
-_DATE = re.compile(
-    r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b|(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d(?!\d)"
-)
+_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _TERMINAL = tuple(".!?…\"»”')")
 _COUNTER = re.compile(r"^[\W\d]*\w{0,20}\s*[(\[]\d+[)\]]\W*$")
 _HTML_DROP = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg")

@@ -68,8 +68,6 @@ def test_tokens_fold_accents_elisions_and_number_formats() -> None:
         "milliards",
     ]
     assert tokenize("Hợp đồng 10 000 USD") == ["hop", "dong", "10000", "usd"]
-    assert tokenize("fees of £30m, $2.5bn") == ["fees", "of", "30", "m", "2.5", "bn"]
-    assert "30" in tokenize("30 triệu Bảng") and tokenize("GPT-4o") == ["gpt", "4o"]
     assert content_words("Meta đã ký 6 năm") == {"meta", "6", "nam"}
 
 

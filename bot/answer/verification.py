@@ -43,10 +43,11 @@ class Verifier:
         self.sentences = [grounder.vectors.sentence_vectors(c.passage) for c in contexts]
         self.tokens = [set(tokenize(c.passage)) for c in contexts]
         # Who published each chunk's article may be credited with what the chunk says.
-        self.credited = [" ".join([c.passage, *c.article.named_sources]) for c in contexts]
-        self.publishers = frozenset(
-            stems(t for c in contexts for who in c.article.named_sources for t in tokenize(who))
-        )
+        articles = [c.article for c in contexts]
+        self.credited = [
+            " ".join([c.passage, *a.named_sources]) for c, a in zip(contexts, articles, strict=True)
+        ]
+        self.publishers = frozenset(stems(t for a in articles for t in a.source_tokens))
 
     def named_in(self, language: str) -> frozenset[str]:
         """The question's names (stemmed) a chunk in `language` can be asked to write: all of

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.errors import QuestionError
+from bot.core.text import tokenize
 
 AMBIGUOUS = "ambiguous"
 
@@ -42,6 +43,12 @@ class ArticleMeta:
         """Who the article is from, as its metadata names them: its outlet, author and
         republisher. An answer may credit these ("Business Insider reported")."""
         return [who for who in (self.outlet, self.author, self.republisher) if who]
+
+    @property
+    def source_tokens(self) -> frozenset[str]:
+        """The folded words of `named_sources`: what a question or answer crediting them
+        must write."""
+        return frozenset(token for who in self.named_sources for token in tokenize(who))
 
     def fields(self) -> dict[str, str]:
         """Flat string fields, for a store that keeps metadata as a row per chunk."""

@@ -181,10 +181,7 @@ class Retriever:
                 self._keywords = KeywordIndex(ids, texts, sources, languages)
                 self._written = {token for text in texts for token in written_names(text)}
                 self._named = {
-                    token
-                    for article in self._articles.values()
-                    for who in article.named_sources
-                    for token in tokenize(who)
+                    token for article in self._articles.values() for token in article.source_tokens
                 }
                 self._pools = language_pools(ids, languages, vectors)
                 self._built_at = version

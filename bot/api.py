@@ -29,7 +29,7 @@ from bot.answer.evidence import Evidence, select_evidence
 from bot.answer.grounding import Grounder
 from bot.answer.judging import judge
 from bot.answer.prompts import load_prompt
-from bot.answer.provenance import asked_about, provenance
+from bot.answer.provenance import article_asked, asked_about, provenance
 from bot.answer.questions import (
     History,
     check_question,
@@ -228,7 +228,8 @@ class Bot:
         elif unknown:
             answer = unknown_source(asked, language, unknown, self.retriever.outlets())
         elif about and relevant:
-            answer = provenance(asked, language, about, relevant[0])
+            article = article_asked(asked, relevant, self.grounder.vectors)
+            answer = provenance(asked, language, about, article)
         else:  # the model may be asked: its start is off the clock
             deadline = deadline or self._deadline(asked_at)
             answer = yield from self._from_sources(hits, asked, language, deadline)

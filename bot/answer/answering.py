@@ -130,6 +130,7 @@ class _Draft:
     unsupported: list[str] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     language: str = ""
+    """The reader's: a long sentence in another is not shown."""
     refused: bool = False
     stopped: bool = False
     quoted: bool = False
@@ -171,7 +172,9 @@ def stream_answer(
     """
     quoting = quoting or QuotePolicy()
     verifier = Verifier(grounder, question, contexts, vocabularies)
-    draft, raw, judged, ended = _Draft(), "", 0, [""]
+    # The reader's language from the first sentence: a reply that starts in another is
+    # stopped as one that drifts into it, and a passage answers in its place, translated.
+    draft, raw, judged, ended = _Draft(language=language), "", 0, [""]
 
     def read() -> Generator[str, None, None]:
         ended[0] = yield from pieces
@@ -283,12 +286,9 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
         draft.stopped = True  # the model repeats itself
         return ""
     draft.seen.add(folded)
-    if len(sentence.split()) >= SWITCH_WORDS:
-        spoken = detect_language(sentence)
-        if draft.language and spoken != draft.language:
-            draft.stopped = True  # drifted into another language mid-answer
-            return ""
-        draft.language = draft.language or spoken
+    if len(sentence.split()) >= SWITCH_WORDS and detect_language(sentence) != draft.language:
+        draft.stopped = True  # not in the reader's language
+        return ""
     if (
         is_debris(sentence)
         or restates(sentence, verifier.asked)

@@ -5,6 +5,7 @@ quotes. What the metadata does not hold is said to be unknown, not guessed."""
 from __future__ import annotations
 
 from bot.answer.prompts import localized
+from bot.answer.vectors import SentenceVectors
 from bot.core.patterns import ARTICLE_WORD, ASKS_AUTHOR, ASKS_OUTLET, ASKS_PUBLISHED
 from bot.core.results import Answer, Citation
 
@@ -16,6 +17,17 @@ def asked_about(question: str) -> str:
     if not ARTICLE_WORD.search(question):
         return ""
     return next((name for name, pattern in FIELDS if pattern.search(question)), "")
+
+
+def article_asked(question: str, hits: list[Citation], vectors: SentenceVectors) -> Citation:
+    """The hit whose article's title is closest to the question: the question names the
+    article by its subject, which its title states, while the best chunk may come from
+    another article on the same news (or move with a change in chunking)."""
+    firsts: dict[str, Citation] = {}
+    for hit in hits:
+        firsts.setdefault(hit.source, hit)
+    asked = vectors.embed_query(question)
+    return max(firsts.values(), key=lambda h: float(vectors.chunk_vector(h.title) @ asked))
 
 
 def provenance(question: str, language: str, field: str, article: Citation) -> Answer:

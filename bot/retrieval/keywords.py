@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import bm25s
 import numpy as np
 
-from bot.core.text import tokenize
+from bot.core.text import is_number, tokenize
 
 
 class KeywordIndex:
@@ -24,12 +26,19 @@ class KeywordIndex:
         for language, words in zip(languages, tokens, strict=True):
             written.setdefault(language, set()).update(words)
         self.vocabularies = {lang: frozenset(words) for lang, words in written.items()}
+        self._numbered = frozenset(p for words in tokens for p in _numbered_pairs(words))
         """Each document language's folded tokens: a name one language never writes is
         translated there (Germany / Đức), so its absence from such a chunk says nothing."""
 
     def knows(self, token: str) -> bool:
         """Whether a folded token occurs anywhere in the corpus."""
         return any(token in words for words in self.vocabularies.values())
+
+    def writes(self, name: str) -> bool:
+        """Whether a name occurs as written, its number beside its word (GPT-7 is not known
+        from a "GPT" in one place and a "7" in another)."""
+        words = tokenize(name)
+        return all(self.knows(t) for t in words) and _numbered_pairs(words) <= self._numbered
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Up to `k` (chunk id, score) pairs with a positive score, best first."""
@@ -41,3 +50,8 @@ class KeywordIndex:
         scores = self._bm25.get_scores_from_ids(terms)
         top = np.argsort(-scores)[: min(k, len(self.ids))]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+def _numbered_pairs(words: list[str]) -> set[str]:
+    """Adjacent tokens of which one is a number: how a coined name (GPT-7) is written."""
+    return {f"{a} {b}" for a, b in pairwise(words) if is_number(a) or is_number(b)}

@@ -98,8 +98,7 @@ class Retriever:
         monolingual = set(pools) <= {detect_language(question)}
         present, missing = [], []
         for name in dict.fromkeys(names(question)):
-            known = all(keywords.knows(t) for t in tokenize(name))
-            if known:
+            if keywords.writes(name):
                 present.append(name)
             elif monolingual or is_coined(name):
                 missing.append(name)

@@ -212,6 +212,18 @@ def test_a_quote_in_another_language_names_its_language(scripted_bot) -> None:
     assert answer.quoted and answer.text.startswith("Các bài báo cho biết (bằng tiếng Pháp):")
 
 
+def test_scripted_reply_in_another_language_than_the_question_is_not_shown(scripted_bot) -> None:
+    """Backed from its first sentence, but not in the reader's language: the passage it
+    read answers instead, its language named."""
+    question = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"  # the answer is in French
+    reply = "Musk a proposé 97,4 milliards de dollars pour acquérir OpenAI [1]."
+    answer = scripted_bot(scripted_model(reply)).ask(question)
+    assert reply not in answer.text and answer.quoted
+    assert answer.text.startswith("Các bài báo cho biết (bằng tiếng Pháp):")
+    same = scripted_bot(scripted_model(reply)).ask("Combien Musk a-t-il proposé pour OpenAI ?")
+    assert same.text == reply and not same.quoted
+
+
 def test_judge_reads_the_yes_probability_from_the_first_tokens_log_probabilities() -> None:
     top = [
         {"token": "Yes", "logprob": math.log(0.6)},

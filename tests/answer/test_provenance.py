@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.provenance import asked_about
+from bot.answer.provenance import article_asked, asked_about
 
 from ..fakes import ExplodingModel
 
@@ -50,3 +50,13 @@ def test_a_source_no_article_is_from_is_refused_naming_the_outlets_that_are(
     assert "Tuổi Trẻ" in answer.text and "Business Insider" in answer.text
     assert bot.retriever.knows_source("The Verge")  # named in an article's text
     assert bot.retriever.knows_source("Lee Chong Ming")  # an author
+
+
+def test_the_article_asked_about_is_found_by_its_title_not_by_the_best_chunk(seeded_bot) -> None:
+    """The best chunk may come from another article on the same news: the title decides."""
+    question = "When was the article about Meta's talks with Google and OpenAI published?"
+    hits = seeded_bot.retrieve(question)
+    talks = next(h for h in hits if h.outlet == "Tuổi Trẻ")
+    others = [h for h in seeded_bot.retrieve("Baidu Ernie DeepSeek") if h.source != talks.source]
+    found = article_asked(question, [*others[:2], talks], seeded_bot.grounder.vectors)
+    assert found.source == talks.source

@@ -97,6 +97,15 @@ def test_a_name_in_most_files_still_ranks_the_chunks_about_it() -> None:
     assert ranked[0] == "a1" and set(ranked) == {"a1", "b1", "c1"}
 
 
+def test_a_coined_name_is_known_only_as_written() -> None:
+    """GPT-7 is not in a corpus that writes "GPT" in one place and a 7 in another."""
+    texts = ["OpenAI trains GPT-5 on 7 data centres.", "Llama 4 ships in 7 sizes."]
+    index = KeywordIndex(["a", "b"], texts, ["a.txt", "b.txt"], ["en", "en"])
+    assert index.writes("GPT-5") and index.writes("GPT 5") and index.writes("Llama 4")
+    assert not index.writes("GPT-7") and not index.writes("Llama 7")
+    assert index.writes("OpenAI") and not index.writes("Anthropic")
+
+
 def _pool(prefix: str, rows: np.ndarray, copies: int) -> LanguagePool:
     """A language pool of `copies` of each row, ids `prefix0`, `prefix1`, ..."""
     vectors = np.repeat(rows, copies, axis=0)

@@ -2,7 +2,7 @@
 
 The model's reply is read sentence by sentence as it streams: each finished sentence is
 verified and then shown with its `[n]`, or set aside as unsupported; a reply that loops,
-copies markup or drifts into another language is cut short. When no sentence is backed,
+copies markup or is not in the reader's language is cut short. When no sentence is backed,
 the chunk sentence that states what the model tried to say is quoted instead (translated
 when the translation is faithful); when none does, the closest passage is shown as what it
 is, in a refusal.
@@ -173,7 +173,7 @@ def stream_answer(
     quoting = quoting or QuotePolicy()
     verifier = Verifier(grounder, question, contexts, vocabularies)
     # The reader's language from the first sentence: a reply that starts in another is
-    # stopped as one that drifts into it, and a passage answers in its place, translated.
+    # stopped as one that drifts into it, and the passage it read answers in its place.
     draft, raw, judged, ended = _Draft(language=language), "", 0, [""]
 
     def read() -> Generator[str, None, None]:

@@ -26,9 +26,10 @@ class KeywordIndex:
         for language, words in zip(languages, tokens, strict=True):
             written.setdefault(language, set()).update(words)
         self.vocabularies = {lang: frozenset(words) for lang, words in written.items()}
-        self._numbered = frozenset(p for words in tokens for p in _numbered_pairs(words))
         """Each document language's folded tokens: a name one language never writes is
         translated there (Germany / Đức), so its absence from such a chunk says nothing."""
+        self._numbered = frozenset(p for words in tokens for p in _numbered_pairs(words))
+        """Each number written beside a word ("gpt 5"), as coined names are written."""
 
     def knows(self, token: str) -> bool:
         """Whether a folded token occurs anywhere in the corpus."""

@@ -18,7 +18,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from bot.answer.claims import cite, is_debris, restates, states_what_is_asked
+from bot.answer.claims import cite, makes_claim, states_what_is_asked
 from bot.answer.evidence import format_sources
 from bot.answer.grounding import Grounder
 from bot.answer.prompts import chat_prompt, localized, origin
@@ -289,11 +289,7 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
     if len(sentence.split()) >= SWITCH_WORDS and detect_language(sentence) != draft.language:
         draft.stopped = True  # not in the reader's language
         return ""
-    if (
-        is_debris(sentence)
-        or restates(sentence, verifier.asked)
-        or sentence.rstrip("»”\"') ").endswith("?")
-    ):
+    if not makes_claim(sentence, verifier.asked):
         return ""  # talk about the sources, the question said back, a question: no claim
     numbers = verifier.check(sentence)
     if not numbers:

@@ -7,6 +7,7 @@ from bot.core.text import (
     content_words,
     is_number,
     name_tokens,
+    split_sentences,
     stems,
     tokenize,
     with_markers,
@@ -30,6 +31,21 @@ def is_debris(sentence: str) -> bool:
         or text.endswith(":")
         or (bool(SOURCE_TALK.search(text)) and not name_tokens(text))
     )
+
+
+def makes_claim(sentence: str, question: str) -> bool:
+    """A sentence worth verifying: not talk about the sources, not the question said back,
+    not a question of its own."""
+    return not (
+        is_debris(sentence)
+        or restates(sentence, question)
+        or sentence.rstrip("»”\"') ").endswith("?")
+    )
+
+
+def claimed(reply: str, question: str) -> str:
+    """What a reply claims: its sentences that make a claim, less the rest."""
+    return " ".join(s for s in split_sentences(reply) if makes_claim(s, question))
 
 
 def states_what_is_asked(sentence: str, question: str) -> bool:

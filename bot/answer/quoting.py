@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.answer.claims import added_terms, corroboration, states_what_is_asked
+from bot.answer.claims import added_terms, claimed, corroboration, states_what_is_asked
 from bot.answer.verification import Verifier
 from bot.core.language import detect_language
 from bot.core.patterns import INJECTION
@@ -81,7 +81,8 @@ def quote(verifier: Verifier, reply: str = "") -> Quote:
     asked = content_words(verifier.asked)
     overlap = [len(asked & content_words(s)) / max(len(asked), 1) for _, s in candidates]
     scores = closeness + limits.quote_overlap_weight * np.array(overlap)
-    fixed, words = added_terms(reply, verifier.asked)
+    # What the reply claims, not its talk about the sources or the question said back.
+    fixed, words = added_terms(claimed(reply, verifier.asked), verifier.asked)
     # Who published a source (its header) is no part of an answer drawn from its text.
     fixed -= verifier.publishers
     spoken = detect_language(reply) if reply else ""

@@ -10,6 +10,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from bot.answer.grounding import Grounder
 from bot.answer.prompts import load_prompt
 from bot.core.language import detect_language, language_name
+from bot.core.patterns import SPELLED_NUMBERS
 from bot.core.text import is_coined, is_number, names, tokenize
 
 GROWTH = 2
@@ -41,13 +42,28 @@ def translate(llm: BaseChatModel, text: str, language: str, max_tokens: int) -> 
     return str(reply.content).strip().split("\n\n")[0].strip()
 
 
+def _same_numbers(said: set[str], kept: set[str]) -> bool:
+    """Every number one side writes in digits, the other writes in digits or in words
+    ("ranking sixth" may become "xếp thứ 6")."""
+    said_digits, said_words = _numbers(said)
+    kept_digits, kept_words = _numbers(kept)
+    return said_digits <= kept_digits | kept_words and kept_digits <= said_digits | said_words
+
+
+def _numbers(tokens: set[str]) -> tuple[set[str], set[str]]:
+    """The numbers written in digits, and those written in words (as digits)."""
+    return {t for t in tokens if is_number(t)}, {
+        SPELLED_NUMBERS[t] for t in tokens if t in SPELLED_NUMBERS
+    }
+
+
 def faithful(original: str, translation: str, language: str, grounder: Grounder) -> bool:
     """In the reader's language, the same numbers, every coined name (GPT-4o, OpenAI) kept,
     and as close to the original as a reply must be to a chunk in another language."""
     if not translation or detect_language(translation) != language:
         return False
-    said, kept = tokenize(original), set(tokenize(translation))
-    if {t for t in said if is_number(t)} != {t for t in kept if is_number(t)}:
+    said, kept = set(tokenize(original)), set(tokenize(translation))
+    if not _same_numbers(said, kept):
         return False
     coined = {t for n in names(original) if is_coined(n) for t in tokenize(n)}
     if not coined <= kept:

@@ -136,6 +136,25 @@ NUMBER_WORDS = frozenset(
     ]
 )
 
+# Numbers written as words (folded), cardinal or ordinal, and the digits they stand for:
+# a translation may write "sixth" as "thứ 6". Not the words that are as often another word
+# once folded (ba: Mrs, tư: from, năm: year, sáu: after, bảy: fly, tám: heart).
+SPELLED_NUMBERS = {
+    **dict.fromkeys(["two", "second", "deux", "deuxieme", "hai"], "2"),
+    **dict.fromkeys(["three", "third", "trois", "troisieme"], "3"),
+    **dict.fromkeys(["four", "fourth", "quatre", "quatrieme", "bon"], "4"),
+    **dict.fromkeys(["five", "fifth", "cinq", "cinquieme"], "5"),
+    **dict.fromkeys(["six", "sixth", "sixieme"], "6"),
+    **dict.fromkeys(["seven", "seventh", "sept", "septieme"], "7"),
+    **dict.fromkeys(["eight", "eighth", "huit", "huitieme"], "8"),
+    **dict.fromkeys(["nine", "ninth", "neuvieme", "chin"], "9"),
+    **dict.fromkeys(["ten", "tenth", "dix", "dixieme", "muoi"], "10"),
+    **dict.fromkeys(["eleven", "eleventh", "onze"], "11"),
+    **dict.fromkeys(["twelve", "twelfth", "douze"], "12"),
+    **dict.fromkeys(["twenty", "vingt"], "20"),
+    **dict.fromkeys(["thirty", "trente"], "30"),
+}
+
 # A question about an article itself, not about what it reports: the article word must be
 # there too ("who wrote the article on …", not "who wrote the letter").
 ARTICLE_WORD = _any(

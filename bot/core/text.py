@@ -127,12 +127,18 @@ def content_words(sentence: str) -> set[str]:
 def names(text: str) -> list[str]:
     """Names and numbers, as written: the words that mean the same in every language.
 
-    Capitalised past the first word, with an inner capital (OpenAI) or with a digit, without
-    a possessive 's (Kublai's is Kublai, not a name "s" any text holds); short
-    all-capital acronyms (AI/IA, US/EU, CEO) are words of one language, not names. A text's
-    first word counts too when the text is Vietnamese and the word cannot be a Vietnamese
-    syllable ("Newcastle có bao nhiêu trường đại học?"), as every Vietnamese word is one.
+    Capitalised past a sentence's first word (a capital there says nothing: "This", "The"),
+    with an inner capital (OpenAI) or with a digit, without a possessive 's (Kublai's is
+    Kublai, not a name "s" any text holds); short all-capital acronyms (AI/IA, US/EU, CEO)
+    are words of one language, not names. A sentence's first word counts too when it is
+    Vietnamese and the word cannot be a Vietnamese syllable ("Newcastle có bao nhiêu trường
+    đại học?"), as every Vietnamese word is one.
     """
+    return [name for sentence in split_sentences(text) for name in _sentence_names(sentence)]
+
+
+def _sentence_names(text: str) -> list[str]:
+    """The names and numbers of one sentence (see `names`)."""
     keep = []
     for i, word in enumerate(_WORD.findall(text)):
         word = _POSSESSIVE.sub("", _ELIDED_START.sub("", word.strip(".,'\u2019-")))

@@ -7,6 +7,7 @@ import pytest
 from bot.answer.claims import added_terms, cite, is_debris
 from bot.answer.grounding import Grounder
 from bot.answer.quoting import Quote, quote
+from bot.answer.translating import faithful
 from bot.answer.verification import Verifier
 from bot.core.results import Citation
 from bot.core.text import tokenize
@@ -95,6 +96,36 @@ def test_a_quote_answers_only_when_it_states_what_the_model_s_reply_said(
     closest = quote(verifier, "Musk offered 5 dollars.")  # nothing a passage states
     assert not closest.answers and "97,4" in closest.sentences[0]
     assert not quote(verifier).answers  # no reply: nothing tells the quote answers
+
+
+def test_a_reply_that_only_repeats_the_question_and_talks_about_its_sources_is_no_answer(
+    grounder: Grounder,
+) -> None:
+    """ "This is stated in source [1]" claims nothing: the passage that holds "this" was not
+    read for an answer, and is shown only as the closest passage."""
+    question = "What will Meta move onto Google Cloud's servers under the deal?"
+    chunks = [_chunk(1, "This partnership could be", "en"), _chunk(2, "Google Cloud", "fr")]
+    verifier = Verifier(grounder, question, chunks)
+    echo = "Meta will move onto Google Cloud's servers under the deal."
+    closest = quote(verifier, f"{echo} This is stated in source [1].")
+    assert closest.sentences and not closest.answers
+    said = "Meta will move its cloud infrastructure onto Google Cloud's servers in 2025."
+    assert quote(verifier, f"{said} This is stated in source [2].").answers
+
+
+def test_a_translation_may_write_a_spelled_number_in_digits_but_not_another(
+    grounder: Grounder,
+) -> None:
+    original = (
+        "The Panthers defense gave up just 308 points, ranking sixth in the league, "
+        "and sent four players to the Pro Bowl."
+    )
+    written = (
+        "Hàng phòng ngự của Panthers chỉ để thủng lưới 308 điểm, xếp thứ {} trong giải đấu, "
+        "và có {} cầu thủ được chọn vào Pro Bowl."
+    )
+    assert faithful(original, written.format(6, 4), "vi", grounder)
+    assert not faithful(original, written.format(6, 5), "vi", grounder)
 
 
 def test_a_reply_adds_its_numbers_and_names_and_its_other_new_words() -> None:

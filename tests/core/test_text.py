@@ -93,6 +93,11 @@ def test_a_possessive_is_not_part_of_a_name() -> None:
     assert written_names("Google's deal with Meta's lab.") == {"google", "meta"}
 
 
+def test_a_capital_opening_any_sentence_says_nothing() -> None:
+    assert names("Musk made an offer. This was in 2025, and Altman refused.") == ["2025", "Altman"]
+    assert names("Elon Musk made an offer. Then OpenAI refused.") == ["Musk", "OpenAI"]
+
+
 def test_a_vietnamese_question_may_open_on_a_name_no_vietnamese_syllable_spells() -> None:
     assert names("Newcastle có bao nhiêu trường đại học?") == ["Newcastle"]
     assert names("Người lãnh đạo Đức nào đã mời người Huguenot?") == ["Đức", "Huguenot"]

@@ -123,6 +123,9 @@ def test_xquad_set_is_built_as_its_readme_says() -> None:
     assert sum(p.unanswerable for p in pairs) == 24
     assert sum("cross" in p.tags for p in pairs) == sum("same" in p.tags for p in pairs) == 60
     assert {s for p in pairs for s in p.sources} == set(corpus)
+    unseen = load_golden(XQUAD / "unseen.jsonl")
+    assert len(unseen) == 96 and sum(p.unanswerable for p in unseen) == 16
+    assert not {p.id for p in unseen} & {p.id for p in pairs}
 
 
 def test_a_sample_keeps_each_language_answerable_and_cross_language_share() -> None:

@@ -26,6 +26,7 @@ from bot.api import Bot
 from bot.app.openai_api import Message, conversation
 from bot.app.serving import serve
 from bot.core.config import Settings
+from bot.core.model_catalog import DEFAULT_LOCAL_MODEL
 from bot.core.text import markers
 from bot.models.local_model import EmbeddedServer, free_port
 
@@ -53,8 +54,10 @@ def _client(url: str, key: str = KEY) -> openai.OpenAI:
 
 @pytest.fixture(scope="module")
 def api_url(seeded_settings: Settings) -> Iterator[str]:
-    """The API over the seeded store and the embedded model, with a key."""
-    yield from _serve(seeded_settings.model_copy(update={"api_key": SecretStr(KEY)}))
+    """The API over the seeded store and the default embedded model, with a key: what the
+    client gets is a verified answer, which the 135M model cannot be relied on to write."""
+    changes = {"api_key": SecretStr(KEY), "local_model": DEFAULT_LOCAL_MODEL}
+    yield from _serve(seeded_settings.model_copy(update=changes))
 
 
 # Unit tests of the request's own logic (no server).

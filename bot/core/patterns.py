@@ -83,76 +83,45 @@ QUANTITY = _any(
     r"\bnăm nào\b",
 )
 
-# Numbers written as words (folded), which state a quantity as digits do; not those that
-# are also an article or another common word once folded (une, một, sau, ba).
-NUMBER_WORDS = frozenset(
-    [
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "twenty",
-        "thirty",
-        "dozen",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "trillion",
-        "half",
-        "deux",
-        "trois",
-        "quatre",
-        "cinq",
-        "sept",
-        "huit",
-        "neuf",
-        "dix",
-        "onze",
-        "douze",
-        "vingt",
-        "trente",
-        "cent",
-        "mille",
-        "million",
-        "milliard",
-        "moitie",
-        "hai",
-        "bon",
-        "chin",
-        "muoi",
-        "tram",
-        "nghin",
-        "ngan",
-        "trieu",
-        "ty",
-    ]
-)
-
-# Numbers written as words (folded), cardinal or ordinal, and the digits they stand for:
-# a translation may write "sixth" as "thứ 6". Not the words that are as often another word
-# once folded (ba: Mrs, tư: from, năm: year, sáu: after, bảy: fly, tám: heart).
-SPELLED_NUMBERS = {
-    **dict.fromkeys(["two", "second", "deux", "deuxieme", "hai"], "2"),
-    **dict.fromkeys(["three", "third", "trois", "troisieme"], "3"),
-    **dict.fromkeys(["four", "fourth", "quatre", "quatrieme", "bon"], "4"),
-    **dict.fromkeys(["five", "fifth", "cinq", "cinquieme"], "5"),
-    **dict.fromkeys(["six", "sixth", "sixieme"], "6"),
-    **dict.fromkeys(["seven", "seventh", "sept", "septieme"], "7"),
-    **dict.fromkeys(["eight", "eighth", "huit", "huitieme"], "8"),
-    **dict.fromkeys(["nine", "ninth", "neuvieme", "chin"], "9"),
-    **dict.fromkeys(["ten", "tenth", "dix", "dixieme", "muoi"], "10"),
-    **dict.fromkeys(["eleven", "eleventh", "onze"], "11"),
-    **dict.fromkeys(["twelve", "twelfth", "douze"], "12"),
+# Numbers written as words (folded) and the digits they stand for, cardinal and ordinal (a
+# translation may write "sixth" as "thứ 6"); not the words that are as often another word
+# once folded (une, một; ba: Mrs, tư: from, năm: year, sáu: after, bảy: fly, tám: heart).
+_CARDINALS = {
+    **dict.fromkeys(["two", "deux", "hai"], "2"),
+    **dict.fromkeys(["three", "trois"], "3"),
+    **dict.fromkeys(["four", "quatre", "bon"], "4"),
+    **dict.fromkeys(["five", "cinq"], "5"),
+    **dict.fromkeys(["six"], "6"),
+    **dict.fromkeys(["seven", "sept"], "7"),
+    **dict.fromkeys(["eight", "huit"], "8"),
+    **dict.fromkeys(["nine", "chin"], "9"),
+    **dict.fromkeys(["ten", "dix", "muoi"], "10"),
+    **dict.fromkeys(["eleven", "onze"], "11"),
+    **dict.fromkeys(["twelve", "douze"], "12"),
     **dict.fromkeys(["twenty", "vingt"], "20"),
     **dict.fromkeys(["thirty", "trente"], "30"),
+}
+_ORDINALS = {
+    **dict.fromkeys(["second", "deuxieme"], "2"),
+    **dict.fromkeys(["third", "troisieme"], "3"),
+    **dict.fromkeys(["fourth", "quatrieme"], "4"),
+    **dict.fromkeys(["fifth", "cinquieme"], "5"),
+    **dict.fromkeys(["sixth", "sixieme"], "6"),
+    **dict.fromkeys(["seventh", "septieme"], "7"),
+    **dict.fromkeys(["eighth", "huitieme"], "8"),
+    **dict.fromkeys(["ninth", "neuvieme"], "9"),
+    **dict.fromkeys(["tenth", "dixieme"], "10"),
+    **dict.fromkeys(["eleventh"], "11"),
+    **dict.fromkeys(["twelfth"], "12"),
+}
+SPELLED_NUMBERS = _CARDINALS | _ORDINALS
+
+# Words that state a quantity as digits do: the cardinals, magnitudes and halves, and
+# "neuf", which says a number when one is asked for, but is as often "new" as 9.
+NUMBER_WORDS = frozenset(_CARDINALS) | {
+    *("dozen", "hundred", "thousand", "million", "billion", "trillion", "half"),
+    *("neuf", "cent", "mille", "milliard", "moitie"),
+    *("tram", "nghin", "ngan", "trieu", "ty"),
 }
 
 # A question about an article itself, not about what it reports: the article word must be

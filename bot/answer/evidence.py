@@ -59,10 +59,13 @@ def select_evidence(
     )
     chosen: dict[int, set[int]] = {}
     used = 0
+    # Chunks overlap by whole sentences: one read twice costs its prefill twice, adds nothing.
+    read: set[str] = set()
     for _, i, j in ranked:
-        cost = count_tokens(sentences[i][j])
-        if not chosen or used + cost <= budget:
+        cost, said = count_tokens(sentences[i][j]), " ".join(sentences[i][j].split())
+        if said not in read and (not chosen or used + cost <= budget):
             chosen.setdefault(i, set()).add(j)
+            read.add(said)
             used += cost
     contexts = [
         hit.model_copy(update={"excerpt": excerpt(sentences[i], chosen[i])})

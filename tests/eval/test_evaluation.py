@@ -126,6 +126,18 @@ def test_xquad_set_is_built_as_its_readme_says() -> None:
     unseen = load_golden(XQUAD / "unseen.jsonl")
     assert len(unseen) == 96 and sum(p.unanswerable for p in unseen) == 16
     assert not {p.id for p in unseen} & {p.id for p in pairs}
+    rotated = load_golden(XQUAD / "rotated" / "questions.jsonl")
+    moved = sorted(p.name for p in (XQUAD / "rotated" / "corpus").iterdir())
+    assert len(rotated) == 80 and len(moved) == 20
+    assert sum(p.unanswerable for p in rotated) == 40
+    # The articles left out of one layout are in the other's corpus, and the other way round.
+    slugs = {name: name.split("_", 1)[1].split(".")[0] for name in corpus + moved}
+    left_out = {article_of(p) for p in pairs if p.unanswerable}
+    taken_in = {slugs[article_of(p)] for p in rotated if not p.unanswerable}
+    assert taken_in == {slugs[n] for n in moved} - {slugs[n] for n in corpus} == left_out
+    assert {article_of(p) for p in rotated if p.unanswerable} == {slugs[n] for n in corpus} - {
+        slugs[n] for n in moved
+    }
 
 
 def test_a_sample_keeps_each_language_answerable_and_cross_language_share() -> None:

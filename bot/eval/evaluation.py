@@ -157,7 +157,7 @@ def run_eval(
     bot.warm_up()
     warm_up_seconds = time.perf_counter() - started
     documents = bot.retriever.languages_of_documents()
-    fold_of = folds(pairs)
+    fold_of = folds(pairs, documents)
     results = [
         evaluate_pair(bot, pair, k, dense, documents, fold_of[pair.id]) for pair in progress(pairs)
     ]

@@ -85,11 +85,16 @@ def article_of(pair: GoldenPair) -> str:
     return re.sub(r"(-\d+)?-[a-z]{2}$", "", pair.id)
 
 
-def folds(pairs: list[GoldenPair]) -> dict[str, int]:
+def folds(pairs: list[GoldenPair], languages: dict[str, str] | None = None) -> dict[str, int]:
     """Each pair's fold, 0 or 1, by whole articles: the articles, answerable and not apart,
-    in sorted order, alternate between the folds, so both hold each kind."""
+    alternate between the folds within each article language (`languages`: file -> code),
+    so both folds hold each kind and each language. Sorted by name alone, a corpus written
+    alternately in two languages put every article of one language in one fold: a number
+    fitted on it never met the other."""
+    written = languages or {}
     fold_of: dict[str, int] = {}
     for unanswerable in (False, True):
-        articles = sorted({article_of(p) for p in pairs if p.unanswerable == unanswerable})
-        fold_of |= {a: i % 2 for i, a in enumerate(articles)}
+        articles = {article_of(p) for p in pairs if p.unanswerable == unanswerable}
+        ordered = sorted(articles, key=lambda a: (written.get(a, ""), a))
+        fold_of |= {a: i % 2 for i, a in enumerate(ordered)}
     return {p.id: fold_of[article_of(p)] for p in pairs}

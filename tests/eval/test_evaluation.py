@@ -248,6 +248,14 @@ def test_folds_split_whole_articles_and_keep_each_kind_in_both() -> None:
     }
 
 
+def test_folds_hold_articles_of_each_language_alike() -> None:
+    pairs = load_golden(XQUAD / "golden.jsonl")
+    written = {a: a.split(".")[-2] for a in (article_of(p) for p in pairs if p.sources)}
+    fold_of = folds(pairs, written)
+    kinds = Counter((fold_of[p.id], written[article_of(p)]) for p in pairs if p.sources)
+    assert kinds[0, "en"] == kinds[1, "en"] == kinds[0, "vi"] == kinds[1, "vi"] == 30
+
+
 def _pair(fold: int, answerable: float, right: bool = True, unanswerable: bool = False) -> dict:
     return {
         "fold": fold, "language": "en", "unanswerable": unanswerable, "refused": False,

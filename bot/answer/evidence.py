@@ -59,10 +59,12 @@ def select_evidence(
     )
     chosen: dict[int, set[int]] = {}
     used = 0
-    # Chunks overlap by whole sentences: one read twice costs its prefill twice, adds nothing.
-    read: set[str] = set()
+    # An article's chunks overlap by whole sentences: one read twice costs its prefill twice
+    # and adds nothing. Another article's same sentence is another source saying it: kept.
+    read: set[tuple[str, str]] = set()
     for _, i, j in ranked:
-        cost, said = count_tokens(sentences[i][j]), " ".join(sentences[i][j].split())
+        cost = count_tokens(sentences[i][j])
+        said = (relevant[i].source, " ".join(sentences[i][j].split()))
         if said not in read and (not chosen or used + cost <= budget):
             chosen.setdefault(i, set()).add(j)
             read.add(said)

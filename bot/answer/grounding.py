@@ -20,9 +20,10 @@ from langchain_core.embeddings import Embeddings
 from bot.answer.vectors import SentenceVectors
 from bot.core.text import (
     content_words,
-    is_number,
     name_tokens,
+    stated_numbers,
     stems,
+    tokenize,
 )
 from bot.core.thresholds import Thresholds
 
@@ -64,7 +65,10 @@ class Grounder:
             held = stems(chunk_tokens)
             if not subject <= held or len(echoed & held) < limits.echoed * len(echoed):
                 return False
-        if any(is_number(w) and w not in chunk_tokens for w in words):
+        # A number the sentence states, in digits or in words, the chunk must state too,
+        # either way ("two universities" backs "2 universities", nothing backs "bốn phần").
+        digits, spelled = stated_numbers(tokenize(sentence))
+        if not digits | spelled <= set().union(*stated_numbers(chunk_tokens)):
             return False
         # A wrong name (Grok for ChatGPT) keeps the topic but changes the claim; some names
         # are translated (China / Trung Quốc), so most, not all, must be in the chunk.

@@ -10,8 +10,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from bot.answer.grounding import Grounder
 from bot.answer.prompts import load_prompt
 from bot.core.language import detect_language, language_name
-from bot.core.patterns import SPELLED_NUMBERS
-from bot.core.text import is_coined, is_number, names, tokenize
+from bot.core.text import is_coined, names, stated_numbers, tokenize
 
 GROWTH = 2
 """A translation takes up to this many times its original's tokens (Vietnamese, in the
@@ -45,16 +44,9 @@ def translate(llm: BaseChatModel, text: str, language: str, max_tokens: int) -> 
 def _same_numbers(said: set[str], kept: set[str]) -> bool:
     """Every number one side writes in digits, the other writes in digits or in words
     ("ranking sixth" may become "xếp thứ 6")."""
-    said_digits, said_words = _numbers(said)
-    kept_digits, kept_words = _numbers(kept)
+    said_digits, said_words = stated_numbers(said)
+    kept_digits, kept_words = stated_numbers(kept)
     return said_digits <= kept_digits | kept_words and kept_digits <= said_digits | said_words
-
-
-def _numbers(tokens: set[str]) -> tuple[set[str], set[str]]:
-    """The numbers written in digits, and those written in words (as digits)."""
-    return {t for t in tokens if is_number(t)}, {
-        SPELLED_NUMBERS[t] for t in tokens if t in SPELLED_NUMBERS
-    }
 
 
 def faithful(original: str, translation: str, language: str, grounder: Grounder) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from itertools import pairwise
 
 from bot.core.language import detect_language
+from bot.core.patterns import SPELLED_NUMBERS
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it), then whitespace, or
 # at a line break; a dot after a lone capital (U.S., J. Smith) or a title (St. Johns,
@@ -106,6 +107,15 @@ def tokenize(text: str) -> list[str]:
     text = _THOUSANDS.sub("", text)
     text = _DECIMAL.sub(".", text)
     return _TOKEN.findall(fold(text))
+
+
+def stated_numbers(tokens: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The numbers tokens write in digits, and those they spell out ("six", "sixth",
+    "hai"), as digits: one number, however it is written."""
+    told = set(tokens)
+    return {t for t in told if is_number(t)}, {
+        SPELLED_NUMBERS[t] for t in told if t in SPELLED_NUMBERS
+    }
 
 
 def shingles(text: str, size: int = 3) -> set[str]:

@@ -58,11 +58,15 @@ def test_evidence_is_the_sentences_closest_to_the_question_that_fit_the_budget(
 def test_a_sentence_two_overlapping_chunks_share_is_read_once(vectors: SentenceVectors) -> None:
     offer = "Elon Musk offered 97.4 billion dollars to buy OpenAI."
     rejected = "The board of OpenAI rejected the offer from Musk."
-    hits = [_c(1, 0.9, f"{rejected} {offer}"), _c(2, 0.88, f"{offer} Musk said he would sue.")]
+    second = _c(2, 0.88, f"{offer} Musk said he would sue.")
+    hits = [_c(1, 0.9, f"{rejected} {offer}"), second.model_copy(update={"source": "001.txt"})]
     evidence = select_evidence(hits, MUSK, vectors, 0.8, 10_000, len)
     read = [s for c in evidence.contexts for s in c.passage.replace("\n\n", " ").split(". ")]
     assert sum(offer.rstrip(".") in s for s in read) == 1
     assert [c.chunk_id for c in evidence.contexts] == ["id1", "id2"]
+    # Another article saying the same is another source: both are read.
+    apart = select_evidence([hits[0], second], MUSK, vectors, 0.8, 10_000, len)
+    assert sum(offer in c.passage for c in apart.contexts) == 2
 
 
 def test_an_excerpt_marks_left_out_sentences_with_a_paragraph_break() -> None:

@@ -73,6 +73,17 @@ def test_unbacked_sentences_get_no_marker(
     assert Verifier(grounder, MUSK, contexts).check(sentence) == []
 
 
+def test_a_number_counts_however_it_is_written(grounder: Grounder) -> None:
+    text = "Newcastle has two universities, Newcastle University and Northumbria University."
+    universities = Citation(
+        source="n.txt", title="t", snippet="s", score=0.9, chunk_id="c1", text=text
+    )
+    verifier = Verifier(grounder, "How many universities does Newcastle have?", [universities])
+    named = "universities, Newcastle University and Northumbria University [1]."
+    assert verifier.check(f"Newcastle has 2 {named}") == [1]
+    assert verifier.check(f"Newcastle has four {named}") == []
+
+
 def test_a_correct_sentence_in_another_language_than_its_chunk_passes(
     grounder: Grounder, contexts: list[Citation]
 ) -> None:

@@ -201,8 +201,10 @@ def test_twenty_threads_ask_at_once_and_get_their_own_answers(seeded_settings: S
         answers = list(pool.map(bot.ask, questions))
     for question, answer in zip(questions, answers, strict=True):
         assert answer.question == question
+        # The evidence is its own question's hits, in their order (a hit whose sentences
+        # another hit already gave, or that the budget left out, is not read).
         got = [c.chunk_id for c in answer.contexts]
-        assert got == expected[question][: len(got)]
+        assert got == [c for c in expected[question] if c in got]
         assert all(c in answer.contexts for c in answer.citations)
 
 

@@ -292,6 +292,7 @@ class Bot:
                 deadline - self._quote_judging_time(),
                 quoting,
                 vocabularies=self.retriever.vocabularies(),
+                min_certainty=self.settings.min_certainty,
             ),
             deadline,
             self.settings.max_retries,

@@ -292,7 +292,6 @@ class Bot:
                 deadline - self._quote_judging_time(),
                 quoting,
                 vocabularies=self.retriever.vocabularies(),
-                min_certainty=self.settings.min_certainty,
             ),
             deadline,
             self.settings.max_retries,

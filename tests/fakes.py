@@ -24,13 +24,13 @@ __all__ = ["ExplodingModel", "HashingEmbeddings", "MemoryStore", "scripted_model
 
 
 class ScriptedModel(FakeListChatModel):
-    """Replies in order; a judge's yes/no question (asked for one token) gets
+    """Replies in order; a judge's yes/no question (asked with log-probabilities) gets
     `verdict` instead and uses up no reply."""
 
     verdict: str = "yes"
 
     def _call(self, *args, **kwargs):
-        return self.verdict if kwargs.get("max_tokens") == 1 else super()._call(*args, **kwargs)
+        return self.verdict if kwargs.get("logprobs") else super()._call(*args, **kwargs)
 
 
 class StreamedModel(GenericFakeChatModel):
@@ -39,7 +39,7 @@ class StreamedModel(GenericFakeChatModel):
     verdict: str = "yes"
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        if kwargs.get("max_tokens") == 1:
+        if kwargs.get("logprobs"):
             return ChatResult(generations=[ChatGeneration(message=AIMessage(self.verdict))])
         return super()._generate(messages, stop, run_manager, **kwargs)
 

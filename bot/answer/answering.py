@@ -18,7 +18,6 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from bot.answer.certainty import Piece, Reply
 from bot.answer.claims import cite, makes_claim, states_what_is_asked
 from bot.answer.evidence import format_sources
 from bot.answer.grounding import Grounder
@@ -46,22 +45,19 @@ SWITCH_WORDS = 8
 """Sentences shorter than this are too short to tell their language reliably."""
 
 
-def reply_stream(llm: BaseChatModel, inputs: dict[str, str]) -> Generator[Piece, None, str]:
-    """The model's reply as pieces with their log-probabilities, then why it ended ("stop",
-    "length"); closing it stops the generation at once.
+def reply_stream(llm: BaseChatModel, inputs: dict[str, str]) -> Generator[str, None, str]:
+    """The model's reply as text pieces, then why it ended ("stop", "length"); closing it
+    stops the generation at once.
 
     Not an LCEL chain's stream: closed early, `prompt | llm | parser` reads the reply to its
     end first (15 s of decoding on 2 cores), past the deadline and into the next question.
     """
     ended = ""
-    bound = llm.bind(logprobs=True, top_logprobs=1)
-    with closing(bound.stream(chat_prompt("question").invoke(inputs))) as chunks:
+    with closing(llm.stream(chat_prompt("question").invoke(inputs))) as chunks:
         for chunk in chunks:
             ended = chunk.response_metadata.get("finish_reason") or ended
-            tokens = (chunk.response_metadata.get("logprobs") or {}).get("content")
-            if chunk.content or tokens:
-                logprob = sum(t["logprob"] for t in tokens) if tokens else None
-                yield Piece(str(chunk.content), logprob)
+            if chunk.content:
+                yield str(chunk.content)
     return ended
 
 
@@ -139,12 +135,6 @@ class _Draft:
     stopped: bool = False
     quoted: bool = False
     late: bool = False
-    reply: Reply = field(default_factory=Reply)
-    weighed: bool = False
-    """The first claim's certainty is known (`certainty`, None when it cannot be told)."""
-    certainty: float | None = None
-    unsure: bool = False
-    """The model gave its first claim less than BOT_MIN_CERTAINTY: nothing it says is shown."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +154,7 @@ class QuotePolicy:
 
 
 def stream_answer(
-    pieces: Generator[Piece, None, str],
+    pieces: Generator[str, None, str],
     question: str,
     language: str,
     contexts: list[Citation],
@@ -172,15 +162,13 @@ def stream_answer(
     deadline: float,
     quoting: QuotePolicy | None = None,
     vocabularies: dict[str, frozenset[str]] | None = None,
-    min_certainty: float = 0.0,
 ) -> Generator[str, None, Answer]:
     """Yield verified sentences (with their markers) as they are written; return the Answer.
 
     When nothing the model wrote is backed, the chunk sentences that state what its reply
     said are quoted if `quoting` allows it (and its judge, if any, agrees); otherwise the
-    best are shown as the closest passage, in a refusal, as they are when the model gave its
-    first claim less than `min_certainty`. `vocabularies` (each document language's words)
-    tell a translated name from a missing one.
+    best are shown as the closest passage, in a refusal. `vocabularies` (each document
+    language's words) tell a translated name from a missing one.
     """
     quoting = quoting or QuotePolicy()
     verifier = Verifier(grounder, question, contexts, vocabularies)
@@ -188,17 +176,16 @@ def stream_answer(
     # stopped as one that drifts into it, and the passage it read answers in its place.
     draft, raw, judged, ended = _Draft(language=language), "", 0, [""]
 
-    def read() -> Generator[Piece, None, None]:
+    def read() -> Generator[str, None, None]:
         ended[0] = yield from pieces
 
     reading = read()
     for piece in reading:
-        draft.reply.add(piece)
-        raw = draft.reply.text
+        raw += piece
         markup = MARKUP.search(raw)
         finished = split_sentences(raw[: markup.start()]) if markup else complete_sentences(raw)
         for sentence in finished[judged:]:
-            shown = _judge(sentence, draft, verifier, min_certainty)
+            shown = _judge(sentence, draft, verifier)
             if shown:
                 yield shown
             if draft.refused or draft.stopped:
@@ -212,19 +199,17 @@ def stream_answer(
         draft.late = ended[0] == "length"
         rest = complete_sentences(raw) if draft.late else split_sentences(raw)
         for sentence in rest[judged:]:
-            shown = _judge(sentence, draft, verifier, min_certainty)
+            shown = _judge(sentence, draft, verifier)
             if shown:
                 yield shown
     reading.close()  # the model stops writing what will not be read
     draft.unsupported.extend(without_markers(s) for s in draft.held)  # no number came
     if draft.refused and not draft.shown:
-        answer = refusal(question, language, "declined", contexts)
-    elif not draft.shown:
+        return refusal(question, language, "declined", contexts)
+    if not draft.shown:
         reply = raw[: markup.start()] if (markup := MARKUP.search(raw)) else raw
-        answer = yield from _quote(question, language, contexts, verifier, quoting, draft, reply)
-    else:
-        answer = _answer(question, language, contexts, draft)
-    return answer.model_copy(update={"certainty": draft.certainty})
+        return (yield from _quote(question, language, contexts, verifier, quoting, draft, reply))
+    return _answer(question, language, contexts, draft)
 
 
 def _quote(
@@ -241,18 +226,16 @@ def _quote(
     refusal, when they do not; a plain refusal without any."""
     found = quote(verifier, reply) if quoting.allowed else None
     if not found or not found.sentences:
-        reason: RefusalReason = "unsure" if draft.unsure else "unbacked"
-        return refusal(question, language, reason, contexts, unsupported=draft.unsupported)
+        return refusal(question, language, "unbacked", contexts, unsupported=draft.unsupported)
     quoted = found.sentences
     text = " ".join(quoted)
-    asking = quoting.confidence and found.answers and not draft.unsure
-    confidence = quoting.confidence(text) if asking else None
+    confidence = quoting.confidence(text) if quoting.confidence and found.answers else None
     cited = [n for q in quoted for n in markers(q)]
     spoken = origin(contexts[cited[0] - 1].language or detect_language(text), language)
     judged = confidence is not None and confidence < quoting.min_confidence
-    if judged or draft.unsure or not found.answers:
+    if judged or not found.answers:
         lead = localized("closest", language).format(origin=spoken)
-        reason = "judged" if judged else "unsure" if draft.unsure else "closest"
+        reason: RefusalReason = "judged" if judged else "closest"
         return refusal(
             question,
             language,
@@ -292,7 +275,7 @@ def _answer(question: str, language: str, contexts: list[Citation], draft: _Draf
     )
 
 
-def _judge(sentence: str, draft: _Draft, verifier: Verifier, min_certainty: float) -> str:
+def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
     """Verify one finished sentence; record the verdict; return what to show now (with the
     sentences held for it, after a space when others were shown), or ""."""
     if not draft.shown and not draft.unsupported and looks_like_refusal(sentence):
@@ -308,13 +291,6 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier, min_certainty: floa
         return ""
     if not makes_claim(sentence, verifier.asked):
         return ""  # talk about the sources, the question said back, a question: no claim
-    if not draft.weighed:
-        draft.weighed, draft.certainty = True, draft.reply.certainty(sentence, verifier.asked)
-        draft.unsure = draft.certainty is not None and draft.certainty < min_certainty
-        if draft.unsure:
-            draft.unsupported.append(without_markers(sentence))
-            draft.stopped = True  # a guess: neither it nor what follows from it is shown
-            return ""
     numbers = verifier.check(sentence)
     if not numbers:
         draft.unsupported.append(cite(sentence, []))

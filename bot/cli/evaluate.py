@@ -130,12 +130,7 @@ def evaluate(
         click.echo(run_ingest(settings, corpus).summary(), err=True)
     if open_gates:
         settings = settings.model_copy(
-            update={
-                "judge": True,
-                "min_answerable": 0.0,
-                "min_quote_confidence": 0.0,
-                "min_certainty": 0.0,
-            }
+            update={"judge": True, "min_answerable": 0.0, "min_quote_confidence": 0.0}
         )
     bot = Bot(settings)
     dense = Bot(settings.model_copy(update={"retriever": "dense"})) if compare_dense else None

@@ -63,7 +63,6 @@ class Settings(BaseSettings):
     min_quote_confidence: float = Field(
         0.0, ge=0.0, le=1.0, validation_alias=_env("BOT_MIN_QUOTE_CONFIDENCE")
     )
-    min_certainty: float = Field(0.0, ge=0.0, le=1.0, validation_alias=_env("BOT_MIN_CERTAINTY"))
     thresholds: Thresholds = Field(
         default_factory=Thresholds, validation_alias=_env("BOT_THRESHOLDS")
     )

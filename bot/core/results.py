@@ -18,7 +18,6 @@ RefusalReason = Literal[
     "unbacked",
     "judged",
     "closest",
-    "unsure",
     "out_of_range",
 ]
 """Why an answer was refused: a name or number the articles never mention, no chunk close
@@ -26,8 +25,7 @@ enough to the question, the model judged that the sources do not answer it, the 
 so in its reply, nothing it wrote was backed and no chunk sentence answered well enough to
 quote, or the best chunk sentences do not answer: they do not state what the model's own
 reply said (`closest`), or the model judged that they do not (`judged`); both show them as
-the closest passage, as does `unsure`: the model gave its own claim a low probability.
-`out_of_range`: no article is dated within the period asked about."""
+the closest passage. `out_of_range`: no article is dated within the period asked about."""
 
 
 class Citation(BaseModel):
@@ -111,9 +109,6 @@ class Answer(BaseModel):
     """The model's P(yes) that the sources answer the question (None: not asked)."""
     quote_confidence: float | None = None
     """The model's P(yes) that the quoted chunk sentences answer it (None: not asked)."""
-    certainty: float | None = None
-    """The probability the model gave the least likely word its first claim adds to the
-    question (None: no claim, or an endpoint without log-probabilities)."""
     as_of: str = ""
     """The date the answer holds as of (its newest cited source's), for a question about
     something that changes; the text then opens with it."""

@@ -87,7 +87,6 @@ def evaluate_pair(
         cut_short=answer.cut_short,
         answerable=answer.answerable,
         quote_confidence=answer.quote_confidence,
-        certainty=answer.certainty,
         fold=fold,
     )
     if not pair.unanswerable:

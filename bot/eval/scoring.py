@@ -110,9 +110,6 @@ class PairResult:
     """The model's P(yes) that the sources answer (the judge's first gate reads it)."""
     quote_confidence: float | None = None
     """The model's P(yes) that the quote answers (the judge's second gate reads it)."""
-    certainty: float | None = None
-    """The probability the model gave its first claim's least likely new word (the third
-    gate reads it)."""
     fold: int = 0
     """The article fold (0 or 1) the pair belongs to: thresholds are fitted on one, scored
     on the other."""

@@ -91,7 +91,8 @@ def excerpt(sentences: list[str], kept: set[int]) -> str:
 
 def format_sources(contexts: list[Citation]) -> str:
     """Number the chunks inside tags that mark them as quoted data, not instructions, each
-    with its outlet and publication date where known."""
+    with its outlet and publication date where known. Not the file name: the model cites by
+    number, and a name like `003_ec62060a0c8869d6.txt` costs 10-15 tokens of prefill."""
     blocks = []
     for n, c in enumerate(contexts, 1):
         body = _SOURCE_TAG.sub("<\u200bsource", withhold_instructions(c.passage))
@@ -100,7 +101,7 @@ def format_sources(contexts: list[Citation]) -> str:
             for key, value in (("outlet", c.outlet), ("published", c.published))
             if value
         )
-        blocks.append(f'<source id="{n}" file="{c.source}"{header}>\n{body}\n</source>')
+        blocks.append(f'<source id="{n}"{header}>\n{body}\n</source>')
     return "\n".join(blocks)
 
 

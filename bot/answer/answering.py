@@ -25,7 +25,7 @@ from bot.answer.prompts import chat_prompt, localized, origin
 from bot.answer.quoting import quote
 from bot.answer.verification import Verifier
 from bot.core.article import ArticleFilter
-from bot.core.language import detect_language, language_name
+from bot.core.language import detect_language, language_name, vietnamese_by_letters
 from bot.core.patterns import MARKUP, REFUSAL
 from bot.core.results import Answer, Citation, RefusalReason
 from bot.core.text import (
@@ -42,7 +42,8 @@ from bot.core.text import (
 LOOP_NGRAM = 6
 """A run of this many words written three times over is a loop, not an answer."""
 SWITCH_WORDS = 8
-"""Sentences shorter than this are too short to tell their language reliably."""
+"""Sentences shorter than this are too short for the statistical model to tell their
+language; only their letters can."""
 
 
 def reply_stream(llm: BaseChatModel, inputs: dict[str, str]) -> Generator[str, None, str]:
@@ -286,8 +287,8 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
         draft.stopped = True  # the model repeats itself
         return ""
     draft.seen.add(folded)
-    if len(sentence.split()) >= SWITCH_WORDS and detect_language(sentence) != draft.language:
-        draft.stopped = True  # not in the reader's language
+    if _off_language(sentence, draft.language):
+        draft.stopped = True
         return ""
     if not makes_claim(sentence, verifier.asked):
         return ""  # talk about the sources, the question said back, a question: no claim
@@ -307,6 +308,15 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
     held, draft.held = draft.held, []
     draft.shown.extend([*held, shown])
     return gap + " ".join([*held, shown])
+
+
+def _off_language(sentence: str, language: str) -> bool:
+    """Not in the reader's language: by the statistical model for a long sentence, by its
+    letters alone for a short one (where they tell)."""
+    if len(sentence.split()) >= SWITCH_WORDS:
+        return detect_language(sentence) != language
+    vietnamese = vietnamese_by_letters(without_markers(sentence))
+    return vietnamese is not None and vietnamese != (language == "vi")
 
 
 def _loops(raw: str) -> bool:

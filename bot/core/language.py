@@ -42,6 +42,18 @@ def detect_language(text: str, default: str = "en") -> str:
     return code if code in _NAMES else default
 
 
+def vietnamese_by_letters(text: str) -> bool | None:
+    """Whether a text too short for the statistical model is Vietnamese, as its lowercase
+    words show: two with tone marks are; three or more with none are not ("The Doctor has
+    never traveled alone"); None when they do not tell. Names are left out: Vietnamese
+    ones keep their marks in any language's sentence."""
+    words = [w for w in _WORD.findall(text) if w[0].islower()]
+    marked = sum(bool(_VIETNAMESE_MARKS.search(w)) for w in words)
+    if marked >= 2:
+        return True
+    return False if len(words) >= 3 and not marked else None
+
+
 def language_name(code: str) -> str:
     """English name of a language, as the chat prompt names it to the model."""
     return _NAMES.get(code, "English")

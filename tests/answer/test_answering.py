@@ -224,6 +224,18 @@ def test_scripted_reply_in_another_language_than_the_question_is_not_shown(scrip
     assert same.text == reply and not same.quoted
 
 
+def test_scripted_short_reply_whose_letters_are_not_the_readers_is_not_shown(
+    scripted_bot,
+) -> None:
+    """Under eight words the statistical model cannot tell a language, but four English
+    words without one Vietnamese tone mark are not Vietnamese."""
+    question = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"
+    reply = "Musk has offered 97.4 billion dollars [1]."
+    answer = scripted_bot(scripted_model(reply)).ask(question)
+    assert reply not in answer.text and answer.quoted
+    assert scripted_bot(scripted_model(reply)).ask(MUSK).text == reply
+
+
 def test_judge_reads_the_yes_probability_from_the_first_tokens_log_probabilities() -> None:
     top = [
         {"token": "Yes", "logprob": math.log(0.6)},

@@ -208,11 +208,20 @@ def test_a_passage_off_the_questions_topic_is_no_quote_whatever_it_shares(
 
 
 @pytest.mark.parametrize(
-    "sentence", ["Sources: [1].", "The source for this information is.", "Đây là nguồn tin từ  và."]
+    "sentence",
+    [
+        "Sources: [1].",
+        "The source for this information is.",
+        "Đây là nguồn tin từ  và.",
+        "Các nhà khoa học đo lượng oxi bằng các phương pháp như [1] và [2].",
+        "The sources [1] and [3] state that Meta will rent Google's servers.",
+    ],
 )
 def test_sentences_about_the_sources_are_debris(sentence: str) -> None:
+    """Markers read as words stand where the fact should be ("such as [1] and [2]")."""
     assert is_debris(sentence)
     assert not is_debris("According to the source, Musk offered 97.4 billion dollars [1].")
+    assert not is_debris("Musk offered 97.4 billion dollars [1], Meta nothing [2].")
 
 
 def test_cite_places_verified_markers_before_the_full_stop() -> None:

@@ -89,18 +89,15 @@ def excerpt(sentences: list[str], kept: set[int]) -> str:
     return "\n\n".join(" ".join(run) for run in runs)
 
 
-def format_sources(contexts: list[Citation]) -> str:
+def format_sources(contexts: list[Citation], metadata: bool) -> str:
     """Number the chunks inside tags that mark them as quoted data, not instructions, each
-    with its outlet and publication date where known. Not the file name: the model cites by
-    number, and a name like `003_ec62060a0c8869d6.txt` costs 10-15 tokens of prefill."""
+    with its outlet and publication date where known if `metadata`. Not the file name: the
+    model cites by number, and a name like `003_ec62060a0c8869d6.txt` costs 10-15 tokens."""
     blocks = []
     for n, c in enumerate(contexts, 1):
         body = _SOURCE_TAG.sub("<\u200bsource", withhold_instructions(c.passage))
-        header = "".join(
-            f' {key}="{escape(value)}"'
-            for key, value in (("outlet", c.outlet), ("published", c.published))
-            if value
-        )
+        fields = (("outlet", c.outlet), ("published", c.published)) if metadata else ()
+        header = "".join(f' {key}="{escape(value)}"' for key, value in fields if value)
         blocks.append(f'<source id="{n}"{header}>\n{body}\n</source>')
     return "\n".join(blocks)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.patterns import ATTRIBUTION, NUMBER_WORDS, QUANTITY, SOURCE_TALK
 from bot.core.text import (
+    MARKER,
     MARKER_AS_WORD,
     content_words,
     is_number,
@@ -25,14 +26,23 @@ def restates(sentence: str, question: str) -> bool:
 
 def is_debris(sentence: str) -> bool:
     """A sentence that only talks about the sources ("Sources:", "The source is [1]."),
-    leads into a list ("Meta's deal raises these concerns:") or reads a marker as a word
-    ("methods such as [1] and [2]"): it states nothing itself."""
+    leads into a list ("Meta's deal raises these concerns:") or reads a marker as a word:
+    it states nothing itself."""
     text = without_markers(sentence).rstrip()
     return (
         len(content_words(text)) < 2
         or text.endswith(":")
         or (bool(SOURCE_TALK.search(text)) and not name_tokens(text))
-        or bool(MARKER_AS_WORD.search(sentence))
+        or reads_a_marker_as_a_word(sentence)
+    )
+
+
+def reads_a_marker_as_a_word(sentence: str) -> bool:
+    """A marker between two words stands where a fact should be ("methods such as [1] and
+    [2]") unless it names a source ("the sources [1] and [2] state that ...")."""
+    return any(
+        not SOURCE_TALK.search(" ".join(MARKER.sub(" ", sentence[: m.start()]).split()[-2:]))
+        for m in MARKER_AS_WORD.finditer(sentence)
     )
 
 

@@ -2,7 +2,8 @@
 the question, each with its `[n]`. A quote is backed by construction, but backed is not
 answering: it is the answer only when it states what the model's own, unbacked, reply said
 (a number, a name, most of its new words), so the model read the answer there and only
-failed to word it. Otherwise it is the closest passage, and the caller says so.
+failed to word it; or, when the reply claims nothing, when it states a number a how-many
+question lacks. Otherwise it is the closest passage, and the caller says so.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 from bot.answer.claims import added_terms, claimed, corroboration, states_what_is_asked
 from bot.answer.verification import Verifier
 from bot.core.language import detect_language
-from bot.core.patterns import INJECTION
+from bot.core.patterns import INJECTION, QUANTITY
 from bot.core.text import (
     content_words,
     split_sentences,
@@ -102,6 +103,11 @@ def quote(verifier: Verifier, reply: str = "") -> Quote:
         else 0
         for n, s in candidates
     ]
+    if not (fixed or words) and QUANTITY.search(verifier.asked):
+        # A reply that claims nothing (the question said back) has nothing to corroborate;
+        # then the only evidence is the answer's kind: a number the question lacks, for a
+        # question asking how many or how much.
+        told = [int(states_what_is_asked(s, verifier.asked)) for _, s in candidates]
     # The sentence that states most of what the model said is the one it read its answer in.
     most = max(told)
     pool = np.flatnonzero(np.array(told) == most)

@@ -24,9 +24,8 @@ _SENTENCE_END = re.compile(
 )
 _MARKER_GROUP = r"\[\d+(?:\s*[,;]\s*\d+)*\]"
 MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-# A marker between two words, read as one of them ("methods such as [1] and [2]"): it
-# stands where the fact should be.
-MARKER_AS_WORD = re.compile(r"(?<=\w)(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+\s+(?=[^\W\d_])")
+# Markers between two words, read as one of them ("methods such as [1] and [2]").
+MARKER_AS_WORD = re.compile(rf"(?<=\w)(?:\s*{_MARKER_GROUP})+\s+(?=[^\W\d_])")
 _MARKERS_AFTER_STOP = re.compile(rf"([.!?。])[ \t]*((?:{_MARKER_GROUP}[ \t]*)+)")
 _SPACE_BEFORE_STOP = re.compile(r"[ \t]+([.,;:!?])")
 # l'article, d'OpenAI, qu'il, n'est: the elided article is not a word of its own.

@@ -110,10 +110,16 @@ def test_scripted_unbacked_reply_no_passage_corroborates_shows_the_closest_passa
 
 
 def test_scripted_restatement_of_the_question_is_no_answer(scripted_bot) -> None:
-    reply = "Elon Musk did offer to buy OpenAI [1]."  # every word is the question's own
+    """Every word is the question's own, so the reply corroborates no passage: one stating
+    an amount the question lacks answers a how-much question; for another kind of question
+    it is only the closest passage."""
+    reply = "Elon Musk did offer to buy OpenAI [1]."
     answer = scripted_bot(scripted_model(reply)).ask(MUSK)
-    assert answer.refused and answer.refusal_reason == "closest" and reply not in answer.text
-    assert answer.unsupported == []
+    assert answer.quoted and not answer.refused and reply not in answer.text
+    assert "97,4" in answer.text and answer.unsupported == []
+    who = "Who did Elon Musk offer to buy?"
+    echoed = scripted_bot(scripted_model("Elon Musk did offer to buy [1].")).ask(who)
+    assert echoed.refused and echoed.refusal_reason == "closest" and not echoed.quoted
 
 
 def test_scripted_lead_in_to_a_list_is_no_claim(scripted_bot) -> None:

@@ -106,7 +106,9 @@ def test_a_quote_answers_only_when_it_states_what_the_model_s_reply_said(
     assert found.answers and "97,4" in found.sentences[0]
     closest = quote(verifier, "Musk offered 5 dollars.")  # nothing a passage states
     assert not closest.answers and "97,4" in closest.sentences[0]
-    assert not quote(verifier).answers  # no reply: nothing tells the quote answers
+    # No reply: only the answer's kind tells, an amount for a how-much question.
+    assert quote(verifier).answers
+    assert not quote(Verifier(grounder, "Who did Musk make an offer to?", contexts)).answers
 
 
 def test_a_reply_that_only_repeats_the_question_and_talks_about_its_sources_is_no_answer(
@@ -214,7 +216,7 @@ def test_a_passage_off_the_questions_topic_is_no_quote_whatever_it_shares(
         "The source for this information is.",
         "Đây là nguồn tin từ  và.",
         "Các nhà khoa học đo lượng oxi bằng các phương pháp như [1] và [2].",
-        "The sources [1] and [3] state that Meta will rent Google's servers.",
+        "Những người định cư đã đến nơi [1] và [2] và đã cho họ một bản sắc chung.",
     ],
 )
 def test_sentences_about_the_sources_are_debris(sentence: str) -> None:
@@ -222,6 +224,8 @@ def test_sentences_about_the_sources_are_debris(sentence: str) -> None:
     assert is_debris(sentence)
     assert not is_debris("According to the source, Musk offered 97.4 billion dollars [1].")
     assert not is_debris("Musk offered 97.4 billion dollars [1], Meta nothing [2].")
+    assert not is_debris("The sources [1] and [3] state that Meta will rent Google's servers.")
+    assert not is_debris("Siri pourrait s'associer à Gemini, selon les sources [1] et [2].")
 
 
 def test_cite_places_verified_markers_before_the_full_stop() -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.core.language import detect_language
 from bot.core.results import Answer, RefusalReason
 from bot.core.stats import nearest_rank
 from bot.core.text import fold, markers, split_sentences
@@ -36,12 +37,14 @@ def citation_scores(cited: list[str], expected: list[str]) -> tuple[float | None
 
 
 def fact_coverage(text: str, facts: list[str]) -> float:
-    """Share of key-fact patterns found in the answer, raw or accent-folded."""
+    """Share of key-fact patterns found in the answer, raw or accent-folded; a Vietnamese
+    answer is not folded, as its tone marks tell words apart (sáu, six; sau, after)."""
     if not facts:
         return 1.0
-    folded = fold(text)
+    folded = "" if detect_language(text) == "vi" else fold(text)
     found = sum(
-        bool(re.search(p, text, re.IGNORECASE) or re.search(fold(p), folded, re.IGNORECASE))
+        bool(re.search(p, text, re.IGNORECASE))
+        or bool(folded and re.search(fold(p), folded, re.IGNORECASE))
         for p in facts
     )
     return found / len(facts)

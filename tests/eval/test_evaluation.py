@@ -64,6 +64,7 @@ def test_fact_patterns_match_across_number_formats_and_accents() -> None:
     assert fact_coverage("Musk a offert 97,4 milliards", ["97[.,]4"]) == 1.0
     assert fact_coverage("It was 97.4 billion", ["97[.,]4", "2018"]) == 0.5
     assert fact_coverage("Hop dong keo dai sau nam", ["sáu"]) == 1.0
+    assert fact_coverage("Meta đã chi hàng tỷ USD cho hạ tầng đằng sau AI", ["sáu"]) == 0.0
     assert fact_coverage("nothing here", ["grok"]) == 0.0
 
 

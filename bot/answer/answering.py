@@ -23,18 +23,12 @@ from bot.answer.claims import cite, credited, makes_claim, states_what_is_asked
 from bot.answer.evidence import format_sources
 from bot.answer.grounding import Grounder
 from bot.answer.prompts import chat_prompt, localized, origin
+from bot.answer.provenance import FIELDS
 from bot.answer.quoting import quote
 from bot.answer.verification import Verifier
 from bot.core.article import ArticleFilter
 from bot.core.language import detect_language, language_name, vietnamese_by_letters
-from bot.core.patterns import (
-    ASKS_AUTHOR,
-    ASKS_OUTLET,
-    ASKS_PUBLISHED,
-    LATEST,
-    MARKUP,
-    REFUSAL,
-)
+from bot.core.patterns import LATEST, MARKUP, REFUSAL
 from bot.core.periods import period
 from bot.core.results import Answer, Citation, RefusalReason
 from bot.core.text import (
@@ -74,7 +68,7 @@ def reply_stream(llm: BaseChatModel, inputs: dict[str, str]) -> Generator[str, N
 def about_the_news(question: str) -> bool:
     """Whether the question is about who reported what, or when: it names a source, asks
     for an outlet, an author or a date of publication, the latest news or a period's."""
-    asks = (ASKS_OUTLET, ASKS_AUTHOR, ASKS_PUBLISHED, LATEST)
+    asks = [pattern for _, pattern in FIELDS] + [LATEST]
     return bool(
         credited(question)
         or any(pattern.search(question) for pattern in asks)

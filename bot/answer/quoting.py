@@ -91,23 +91,24 @@ def quote(verifier: Verifier, reply: str = "") -> Quote:
     # another: a term copied as it stands ("ergänzungsschulen", "plea bargain").
     written = verifier.vocabularies.get(spoken)
     foreign = {w for w in words if written and w not in written and f"{w}s" not in written}
-    told = [
-        corroboration(
-            s,
-            fixed | foreign,
-            words,
-            limits.corroborated,
-            verifier.contexts[n - 1].language == spoken,
-        )
-        if states_what_is_asked(s, verifier.asked)
-        else 0
-        for n, s in candidates
-    ]
     if not (fixed or words) and QUANTITY.search(verifier.asked):
         # A reply that claims nothing (the question said back) has nothing to corroborate;
         # then the only evidence is the answer's kind: a number the question lacks, for a
         # question asking how many or how much.
         told = [int(states_what_is_asked(s, verifier.asked)) for _, s in candidates]
+    else:
+        told = [
+            corroboration(
+                s,
+                fixed | foreign,
+                words,
+                limits.corroborated,
+                verifier.contexts[n - 1].language == spoken,
+            )
+            if states_what_is_asked(s, verifier.asked)
+            else 0
+            for n, s in candidates
+        ]
     # The sentence that states most of what the model said is the one it read its answer in.
     most = max(told)
     pool = np.flatnonzero(np.array(told) == most)

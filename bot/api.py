@@ -26,6 +26,7 @@ from bot.answer.answering import (
 from bot.answer.claims import credited
 from bot.answer.dating import Dating, dated
 from bot.answer.evidence import Evidence, select_evidence
+from bot.answer.extracting import SPAN_TOKENS, answers_in, extract, extraction_prompt
 from bot.answer.grounding import Grounder
 from bot.answer.judging import judge
 from bot.answer.prompts import load_prompt
@@ -280,6 +281,7 @@ class Bot:
             if self.settings.judge
             else None,
             min_confidence=self.settings.min_quote_confidence,
+            extract=partial(self._extracted, question=asked, deadline=deadline),
             translate=partial(self._translated, deadline=deadline),
         )
         answered = guarded(
@@ -317,28 +319,46 @@ class Bot:
         self._judge_seconds[bool(candidate)] = time.monotonic() - started
         return chance
 
+    def _extracted(self, passage: str, question: str, deadline: float) -> str:
+        """The words of a closest passage that answer the question, when the model copies
+        them out in the time left and they check out (`answers_in`); else ""."""
+        prompt = self.count_tokens(extraction_prompt(passage, question))
+        reply = self._writable(prompt, SPAN_TOKENS, deadline)
+        span = self._side_call(
+            lambda: extract(self.chat_model, passage, question, reply, deadline), reply, deadline
+        )
+        new = self.settings.thresholds.span_new
+        return span if span and answers_in(span, passage, question, new) else ""
+
     def _translated(self, text: str, language: str, deadline: float) -> str | None:
         """A quote in the reader's language, when the model can translate it in the time
         left and the translation keeps its numbers, names and meaning; else None. It may
         write as much as the time left holds (up to GROWTH times the original): a
         translation that does not end in that is not shown."""
-        reply = GROWTH * self.count_tokens(text) + SLACK
-        if self.pace:
-            prompt = self.count_tokens(translation_prompt(text, language))
-            left = deadline - time.monotonic() - self.pace.reading(prompt)
-            reply = min(reply, self.pace.writable(left))
-        if reply < SLACK:
-            return None
-        try:
-            translation = guarded_call(
-                lambda: translate(self.chat_model, text, language, reply),
-                deadline,
-                self.settings.max_retries,
-                self.endpoint,
-            )
-        except BotError:
-            return None  # the original, its language named, still answers
+        prompt = self.count_tokens(translation_prompt(text, language))
+        reply = self._writable(prompt, GROWTH * self.count_tokens(text) + SLACK, deadline)
+        translation = self._side_call(
+            lambda: translate(self.chat_model, text, language, reply, deadline), reply, deadline
+        )
         return translation if faithful(text, translation, language, self.grounder) else None
+
+    def _writable(self, prompt: int, wanted: int, deadline: float) -> int:
+        """Reply tokens, up to `wanted`, the model can write before the deadline after
+        reading a prompt of `prompt` tokens, at this host's measured pace."""
+        if not self.pace:
+            return wanted
+        left = deadline - time.monotonic() - self.pace.reading(prompt)
+        return min(wanted, self.pace.writable(left))
+
+    def _side_call(self, call: Callable[[], str], reply: int, deadline: float) -> str:
+        """A side request's reply (a translation, an extraction); "" when fewer than SLACK
+        reply tokens fit in the time left, or the endpoint fails (the answer stands without)."""
+        if reply < SLACK:
+            return ""
+        try:
+            return guarded_call(call, deadline, self.settings.max_retries, self.endpoint)
+        except BotError:
+            return ""
 
     def _quote_judging_time(self) -> float:
         """How long judging a quote last took on this host; before any, judging the sources

@@ -13,14 +13,21 @@ from collections.abc import Iterator
 import numpy as np
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import FakeListChatModel, GenericFakeChatModel
-from langchain_core.messages import AIMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from bot.documents.chunking import Chunk
 from bot.store.embeddings import HashingEmbeddings, unit
 from bot.store.protocol import Hit, Record, scored
 
-__all__ = ["ExplodingModel", "HashingEmbeddings", "MemoryStore", "scripted_model", "streamed_model"]
+__all__ = [
+    "EndingModel",
+    "ExplodingModel",
+    "HashingEmbeddings",
+    "MemoryStore",
+    "scripted_model",
+    "streamed_model",
+]
 
 
 class ScriptedModel(FakeListChatModel):
@@ -42,6 +49,17 @@ class StreamedModel(GenericFakeChatModel):
         if kwargs.get("logprobs"):
             return ChatResult(generations=[ChatGeneration(message=AIMessage(self.verdict))])
         return super()._generate(messages, stop, run_manager, **kwargs)
+
+
+class EndingModel(GenericFakeChatModel):
+    """Streams each reply whole, then an empty last chunk that says why it ended, as an
+    OpenAI-compatible stream does (its `finish_reason`)."""
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        message = next(self.messages)
+        yield ChatGenerationChunk(message=AIMessageChunk(content=message.content))
+        ended = AIMessageChunk(content="", response_metadata=message.response_metadata)
+        yield ChatGenerationChunk(message=ended)
 
 
 def scripted_model(*replies: str, verdict: str = "yes") -> ScriptedModel:

@@ -21,10 +21,11 @@ from langchain_core.language_models import BaseChatModel
 
 from bot.answer.claims import cite, credited, makes_claim, states_what_is_asked
 from bot.answer.evidence import format_sources
+from bot.answer.extracting import holds
 from bot.answer.grounding import Grounder
 from bot.answer.prompts import chat_prompt, localized, origin
 from bot.answer.provenance import FIELDS
-from bot.answer.quoting import quote
+from bot.answer.quoting import Quote, quote
 from bot.answer.verification import Verifier
 from bot.core.article import ArticleFilter
 from bot.core.language import detect_language, language_name, vietnamese_by_letters
@@ -165,6 +166,9 @@ class QuotePolicy:
     to ask (the quote is then shown unjudged, as without a judge)."""
     min_confidence: float = 0.0
     """Below this, the quote is shown as the closest passage, not as the answer."""
+    extract: Callable[[str], str] | None = None
+    """The words of a passage that answer the question, copied out by the model and checked
+    (`answers_in`); empty when there are none, or no time to ask."""
     translate: Callable[[str, str], str | None] | None = None
     """Puts a quote into the reader's language (a code); None when that cannot be done
     faithfully in the time left, and the quote is shown in its own language."""
@@ -239,11 +243,16 @@ def _quote(
     reply: str,
 ) -> Generator[str, None, Answer]:
     """The chunk sentences that best answer, as the answer when they state what the model's
-    `reply` said and the judge (if any) finds they answer; as the closest passage, in a
-    refusal, when they do not; a plain refusal without any."""
+    `reply` said, or hold the words the model copies out of them as the answer, and the judge
+    (if any) finds they answer; as the closest passage, in a refusal, when they do not; a
+    plain refusal without any."""
     found = quote(verifier, reply) if quoting.allowed else None
     if not found or not found.sentences:
         return refusal(question, language, "unbacked", contexts, unsupported=draft.unsupported)
+    if not found.answers and quoting.extract:
+        span = quoting.extract(without_markers(" ".join(found.sentences)))
+        if span:  # the sentences that hold it answer
+            found = Quote([s for s in found.sentences if holds(s, span)], answers=True)
     quoted = found.sentences
     text = " ".join(quoted)
     confidence = quoting.confidence(text) if quoting.confidence and found.answers else None

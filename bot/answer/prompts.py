@@ -1,10 +1,15 @@
-"""Prompt templates live as files in `prompts/`; code refers to them by name only."""
+"""Prompt templates live as files in `prompts/`; code refers to them by name only. A side
+request (a translation, an extraction) gets its reply's first paragraph, in time or not at all."""
 
 from __future__ import annotations
 
+import time
+from contextlib import closing
 from functools import cache
 from pathlib import Path
 
+from langchain_core.language_models import BaseChatModel
+from langchain_core.prompt_values import PromptValue
 from langchain_core.prompts import ChatPromptTemplate
 
 from bot.core.errors import ConfigError
@@ -57,3 +62,23 @@ def chat_prompt(tail: str) -> ChatPromptTemplate:
     server that caches prompts (llama.cpp) does not prefill twice."""
     human = load_prompt("sources") + "\n\n" + load_prompt(tail)
     return ChatPromptTemplate.from_messages([("system", load_prompt("system")), ("human", human)])
+
+
+def first_paragraph(
+    llm: BaseChatModel, messages: PromptValue, max_tokens: int, deadline: float
+) -> str:
+    """The reply's first paragraph, streamed; empty when `max_tokens` or the `deadline` (a
+    monotonic time) cut it off, so the deadline holds however slowly the host writes."""
+    written, ended = "", ""
+    with closing(llm.bind(max_tokens=max_tokens).stream(messages)) as chunks:
+        for chunk in chunks:
+            ended = chunk.response_metadata.get("finish_reason") or ended
+            written += str(chunk.content)
+            if time.monotonic() > deadline:
+                return ""
+            if "\n\n" in written.strip():
+                ended = "stop"  # the first paragraph is written: the rest is not read
+                break
+    if ended == "length":
+        return ""
+    return written.strip().split("\n\n")[0].strip()

@@ -8,9 +8,9 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.prompts import ChatPromptTemplate
 
 from bot.answer.grounding import Grounder
-from bot.answer.prompts import load_prompt
+from bot.answer.prompts import first_paragraph, load_prompt
 from bot.core.language import detect_language, language_name
-from bot.core.text import is_coined, names, stated_numbers, tokenize
+from bot.core.text import is_coined, is_number, names, stated_numbers, tokenize
 
 GROWTH = 2
 """A translation takes up to this many times its original's tokens (Vietnamese, in the
@@ -30,15 +30,15 @@ def translation_prompt(text: str, language: str) -> str:
     return load_prompt("translate").format(**translate_inputs(text, language))
 
 
-def translate(llm: BaseChatModel, text: str, language: str, max_tokens: int) -> str:
+def translate(
+    llm: BaseChatModel, text: str, language: str, max_tokens: int, deadline: float
+) -> str:
     """The model's translation of `text` into `language` (a code), its first paragraph;
-    empty when `max_tokens` cut it off."""
+    empty when `max_tokens` or the `deadline` cut it off."""
     prompt = ChatPromptTemplate.from_messages([("human", load_prompt("translate"))])
-    bound = llm.bind(max_tokens=max_tokens)
-    reply = (prompt | bound).invoke(translate_inputs(text, language))
-    if reply.response_metadata.get("finish_reason") == "length":
-        return ""
-    return str(reply.content).strip().split("\n\n")[0].strip()
+    return first_paragraph(
+        llm, prompt.invoke(translate_inputs(text, language)), max_tokens, deadline
+    )
 
 
 def _same_numbers(said: set[str], kept: set[str]) -> bool:
@@ -57,7 +57,8 @@ def faithful(original: str, translation: str, language: str, grounder: Grounder)
     said, kept = set(tokenize(original)), set(tokenize(translation))
     if not _same_numbers(said, kept):
         return False
-    coined = {t for n in names(original) if is_coined(n) for t in tokenize(n)}
+    # Numbers are the number check's: "tháng 4" may be "April".
+    coined = {t for n in names(original) if is_coined(n) for t in tokenize(n) if not is_number(t)}
     if not coined <= kept:
         return False
     similarity = float(

@@ -114,7 +114,22 @@ _ORDINALS = {
     **dict.fromkeys(["eleventh"], "11"),
     **dict.fromkeys(["twelfth"], "12"),
 }
-SPELLED_NUMBERS = _CARDINALS | _ORDINALS
+# A date's month, named, is the number another language writes ("April 5" is "ngày 5 tháng 4",
+# "January 1756" is "tháng 1/1756"); not May and mai, as often a verb and "tomorrow".
+_MONTHS = {
+    **dict.fromkeys(["january", "janvier"], "1"),
+    **dict.fromkeys(["february", "fevrier"], "2"),
+    **dict.fromkeys(["march", "mars"], "3"),
+    **dict.fromkeys(["april", "avril"], "4"),
+    **dict.fromkeys(["june", "juin"], "6"),
+    **dict.fromkeys(["july", "juillet"], "7"),
+    **dict.fromkeys(["august", "aout"], "8"),
+    **dict.fromkeys(["september", "septembre"], "9"),
+    **dict.fromkeys(["october", "octobre"], "10"),
+    **dict.fromkeys(["november", "novembre"], "11"),
+    **dict.fromkeys(["december", "decembre"], "12"),
+}
+SPELLED_NUMBERS = _CARDINALS | _ORDINALS | _MONTHS
 
 # Words that state a quantity as digits do: the cardinals, magnitudes and halves, and
 # "neuf", which says a number when one is asked for, but is as often "new" as 9.

@@ -29,3 +29,6 @@ class Thresholds:
     corroborated: float = 0.5
     """A quote in the reply's language answers when it holds this share (and two or more) of
     the new words of the reply the model could not back, or one of its numbers or names."""
+    span_new: float = 0.5
+    """Words the model copies out of a passage as its answer are one only when more than this
+    share of them are not the question's: the question's own words are no answer."""

@@ -8,6 +8,7 @@ The store, the retriever and the embedder are real.
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 from langchain_core.messages import AIMessage
@@ -17,7 +18,7 @@ from bot.answer.claims import states_what_is_asked
 from bot.answer.judging import yes_probability
 from bot.answer.prompts import chat_prompt, load_prompt, localized
 
-from ..fakes import ExplodingModel, scripted_model
+from ..fakes import EndingModel, ExplodingModel, scripted_model
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
 
@@ -120,6 +121,31 @@ def test_scripted_restatement_of_the_question_is_no_answer(scripted_bot) -> None
     who = "Who did Elon Musk offer to buy?"
     echoed = scripted_bot(scripted_model("Elon Musk did offer to buy [1].")).ask(who)
     assert echoed.refused and echoed.refusal_reason == "closest" and not echoed.quoted
+
+
+def test_scripted_words_copied_out_of_the_closest_passage_make_it_the_answer(
+    scripted_bot,
+) -> None:
+    """The reply only says the question back; asked of the closest passage alone, the model
+    copies out the words that answer, and they stand in it: the passage is the answer."""
+    who, reply = "Who did Elon Musk offer to buy?", "Elon Musk did offer to buy [1]."
+    untranslatable = "—"  # the quote stays in French, its language named
+    answer = scripted_bot(scripted_model(reply, "OpenAI", untranslatable)).ask(who)
+    assert answer.quoted and not answer.refused and "OpenAI" in answer.text
+    assert answer.text.startswith(localized("extractive", "en").format(origin=" (in French)"))
+
+
+@pytest.mark.parametrize(
+    "copied",
+    ["Elon Musk", "NONE", "Sam Altman's company"],
+    ids=["the question's own words", "none", "words the passage does not hold"],
+)
+def test_scripted_copied_words_that_do_not_check_out_leave_the_closest_passage(
+    scripted_bot, copied: str
+) -> None:
+    who, reply = "Who did Elon Musk offer to buy?", "Elon Musk did offer to buy [1]."
+    answer = scripted_bot(scripted_model(reply, copied)).ask(who)
+    assert answer.refused and answer.refusal_reason == "closest" and not answer.quoted
 
 
 def test_scripted_lead_in_to_a_list_is_no_claim(scripted_bot) -> None:
@@ -294,15 +320,17 @@ def test_scripted_quote_in_another_language_is_shown_in_a_faithful_translation(
     assert kept.quoted and "97,4 milliards" in kept.text and "9,4" not in kept.text
 
 
-def test_scripted_translation_cut_off_by_its_token_limit_is_not_used() -> None:
-    """The limit is what the time left holds: a translation that needs more is not shown."""
-    from langchain_core.language_models import GenericFakeChatModel
-
+def test_scripted_translation_cut_off_by_its_token_limit_or_the_deadline_is_not_used() -> None:
+    """The limit is what the time left holds: a translation that needs more, or is still
+    being written when the deadline passes, is not shown."""
     from bot.answer.translating import translate
 
+    later = time.monotonic() + 60
     cut = AIMessage("Musk a proposé 97,4", response_metadata={"finish_reason": "length"})
-    model = GenericFakeChatModel(messages=iter([cut]))
-    assert translate(model, "Musk offered 97.4.", "fr", 5) == ""
-    whole = AIMessage("Musk a proposé 97,4.", response_metadata={"finish_reason": "stop"})
-    model = GenericFakeChatModel(messages=iter([whole]))
-    assert translate(model, "Musk offered 97.4.", "fr", 50) == "Musk a proposé 97,4."
+    assert translate(EndingModel(messages=iter([cut])), "Musk offered 97.4.", "fr", 5, later) == ""
+    whole = AIMessage(
+        "Musk a proposé 97,4.\n\nNote : ", response_metadata={"finish_reason": "stop"}
+    )
+    model = EndingModel(messages=iter([whole, whole]))
+    assert translate(model, "Musk offered 97.4.", "fr", 50, later) == "Musk a proposé 97,4."
+    assert translate(model, "Musk offered 97.4.", "fr", 50, time.monotonic() - 1) == ""

@@ -332,3 +332,18 @@ def test_a_reply_naming_a_source_s_outlet_does_not_make_its_passage_the_answer(
     assert quote(Verifier(grounder, MUSK, [named, *contexts[1:]]), reply).answers
     published = named.model_copy(update={"outlet": "Le Figaro"})
     assert not quote(Verifier(grounder, MUSK, [published, *contexts[1:]]), reply).answers
+
+
+def test_a_translation_may_name_a_month_another_language_numbers(grounder: Grounder) -> None:
+    original = "Contrecœur dẫn 500 người rời Pháo đài Venango vào ngày 5 tháng 4 năm 1754."
+    written = "Contrecœur led 500 men out of Fort Venango on {} 5, 1754."
+    assert faithful(original, written.format("April"), "en", grounder)
+    assert not faithful(original, written.format("March"), "en", grounder)
+
+
+def test_a_month_is_a_number_across_languages(grounder: Grounder) -> None:
+    plan = _chunk(1, "Vào ngày 10 tháng 4, Anthropic", "vi")
+    verifier = Verifier(grounder, "When did Anthropic launch its $200 plan for Claude?", [plan])
+    said = "Anthropic launched a new $200 monthly plan for its chatbot Claude on {} 10 [1]."
+    assert verifier.check(said.format("April")) == [1]
+    assert verifier.check(said.format("March")) == []

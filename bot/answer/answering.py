@@ -4,8 +4,9 @@ The model's reply is read sentence by sentence as it streams: each finished sent
 verified and then shown with its `[n]`, or set aside as unsupported; a reply that loops,
 copies markup or is not in the reader's language is cut short. When no sentence is backed,
 the chunk sentence that states what the model tried to say is quoted instead (translated
-when the translation is faithful); when none does, the closest passage is shown as what it
-is, in a refusal.
+when the translation is faithful), or the closest one when the model, asked of it alone,
+copies out words of it that answer; when none does, the closest passage is shown as what
+it is, in a refusal.
 """
 
 from __future__ import annotations
@@ -249,10 +250,11 @@ def _quote(
     found = quote(verifier, reply) if quoting.allowed else None
     if not found or not found.sentences:
         return refusal(question, language, "unbacked", contexts, unsupported=draft.unsupported)
+    copied = ""
     if not found.answers and quoting.extract:
-        span = quoting.extract(without_markers(" ".join(found.sentences)))
-        if span:  # the sentences that hold it answer
-            found = Quote([s for s in found.sentences if holds(s, span)], answers=True)
+        copied = quoting.extract(without_markers(" ".join(found.sentences)))
+        if copied:  # the sentences that hold it answer
+            found = Quote([s for s in found.sentences if holds(s, copied)], answers=True)
     quoted = found.sentences
     text = " ".join(quoted)
     confidence = quoting.confidence(text) if quoting.confidence and found.answers else None
@@ -275,7 +277,9 @@ def _quote(
     lead = "extractive"
     if spoken and quoting.translate:  # a passage in another language than the reader's
         translation = quoting.translate(without_markers(text), language)
-        if translation:
+        # The words the model copied out as the answer must survive it (a name, a number):
+        # the faithfulness check cannot tell a common phrase's translation from its loss.
+        if translation and (not copied or holds(translation, copied)):
             text, lead = with_markers(translation, list(dict.fromkeys(cited))), "translated"
             quoted = [text]
     lead = localized(lead, language).format(origin=spoken)

@@ -127,12 +127,20 @@ def test_scripted_words_copied_out_of_the_closest_passage_make_it_the_answer(
     scripted_bot,
 ) -> None:
     """The reply only says the question back; asked of the closest passage alone, the model
-    copies out the words that answer, and they stand in it: the passage is the answer."""
+    copies out the words that answer, and they stand in it: the passage is the answer. Its
+    translation is shown only when it keeps those words; else its own language is named."""
     who, reply = "Who did Elon Musk offer to buy?", "Elon Musk did offer to buy [1]."
-    untranslatable = "—"  # the quote stays in French, its language named
-    answer = scripted_bot(scripted_model(reply, "OpenAI", untranslatable)).ask(who)
-    assert answer.quoted and not answer.refused and "OpenAI" in answer.text
-    assert answer.text.startswith(localized("extractive", "en").format(origin=" (in French)"))
+    translation = (
+        "Remember that Musk made an offer of 97.4 billion dollars to acquire OpenAI, an offer "
+        "that Altman rejected with a touch of irony."
+    )
+    kept = scripted_bot(scripted_model(reply, "OpenAI", translation)).ask(who)
+    assert kept.quoted and not kept.refused and translation[:60] in kept.text
+    assert kept.text.startswith(localized("translated", "en").format(origin=" (in French)"))
+    # Copied in French words, the answer is not in the (faithful) English translation.
+    lost = scripted_bot(scripted_model(reply, "97,4 milliards de dollars", translation)).ask(who)
+    assert lost.quoted and not lost.refused and translation[:60] not in lost.text
+    assert lost.text.startswith(localized("extractive", "en").format(origin=" (in French)"))
 
 
 @pytest.mark.parametrize(

@@ -328,7 +328,7 @@ class Bot:
             lambda: extract(self.chat_model, passage, question, reply, deadline), reply, deadline
         )
         new = self.settings.thresholds.span_new
-        return span if span and answers_in(span, passage, question, new) else ""
+        return span if answers_in(span, passage, question, new) else ""
 
     def _translated(self, text: str, language: str, deadline: float) -> str | None:
         """A quote in the reader's language, when the model can translate it in the time

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Generator
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -24,7 +23,7 @@ from bot.answer.claims import cite, credited, makes_claim, states_what_is_asked
 from bot.answer.evidence import format_sources
 from bot.answer.extracting import holds
 from bot.answer.grounding import Grounder
-from bot.answer.prompts import chat_prompt, localized, origin
+from bot.answer.prompts import chat_prompt, localized, origin, streamed
 from bot.answer.provenance import FIELDS
 from bot.answer.quoting import Quote, quote
 from bot.answer.verification import Verifier
@@ -52,19 +51,8 @@ language; only their letters can."""
 
 
 def reply_stream(llm: BaseChatModel, inputs: dict[str, str]) -> Generator[str, None, str]:
-    """The model's reply as text pieces, then why it ended ("stop", "length"); closing it
-    stops the generation at once.
-
-    Not an LCEL chain's stream: closed early, `prompt | llm | parser` reads the reply to its
-    end first (15 s of decoding on 2 cores), past the deadline and into the next question.
-    """
-    ended = ""
-    with closing(llm.stream(chat_prompt("question").invoke(inputs))) as chunks:
-        for chunk in chunks:
-            ended = chunk.response_metadata.get("finish_reason") or ended
-            if chunk.content:
-                yield str(chunk.content)
-    return ended
+    """The model's answer as text pieces, then why it ended (see `streamed`)."""
+    return (yield from streamed(llm, chat_prompt("question").invoke(inputs)))
 
 
 def about_the_news(question: str) -> bool:

@@ -6,9 +6,8 @@ question lacks. Then the passage is the answer; otherwise it stays the closest p
 from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.prompts import ChatPromptTemplate
 
-from bot.answer.prompts import first_paragraph, load_prompt
+from bot.answer.prompts import load_prompt, side_reply
 from bot.core.text import tokenize, without_markers
 
 SPAN_TOKENS = 24
@@ -27,9 +26,8 @@ def extract(
 ) -> str:
     """The words of `passage` the model says answer `question`; empty when it finds none or
     `max_tokens` or the `deadline` (a monotonic time) cut it off."""
-    prompt = ChatPromptTemplate.from_messages([("human", load_prompt("extract"))])
-    messages = prompt.invoke({"passage": passage, "question": question})
-    span = first_paragraph(llm, messages, max_tokens, deadline).strip(" \t\"'“”«».:")
+    inputs = {"passage": passage, "question": question}
+    span = side_reply(llm, "extract", inputs, max_tokens, deadline).strip(" \t\"'“”«».:")
     return "" if span.upper() == NO_SPAN else span
 
 

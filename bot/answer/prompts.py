@@ -4,6 +4,7 @@ request (a translation, an extraction) gets its reply's first paragraph, in time
 from __future__ import annotations
 
 import time
+from collections.abc import Generator
 from contextlib import closing
 from functools import cache
 from pathlib import Path
@@ -64,21 +65,38 @@ def chat_prompt(tail: str) -> ChatPromptTemplate:
     return ChatPromptTemplate.from_messages([("system", load_prompt("system")), ("human", human)])
 
 
-def first_paragraph(
-    llm: BaseChatModel, messages: PromptValue, max_tokens: int, deadline: float
-) -> str:
-    """The reply's first paragraph, streamed; empty when `max_tokens` or the `deadline` (a
-    monotonic time) cut it off, so the deadline holds however slowly the host writes."""
-    written, ended = "", ""
-    with closing(llm.bind(max_tokens=max_tokens).stream(messages)) as chunks:
+def streamed(llm: BaseChatModel, messages: PromptValue) -> Generator[str, None, str]:
+    """The model's reply as text pieces, then why it ended ("stop", "length"); closing it
+    stops the generation at once.
+
+    Not an LCEL chain's stream: closed early, `prompt | llm | parser` reads the reply to its
+    end first (15 s of decoding on 2 cores), past the deadline and into the next question.
+    """
+    ended = ""
+    with closing(llm.stream(messages)) as chunks:
         for chunk in chunks:
             ended = chunk.response_metadata.get("finish_reason") or ended
-            written += str(chunk.content)
-            if time.monotonic() > deadline:
+            if chunk.content:
+                yield str(chunk.content)
+    return ended
+
+
+def side_reply(
+    llm: BaseChatModel, name: str, inputs: dict[str, str], max_tokens: int, deadline: float
+) -> str:
+    """The first paragraph of the reply to the template `name` asked alone (no system prompt,
+    no sources); empty when `max_tokens` or the `deadline` (a monotonic time) cut it off, so
+    the deadline holds however slowly the host writes."""
+    human = ChatPromptTemplate.from_messages([("human", load_prompt(name))])
+    pieces = streamed(llm.bind(max_tokens=max_tokens), human.invoke(inputs))
+    written = ""
+    with closing(pieces):
+        try:
+            while "\n\n" not in written.strip():  # past the first paragraph: not read
+                written += next(pieces)
+                if time.monotonic() > deadline:
+                    return ""
+        except StopIteration as done:
+            if done.value == "length":
                 return ""
-            if "\n\n" in written.strip():
-                ended = "stop"  # the first paragraph is written: the rest is not read
-                break
-    if ended == "length":
-        return ""
     return written.strip().split("\n\n")[0].strip()

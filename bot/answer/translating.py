@@ -5,10 +5,9 @@ and stays close to it in meaning (e5); otherwise the original is shown, its lang
 from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.prompts import ChatPromptTemplate
 
 from bot.answer.grounding import Grounder
-from bot.answer.prompts import first_paragraph, load_prompt
+from bot.answer.prompts import load_prompt, side_reply
 from bot.core.language import detect_language, language_name
 from bot.core.text import is_coined, is_number, names, stated_numbers, tokenize
 
@@ -35,10 +34,7 @@ def translate(
 ) -> str:
     """The model's translation of `text` into `language` (a code), its first paragraph;
     empty when `max_tokens` or the `deadline` cut it off."""
-    prompt = ChatPromptTemplate.from_messages([("human", load_prompt("translate"))])
-    return first_paragraph(
-        llm, prompt.invoke(translate_inputs(text, language)), max_tokens, deadline
-    )
+    return side_reply(llm, "translate", translate_inputs(text, language), max_tokens, deadline)
 
 
 def _same_numbers(said: set[str], kept: set[str]) -> bool:

@@ -3,10 +3,10 @@
 The model's reply is read sentence by sentence as it streams: each finished sentence is
 verified and then shown with its `[n]`, or set aside as unsupported; a reply that loops,
 copies markup or is not in the reader's language is cut short. When no sentence is backed,
-the chunk sentence that states what the model tried to say is quoted instead (translated
-when the translation is faithful), or the closest one when the model, asked of it alone,
-copies out words of it that answer; when none does, the closest passage is shown as what
-it is, in a refusal.
+the chunk sentences that state what the model tried to say (or else the closest) are quoted
+instead, translated when the translation is faithful, but only when the model, asked of
+them alone, copies out words of them that answer; when it does not, they are shown as what
+they are, the closest passage, in a refusal.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from bot.answer.extracting import holds
 from bot.answer.grounding import Grounder
 from bot.answer.prompts import chat_prompt, localized, origin, streamed
 from bot.answer.provenance import FIELDS
-from bot.answer.quoting import Quote, quote
+from bot.answer.quoting import quote
 from bot.answer.verification import Verifier
 from bot.core.article import ArticleFilter
 from bot.core.language import detect_language, language_name, vietnamese_by_letters
@@ -157,7 +157,8 @@ class QuotePolicy:
     """Below this, the quote is shown as the closest passage, not as the answer."""
     extract: Callable[[str], str] | None = None
     """The words of a passage that answer the question, copied out by the model and checked
-    (`answers_in`); empty when there are none, or no time to ask."""
+    (`answers_in`); empty when there are none, or no time to ask. Without it no quote is
+    the answer."""
     translate: Callable[[str, str], str | None] | None = None
     """Puts a quote into the reader's language (a code); None when that cannot be done
     faithfully in the time left, and the quote is shown in its own language."""
@@ -176,9 +177,10 @@ def stream_answer(
     """Yield verified sentences (with their markers) as they are written; return the Answer.
 
     When nothing the model wrote is backed, the chunk sentences that state what its reply
-    said are quoted if `quoting` allows it (and its judge, if any, agrees); otherwise the
-    best are shown as the closest passage, in a refusal. `vocabularies` (each document
-    language's words) tell a translated name from a missing one.
+    said are quoted if `quoting` allows it and its extraction finds the answer in them (and
+    its judge, if any, agrees); otherwise they are shown as the closest passage, in a
+    refusal. `vocabularies` (each document language's words) tell a translated name from a
+    missing one.
     """
     quoting = quoting or QuotePolicy()
     verifier = Verifier(grounder, question, contexts, vocabularies)
@@ -231,25 +233,22 @@ def _quote(
     draft: _Draft,
     reply: str,
 ) -> Generator[str, None, Answer]:
-    """The chunk sentences that best answer, as the answer when they state what the model's
-    `reply` said, or hold the words the model copies out of them as the answer, and the judge
-    (if any) finds they answer; as the closest passage, in a refusal, when they do not; a
-    plain refusal without any."""
-    found = quote(verifier, reply) if quoting.allowed else None
-    if not found or not found.sentences:
+    """The chunk sentences that best answer (`quote`): those that hold the words the model,
+    asked of them alone, copies out as the answer, when the judge (if any) agrees; else all
+    of them as the closest passage, in a refusal; a plain refusal without any. Two readings
+    must meet: the quote the reply pointed to, and the words the model finds in it alone."""
+    found = quote(verifier, reply) if quoting.allowed else []
+    if not found:
         return refusal(question, language, "unbacked", contexts, unsupported=draft.unsupported)
-    copied = ""
-    if not found.answers and quoting.extract:
-        copied = quoting.extract(without_markers(" ".join(found.sentences)))
-        if copied:  # the sentences that hold it answer
-            found = Quote([s for s in found.sentences if holds(s, copied)], answers=True)
-    quoted = found.sentences
+    copied = quoting.extract(without_markers(" ".join(found))) if quoting.extract else ""
+    answers = [s for s in found if holds(s, copied)]
+    quoted = answers or found
     text = " ".join(quoted)
-    confidence = quoting.confidence(text) if quoting.confidence and found.answers else None
+    confidence = quoting.confidence(text) if quoting.confidence and answers else None
     cited = [n for q in quoted for n in markers(q)]
     spoken = origin(contexts[cited[0] - 1].language or detect_language(text), language)
     judged = confidence is not None and confidence < quoting.min_confidence
-    if judged or not found.answers:
+    if judged or not answers:
         lead = localized("closest", language).format(origin=spoken)
         reason: RefusalReason = "judged" if judged else "closest"
         return refusal(
@@ -267,7 +266,7 @@ def _quote(
         translation = quoting.translate(without_markers(text), language)
         # The words the model copied out as the answer must survive it (a name, a number):
         # the faithfulness check cannot tell a common phrase's translation from its loss.
-        if translation and (not copied or holds(translation, copied)):
+        if translation and holds(translation, copied):
             text, lead = with_markers(translation, list(dict.fromkeys(cited))), "translated"
             quoted = [text]
     lead = localized(lead, language).format(origin=spoken)

@@ -1,7 +1,8 @@
 """The words of a passage that answer the question, as the model copies them out. Asked of
-the closest passage alone, a small model finds an answer it missed among all the sources; the
-copy is checked, not trusted: it must stand in the passage word for word and add words the
-question lacks. Then the passage is the answer; otherwise it stays the closest passage."""
+a quoted passage alone, a small model finds an answer it missed among all the sources, and
+says NONE for a passage its wrong reply pointed to. The copy is checked, not trusted: it
+must stand in the passage word for word and add words the question lacks. Then the passage
+is the answer; otherwise it stays the closest passage."""
 
 from __future__ import annotations
 

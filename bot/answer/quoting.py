@@ -1,15 +1,14 @@
 """The quote: when nothing the model wrote is backed, the chunk sentences that best answer
-the question, each with its `[n]`. A quote is backed by construction, but backed is not
-answering: it is the answer only when it states what the model's own, unbacked, reply said
-(a number, a name, most of its new words), so the model read the answer there and only
-failed to word it; or, when the reply claims nothing, when it states a number a how-many
-question lacks. Otherwise it is the closest passage, and the caller says so.
+the question, each with its `[n]`: those that state what the model's own, unbacked, reply
+said (a number, a name, most of its new words), as the model read its answer there and only
+failed to word it; or, when the reply claims nothing, those stating a number a how-many
+question lacks; else the closest to the question. A quote is backed by construction, but
+backed is not answering: whether it answers is for the extraction to tell (`extracting`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,15 +29,7 @@ from bot.core.text import (
 _STATEMENT = re.compile(r"[^\W\d_]{2}[^.!?]*[.!。][\"'»”)]*$")
 
 
-@dataclass(frozen=True)
-class Quote:
-    """Chunk sentences with their `[n]`, and whether they answer or are only the closest."""
-
-    sentences: list[str]
-    answers: bool
-
-
-def quote(verifier: Verifier, reply: str = "") -> Quote:
+def quote(verifier: Verifier, reply: str = "") -> list[str]:
     """The chunk sentences that best answer the question, each with its `[n]`; among them,
     those that corroborate the model's unbacked `reply` when any does."""
     limits = verifier.grounder.thresholds
@@ -64,7 +55,7 @@ def quote(verifier: Verifier, reply: str = "") -> Quote:
             if not asked[n - 1] or asked[n - 1] & stems(written_names(s))
         ]
     if not candidates:
-        return Quote([], answers=False)
+        return []
     vectors = verifier.grounder.vectors.embed_sentences([s for _, s in candidates])
     # Sentences pull towards the question's language as chunks do: each gets its chunk's
     # language gap (relevance - score), so an answer in another language is not outranked
@@ -77,7 +68,7 @@ def quote(verifier: Verifier, reply: str = "") -> Quote:
     # else is no answer, whatever words it shares with the reply.
     kept = np.flatnonzero(closeness >= limits.on_topic)
     if not len(kept):
-        return Quote([], answers=False)
+        return []
     candidates, closeness = [candidates[i] for i in kept], closeness[kept]
     asked = content_words(verifier.asked)
     overlap = [len(asked & content_words(s)) / max(len(asked), 1) for _, s in candidates]
@@ -115,5 +106,4 @@ def quote(verifier: Verifier, reply: str = "") -> Quote:
     order = pool[np.argsort(-scores[pool])][: limits.quote_limit]
     best = float(scores[order[0]])
     chosen = [i for i in order if float(scores[i]) >= best - limits.quote_margin]
-    sentences = [with_markers(candidates[i][1], [candidates[i][0]]) for i in sorted(chosen)]
-    return Quote(sentences, answers=most > 0)
+    return [with_markers(candidates[i][1], [candidates[i][0]]) for i in sorted(chosen)]

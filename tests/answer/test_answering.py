@@ -21,6 +21,10 @@ from bot.answer.prompts import chat_prompt, load_prompt, localized
 from ..fakes import EndingModel, ExplodingModel, scripted_model
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
+SPAN = "97,4 milliards de dollars"
+"""What the model copies out of the French seed's passage as the answer."""
+LOST = "Musk đã đề nghị mua OpenAI."
+"""A Vietnamese translation of that passage that loses the amount: not shown."""
 
 
 @pytest.mark.parametrize(
@@ -91,8 +95,12 @@ def test_scripted_reply_whose_first_claim_is_unbacked_shows_none_of_what_follows
 def test_scripted_unbacked_reply_is_answered_by_the_passage_that_states_its_facts(
     scripted_bot,
 ) -> None:
+    """The passage the reply points to is the answer when the model, asked of it alone,
+    copies out words that stand in it; when it finds none there, it is the closest."""
     reply = "Musk offered 97.4 billion dollars in 1802."  # 1802 is wrong: not backed
-    answer = scripted_bot(scripted_model(reply)).ask(MUSK)
+    closest = scripted_bot(scripted_model(reply, "NONE")).ask(MUSK)
+    assert closest.refused and closest.refusal_reason == "closest" and "97,4" in closest.text
+    answer = scripted_bot(scripted_model(reply, SPAN)).ask(MUSK)
     assert answer.quoted and not answer.refused
     assert answer.text.startswith(localized("extractive", "en").format(origin=" (in French)"))
     assert "97,4" in answer.text and "[1]" in answer.text
@@ -111,16 +119,13 @@ def test_scripted_unbacked_reply_no_passage_corroborates_shows_the_closest_passa
 
 
 def test_scripted_restatement_of_the_question_is_no_answer(scripted_bot) -> None:
-    """Every word is the question's own, so the reply corroborates no passage: one stating
-    an amount the question lacks answers a how-much question; for another kind of question
-    it is only the closest passage."""
+    """Every word is the question's own, so the reply corroborates no passage and is not
+    shown: the passage stating an amount the question lacks is quoted for a how-much
+    question, and is the answer when the model copies that amount out of it."""
     reply = "Elon Musk did offer to buy OpenAI [1]."
-    answer = scripted_bot(scripted_model(reply)).ask(MUSK)
+    answer = scripted_bot(scripted_model(reply, SPAN)).ask(MUSK)
     assert answer.quoted and not answer.refused and reply not in answer.text
     assert "97,4" in answer.text and answer.unsupported == []
-    who = "Who did Elon Musk offer to buy?"
-    echoed = scripted_bot(scripted_model("Elon Musk did offer to buy [1].")).ask(who)
-    assert echoed.refused and echoed.refusal_reason == "closest" and not echoed.quoted
 
 
 def test_scripted_words_copied_out_of_the_closest_passage_make_it_the_answer(
@@ -195,7 +200,7 @@ def test_scripted_unbacked_reply_is_quoted_on_the_language_debiased_relevance(
     question = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"  # the answer is in French
     best = seeded_bot.retriever.retrieve(question)[0]
     assert best.relevance > best.score  # a cross-language cosine understates relevance
-    reply = scripted_model("Musk đã đề nghị 97,4 tỷ đô la vào năm 1802.")
+    reply = scripted_model("Musk đã đề nghị 97,4 tỷ đô la vào năm 1802.", SPAN)
     bot = scripted_bot(reply, min_quote_relevance=(best.score + best.relevance) / 2)
     answer = bot.ask(question)
     assert answer.quoted and "97,4" in answer.text
@@ -238,7 +243,8 @@ def test_scripted_judge_that_rejects_the_quote_shows_it_as_the_closest_passage(
     scripted_bot,
 ) -> None:
     reply = "Musk offered 97.4 billion dollars in 1802."
-    bot = scripted_bot(scripted_model(reply, verdict="no"), judge=True, min_quote_confidence=0.5)
+    model = scripted_model(reply, SPAN, verdict="no")
+    bot = scripted_bot(model, judge=True, min_quote_confidence=0.5)
     answer = bot.ask(MUSK)
     assert answer.refused and answer.refusal_reason == "judged" and not answer.quoted
     assert answer.text.startswith(localized("closest", "en").format(origin=" (in French)"))
@@ -248,7 +254,7 @@ def test_scripted_judge_that_rejects_the_quote_shows_it_as_the_closest_passage(
 def test_a_quote_in_another_language_names_its_language(scripted_bot) -> None:
     question = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"  # the answer is in French
     reply = "Musk đã đề nghị 97,4 tỷ đô la vào năm 1802."
-    answer = scripted_bot(scripted_model(reply)).ask(question)
+    answer = scripted_bot(scripted_model(reply, SPAN, LOST)).ask(question)
     assert answer.quoted and answer.text.startswith("Các bài báo cho biết (bằng tiếng Pháp):")
 
 
@@ -257,7 +263,7 @@ def test_scripted_reply_in_another_language_than_the_question_is_not_shown(scrip
     read answers instead, its language named."""
     question = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"  # the answer is in French
     reply = "Musk a proposé 97,4 milliards de dollars pour acquérir OpenAI [1]."
-    answer = scripted_bot(scripted_model(reply)).ask(question)
+    answer = scripted_bot(scripted_model(reply, SPAN, LOST)).ask(question)
     assert reply not in answer.text and answer.quoted
     assert answer.text.startswith("Các bài báo cho biết (bằng tiếng Pháp):")
     same = scripted_bot(scripted_model(reply)).ask("Combien Musk a-t-il proposé pour OpenAI ?")
@@ -271,7 +277,7 @@ def test_scripted_short_reply_whose_letters_are_not_the_readers_is_not_shown(
     words without one Vietnamese tone mark are not Vietnamese."""
     question = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"
     reply = "Musk has offered 97.4 billion dollars [1]."
-    answer = scripted_bot(scripted_model(reply)).ask(question)
+    answer = scripted_bot(scripted_model(reply, SPAN, LOST)).ask(question)
     assert reply not in answer.text and answer.quoted
     assert scripted_bot(scripted_model(reply)).ask(MUSK).text == reply
 
@@ -318,13 +324,13 @@ def test_scripted_quote_in_another_language_is_shown_in_a_faithful_translation(
         "Hãy nhớ rằng Musk đã đưa ra lời đề nghị 97,4 tỷ đô la để mua lại OpenAI, "
         "lời đề nghị bị Altman từ chối với một chút mỉa mai."
     )
-    answer = scripted_bot(scripted_model(reply, translation)).ask(question)
+    answer = scripted_bot(scripted_model(reply, "97,4", translation)).ask(question)
     assert answer.quoted and answer.text.startswith(
         localized("translated", "vi").format(origin=" (bằng tiếng Pháp)")
     )
     assert "97,4 tỷ đô la để mua lại OpenAI" in answer.text and answer.text.endswith("[1].")
     wrong = translation.replace("97,4", "9,4")  # a translation that changes the number
-    kept = scripted_bot(scripted_model(reply, wrong)).ask(question)
+    kept = scripted_bot(scripted_model(reply, "97,4", wrong)).ask(question)
     assert kept.quoted and "97,4 milliards" in kept.text and "9,4" not in kept.text
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.answer.claims import added_terms, cite, is_debris
 from bot.answer.grounding import Grounder
-from bot.answer.quoting import Quote, quote
+from bot.answer.quoting import quote
 from bot.answer.translating import faithful
 from bot.answer.verification import Verifier
 from bot.core.results import Citation
@@ -94,36 +94,35 @@ def test_a_correct_sentence_in_another_language_than_its_chunk_passes(
 def test_extract_quotes_the_chunk_sentence_that_answers(
     grounder: Grounder, contexts: list[Citation]
 ) -> None:
-    quoted = quote(Verifier(grounder, MUSK, contexts)).sentences
+    quoted = quote(Verifier(grounder, MUSK, contexts))
     assert quoted and "97,4 milliards" in quoted[0] and quoted[0].endswith("[1].")
 
 
-def test_a_quote_answers_only_when_it_states_what_the_model_s_reply_said(
-    grounder: Grounder, contexts: list[Citation]
-) -> None:
-    verifier = Verifier(grounder, MUSK, contexts)
-    found = quote(verifier, "Musk offered 97.4 billion dollars in 1802.")  # 1802: not backed
-    assert found.answers and "97,4" in found.sentences[0]
-    closest = quote(verifier, "Musk offered 5 dollars.")  # nothing a passage states
-    assert not closest.answers and "97,4" in closest.sentences[0]
-    # No reply: only the answer's kind tells, an amount for a how-much question.
-    assert quote(verifier).answers
-    assert not quote(Verifier(grounder, "Who did Musk make an offer to?", contexts)).answers
+PAY = "How much did Meta pay Google for its cloud contract?"
+PAID = (
+    "Meta paid Google 10 billion dollars for a six-year cloud contract, its largest yet. "
+    "According to Le Figaro, Meta also paid 14 billion dollars for a stake in Scale AI, the "
+    "data labelling company."
+)
 
 
-def test_a_reply_that_only_repeats_the_question_and_talks_about_its_sources_is_no_answer(
+def test_a_quote_is_the_sentence_that_states_what_the_model_s_reply_said(
     grounder: Grounder,
 ) -> None:
-    """ "This is stated in source [1]" claims nothing: the passage that holds "this" was not
-    read for an answer, and is shown only as the closest passage."""
-    question = "What will Meta move onto Google Cloud's servers under the deal?"
-    chunks = [_chunk(1, "This partnership could be", "en"), _chunk(2, "Google Cloud", "fr")]
-    verifier = Verifier(grounder, question, chunks)
-    echo = "Meta will move onto Google Cloud's servers under the deal."
-    closest = quote(verifier, f"{echo} This is stated in source [1].")
-    assert closest.sentences and not closest.answers
-    said = "Meta will move its cloud infrastructure onto Google Cloud's servers in 2025."
-    assert quote(verifier, f"{said} This is stated in source [2].").answers
+    """Two sentences answer "how much" with an amount: the reply's amount, though the reply
+    is not backed (2030), tells which one the model read its answer in."""
+    text = PAID.replace("According to Le Figaro, Meta", "Meta")
+    assert text != PAID
+    chunk = Citation(
+        source="a.txt", title="t", snippet="s", score=0.9, chunk_id="c1", text=text, language="en"
+    )
+    verifier = Verifier(grounder, PAY, [chunk])
+    assert quote(verifier, "Meta paid 10 billion dollars in 2030.") == [
+        "Meta paid Google 10 billion dollars for a six-year cloud contract, its largest yet [1]."
+    ]
+    assert "14 billion" in quote(verifier, "Meta paid 14 billion dollars in 2030.")[0]
+    # A reply that says nothing a sentence states leaves the closest.
+    assert quote(verifier, "Meta paid nothing to Amazon.") == quote(verifier)
 
 
 def test_a_translation_may_write_a_spelled_number_in_digits_but_not_another(
@@ -191,8 +190,8 @@ def test_a_quote_must_write_the_question_s_name_as_a_name(grounder: Grounder) ->
     chunk = Citation(
         source="a.txt", title="t", snippet="s", score=0.9, chunk_id="c1", text=text, language="en"
     )
-    assert quote(Verifier(grounder, "How much did the lab offer?", [chunk])).sentences
-    assert quote(Verifier(grounder, "How often does Doctor Who travel?", [chunk])).sentences == []
+    assert quote(Verifier(grounder, "How much did the lab offer?", [chunk]))
+    assert quote(Verifier(grounder, "How often does Doctor Who travel?", [chunk])) == []
 
 
 def test_a_passage_off_the_questions_topic_is_no_quote_whatever_it_shares(
@@ -204,9 +203,7 @@ def test_a_passage_off_the_questions_topic_is_no_quote_whatever_it_shares(
     chunk = Citation(
         source="a.txt", title="t", snippet="s", score=0.9, chunk_id="c1", text=text, language="en"
     )
-    assert quote(Verifier(grounder, MUSK, [chunk]), "Musk offered 97.4 billion dollars.") == (
-        Quote([], answers=False)
-    )
+    assert quote(Verifier(grounder, MUSK, [chunk]), "Musk offered 97.4 billion dollars.") == []
 
 
 @pytest.mark.parametrize(
@@ -285,8 +282,8 @@ def test_a_question_name_another_language_never_writes_is_translated_there(
 def test_a_quote_across_languages_is_not_asked_for_a_name_its_language_translates(
     grounder: Grounder,
 ) -> None:
-    assert quote(Verifier(grounder, KUBLAI, [HOT_TAT_LIET])).sentences == []
-    quoted = quote(Verifier(grounder, KUBLAI, [HOT_TAT_LIET], VOCABULARIES)).sentences
+    assert quote(Verifier(grounder, KUBLAI, [HOT_TAT_LIET])) == []
+    quoted = quote(Verifier(grounder, KUBLAI, [HOT_TAT_LIET], VOCABULARIES))
     assert quoted and all(q.endswith("[1].") for q in quoted)
 
 
@@ -323,15 +320,21 @@ def test_an_attribution_to_the_article_s_own_outlet_is_backed(seeded_bot) -> Non
     assert not verifier.check("According to Le Monde, " + claim)
 
 
-def test_a_reply_naming_a_source_s_outlet_does_not_make_its_passage_the_answer(
-    grounder: Grounder, contexts: list[Citation]
+def test_a_reply_naming_a_source_s_outlet_does_not_point_to_its_passage(
+    grounder: Grounder,
 ) -> None:
-    reply = "Le Figaro says that Musk offered 5 dollars."
-    told = contexts[0].text.replace("Rappelons que Musk", "Selon Le Figaro, Musk")
-    named = contexts[0].model_copy(update={"text": told})
-    assert quote(Verifier(grounder, MUSK, [named, *contexts[1:]]), reply).answers
+    """An outlet the text names is a fact the reply may point to; the source's own outlet
+    (its header) is no part of an answer drawn from its text."""
+    reply = "Le Figaro says that Meta paid 5 dollars."
+    named = Citation(
+        source="a.txt", title="t", snippet="s", score=0.9, chunk_id="c1", text=PAID, language="en"
+    )
+    told = "According to Le Figaro, Meta also paid 14 billion dollars"
+    assert told in quote(Verifier(grounder, PAY, [named]), reply)[0]
     published = named.model_copy(update={"outlet": "Le Figaro"})
-    assert not quote(Verifier(grounder, MUSK, [published, *contexts[1:]]), reply).answers
+    verifier = Verifier(grounder, PAY, [published])
+    assert quote(verifier, reply) == quote(verifier)
+    assert told not in quote(verifier)[0]
 
 
 def test_a_translation_may_name_a_month_another_language_numbers(grounder: Grounder) -> None:

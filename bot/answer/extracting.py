@@ -9,6 +9,7 @@ from __future__ import annotations
 from langchain_core.language_models import BaseChatModel
 
 from bot.answer.prompts import load_prompt, side_reply
+from bot.core.patterns import SPELLED_NUMBERS
 from bot.core.text import tokenize, without_markers
 
 SPAN_TOKENS = 24
@@ -33,7 +34,8 @@ def extract(
 
 
 def holds(sentence: str, span: str) -> bool:
-    """Whether the sentence writes the span word for word (case and accents aside)."""
+    """Whether the sentence writes the span word for word (case and accents aside, a number
+    in digits or in words: "6" stands in "six-time Grammy winner")."""
     return bool(span) and _words(span) in _words(without_markers(sentence))
 
 
@@ -45,5 +47,6 @@ def answers_in(span: str, passage: str, question: str, new: float) -> bool:
 
 
 def _words(text: str) -> str:
-    """The folded words without punctuation, padded so a match starts and ends at a word."""
-    return f" {' '.join(tokenize(text))} "
+    """The folded words without punctuation, numbers as digits, padded so a match starts
+    and ends at a word."""
+    return f" {' '.join(SPELLED_NUMBERS.get(t, t) for t in tokenize(text))} "

@@ -15,6 +15,7 @@ from langchain_core.messages import AIMessage
 
 from bot.answer.answering import looks_like_refusal
 from bot.answer.claims import states_what_is_asked
+from bot.answer.extracting import answers_in, holds
 from bot.answer.judging import yes_probability
 from bot.answer.prompts import chat_prompt, load_prompt, localized
 
@@ -159,6 +160,13 @@ def test_scripted_copied_words_that_do_not_check_out_leave_the_closest_passage(
     who, reply = "Who did Elon Musk offer to buy?", "Elon Musk did offer to buy [1]."
     answer = scripted_bot(scripted_model(reply, copied)).ask(who)
     assert answer.refused and answer.refusal_reason == "closest" and not answer.quoted
+
+
+def test_a_copied_number_stands_in_a_passage_that_writes_it_in_words() -> None:
+    gaga = "Six-time Grammy winner Lady Gaga performed the national anthem."
+    assert answers_in("6", gaga, "How many Grammys has Lady Gaga won?", 0.5)
+    assert holds("Thành phố có hai trường đại học.", "2") and holds(gaga, "six")
+    assert not holds(gaga, "7") and not holds("Thành phố có 12 trường.", "2")
 
 
 def test_scripted_lead_in_to_a_list_is_no_claim(scripted_bot) -> None:

@@ -229,6 +229,7 @@ def test_cite_places_verified_markers_before_the_full_stop() -> None:
     assert cite("Musk offered money [3].", [1, 2]) == "Musk offered money [1] [2]."
 
 
+@pytest.mark.slow  # a quality gate over 40 labelled sentences: the full suite runs it
 def test_verifier_meets_its_targets_on_the_hand_labelled_sentences(seeded_bot) -> None:
     from bot.eval.evaluation import verifier_scores
 

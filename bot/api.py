@@ -320,7 +320,7 @@ class Bot:
         return chance
 
     def _extracted(self, passage: str, question: str, deadline: float) -> str:
-        """The words of a closest passage that answer the question, when the model copies
+        """The words of a quoted passage that answer the question, when the model copies
         them out in the time left and they check out (`answers_in`); else ""."""
         prompt = self.count_tokens(extraction_prompt(passage, question))
         reply = self._writable(prompt, SPAN_TOKENS, deadline)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.claims import added_terms, cite, is_debris
+from bot.answer.claims import added_terms, cite, claimed, is_debris
 from bot.answer.grounding import Grounder
 from bot.answer.quoting import quote
 from bot.answer.translating import faithful
@@ -123,6 +123,16 @@ def test_a_quote_is_the_sentence_that_states_what_the_model_s_reply_said(
     assert "14 billion" in quote(verifier, "Meta paid 14 billion dollars in 2030.")[0]
     # A reply that says nothing a sentence states leaves the closest.
     assert quote(verifier, "Meta paid nothing to Amazon.") == quote(verifier)
+
+
+def test_a_reply_that_repeats_the_question_and_talks_about_its_sources_claims_nothing() -> None:
+    """ "This is stated in source [1]" claims nothing, so it points the quote at no passage:
+    only what the reply claims picks the sentences quoted."""
+    question = "What will Meta move onto Google Cloud's servers under the deal?"
+    echo = "Meta will move onto Google Cloud's servers under the deal."
+    assert claimed(f"{echo} This is stated in source [1].", question) == ""
+    said = "Meta will move its cloud infrastructure onto Google Cloud's servers in 2025."
+    assert claimed(f"{said} This is stated in source [2].", question) == said
 
 
 def test_a_translation_may_write_a_spelled_number_in_digits_but_not_another(

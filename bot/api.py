@@ -26,7 +26,14 @@ from bot.answer.answering import (
 from bot.answer.claims import credited
 from bot.answer.dating import Dating, dated
 from bot.answer.evidence import Evidence, select_evidence
-from bot.answer.extracting import SPAN_TOKENS, answers_in, extract, extraction_prompt
+from bot.answer.extracting import (
+    SPAN_TOKENS,
+    answers_in,
+    extract,
+    extraction_prompt,
+    read_sources,
+    reading_prompt,
+)
 from bot.answer.grounding import Grounder
 from bot.answer.judging import judge
 from bot.answer.prompts import load_prompt
@@ -196,9 +203,8 @@ class Bot:
         between half and all of BOT_CONTEXT_TOKENS; all of them when its pace is not known."""
         if self.pace is None:
             return self.settings.context_budget
-        left = (
-            deadline - time.monotonic() - self._quote_judging_time()
-        ) * self.settings.reading_share
+        reserved = self._quote_judging_time() + SPAN_TOKENS / self.pace.decode  # the 2nd reading
+        left = (deadline - time.monotonic() - reserved) * self.settings.reading_share
         # Never under half: one probe on a busy host must not starve every answer after it.
         budget = self.settings.context_budget
         return max(budget // 2, min(budget, self.pace.readable(left)))
@@ -274,7 +280,9 @@ class Bot:
     def _generate(
         self, inputs: dict[str, str], asked: str, language: str, evidence: Evidence, deadline: float
     ) -> Generator[str, None, Answer]:
-        """Stream the model's verified answer; the quote's judge gets the time it last took."""
+        """Stream the model's verified answer, checked against its second reading of the
+        sources; the quote's judge gets the time it last took."""
+        reading = self._read(inputs, deadline)
         quoting = QuotePolicy(
             allowed=evidence.relevance >= self.settings.min_quote_relevance,
             confidence=partial(self._judged, inputs, deadline=deadline)
@@ -294,6 +302,7 @@ class Bot:
                 deadline - self._quote_judging_time(),
                 quoting,
                 vocabularies=self.retriever.vocabularies(),
+                reading=reading,
             ),
             deadline,
             self.settings.max_retries,
@@ -324,11 +333,24 @@ class Bot:
         them out in the time left and they check out (`answers_in`); else ""."""
         prompt = self.count_tokens(extraction_prompt(passage, question))
         reply = self._writable(prompt, SPAN_TOKENS, deadline)
-        span = self._side_call(
-            lambda: extract(self.chat_model, passage, question, reply, deadline), reply, deadline
+        span = (
+            self._side_call(
+                lambda: extract(self.chat_model, passage, question, reply, deadline),
+                reply,
+                deadline,
+            )
+            or ""
         )
         new = self.settings.thresholds.span_new
         return span if answers_in(span, passage, question, new) else ""
+
+    def _read(self, inputs: dict[str, str], deadline: float) -> str | None:
+        """The words of the sources the model copies out as the answer, asked first with the
+        answer's prefix, which the answer then reads from the cache ("" for none); None when
+        they cannot be had in the time left or the endpoint fails: the answer goes unchecked."""
+        reply = self._writable(self.count_tokens(reading_prompt(inputs)), SPAN_TOKENS, deadline)
+        call = partial(read_sources, self.chat_model, inputs, reply, deadline)
+        return self._side_call(call, reply, deadline)
 
     def _translated(self, text: str, language: str, deadline: float) -> str | None:
         """A quote in the reader's language, when the model can translate it in the time
@@ -340,7 +362,7 @@ class Bot:
         translation = self._side_call(
             lambda: translate(self.chat_model, text, language, reply, deadline), reply, deadline
         )
-        return translation if faithful(text, translation, language, self.grounder) else None
+        return translation if faithful(text, translation or "", language, self.grounder) else None
 
     def _writable(self, prompt: int, wanted: int, deadline: float) -> int:
         """Reply tokens, up to `wanted`, the model can write before the deadline after
@@ -350,15 +372,16 @@ class Bot:
         left = deadline - time.monotonic() - self.pace.reading(prompt)
         return min(wanted, self.pace.writable(left))
 
-    def _side_call(self, call: Callable[[], str], reply: int, deadline: float) -> str:
-        """A side request's reply (a translation, an extraction); "" when fewer than SLACK
-        reply tokens fit in the time left, or the endpoint fails (the answer stands without)."""
+    def _side_call(self, call: Callable[[], T], reply: int, deadline: float) -> T | None:
+        """A side request's reply (a translation, an extraction, a second reading); None when
+        fewer than SLACK reply tokens fit in the time left, or the endpoint fails (the answer
+        stands without)."""
         if reply < SLACK:
-            return ""
+            return None
         try:
             return guarded_call(call, deadline, self.settings.max_retries, self.endpoint)
         except BotError:
-            return ""
+            return None
 
     def _quote_judging_time(self) -> float:
         """How long judging a quote last took on this host; before any, judging the sources

@@ -16,6 +16,7 @@ from langchain_core.language_models import FakeListChatModel, GenericFakeChatMod
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
+from bot.answer.prompts import load_prompt
 from bot.documents.chunking import Chunk
 from bot.store.embeddings import HashingEmbeddings, unit
 from bot.store.protocol import Hit, Record, scored
@@ -30,24 +31,43 @@ __all__ = [
 ]
 
 
+def asks_to_read(messages) -> bool:
+    """The second reading of the sources (`read_sources`), asked before the answer."""
+    return str(messages[-1].content).endswith(load_prompt("read"))
+
+
+def _reading_chunk(reading: str) -> ChatGenerationChunk:
+    return ChatGenerationChunk(message=AIMessageChunk(content=reading))
+
+
 class ScriptedModel(FakeListChatModel):
     """Replies in order; a judge's yes/no question (asked with log-probabilities) gets
-    `verdict` instead and uses up no reply."""
+    `verdict` instead, and the second reading of the sources gets `reading` ("": none came
+    back, so the answer goes unchecked); neither uses up a reply."""
 
     verdict: str = "yes"
+    reading: str = ""
 
     def _call(self, *args, **kwargs):
         return self.verdict if kwargs.get("logprobs") else super()._call(*args, **kwargs)
 
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        if asks_to_read(messages):
+            yield _reading_chunk(self.reading)
+            return
+        yield from super()._stream(messages, stop, run_manager, **kwargs)
+
 
 class StreamedModel(GenericFakeChatModel):
-    """One reply streamed in the pieces it was given; a judge's question gets `verdict`."""
+    """One reply streamed in the pieces it was given; a judge's question gets `verdict`, the
+    second reading of the sources nothing (the answer goes unchecked)."""
 
     verdict: str = "yes"
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        if kwargs.get("logprobs"):
-            return ChatResult(generations=[ChatGeneration(message=AIMessage(self.verdict))])
+        if kwargs.get("logprobs") or asks_to_read(messages):
+            verdict = self.verdict if kwargs.get("logprobs") else ""
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(verdict))])
         return super()._generate(messages, stop, run_manager, **kwargs)
 
 
@@ -56,15 +76,19 @@ class EndingModel(GenericFakeChatModel):
     OpenAI-compatible stream does (its `finish_reason`)."""
 
     def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        if asks_to_read(messages):
+            yield _reading_chunk("")
+            return
         message = next(self.messages)
         yield ChatGenerationChunk(message=AIMessageChunk(content=message.content))
         ended = AIMessageChunk(content="", response_metadata=message.response_metadata)
         yield ChatGenerationChunk(message=ended)
 
 
-def scripted_model(*replies: str, verdict: str = "yes") -> ScriptedModel:
-    """A chat model that answers with `replies`, one per call, in order; judges say `verdict`."""
-    return ScriptedModel(responses=list(replies), verdict=verdict)
+def scripted_model(*replies: str, verdict: str = "yes", reading: str = "") -> ScriptedModel:
+    """A chat model that answers with `replies`, one per call, in order; judges say `verdict`
+    and the second reading of the sources copies out `reading`."""
+    return ScriptedModel(responses=list(replies), verdict=verdict, reading=reading)
 
 
 def streamed_model(*pieces: str) -> StreamedModel:

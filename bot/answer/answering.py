@@ -21,7 +21,7 @@ from langchain_core.language_models import BaseChatModel
 
 from bot.answer.claims import cite, credited, makes_claim, states_what_is_asked
 from bot.answer.evidence import format_sources
-from bot.answer.extracting import holds
+from bot.answer.extracting import agrees, holds
 from bot.answer.grounding import Grounder
 from bot.answer.prompts import chat_prompt, localized, origin, streamed
 from bot.answer.provenance import FIELDS
@@ -138,6 +138,9 @@ class _Draft:
     seen: set[str] = field(default_factory=set)
     language: str = ""
     """The reader's: a long sentence in another is not shown."""
+    reading: str | None = None
+    """The words the model copied out of the sources as the answer, read a second time (""
+    for none): the first shown sentence must agree with them. None: not read, no check."""
     refused: bool = False
     stopped: bool = False
     quoted: bool = False
@@ -173,6 +176,7 @@ def stream_answer(
     deadline: float,
     quoting: QuotePolicy | None = None,
     vocabularies: dict[str, frozenset[str]] | None = None,
+    reading: str | None = None,
 ) -> Generator[str, None, Answer]:
     """Yield verified sentences (with their markers) as they are written; return the Answer.
 
@@ -180,13 +184,14 @@ def stream_answer(
     said are quoted if `quoting` allows it and its extraction finds the answer in them (and
     its judge, if any, agrees); otherwise they are shown as the closest passage, in a
     refusal. `vocabularies` (each document language's words) tell a translated name from a
-    missing one.
+    missing one. With a second `reading` of the sources (the words the model copied out as
+    the answer), the first sentence shown must agree with it.
     """
     quoting = quoting or QuotePolicy()
     verifier = Verifier(grounder, question, contexts, vocabularies)
     # The reader's language from the first sentence: a reply that starts in another is
     # stopped as one that drifts into it, and the passage it read answers in its place.
-    draft, raw, judged, ended = _Draft(language=language), "", 0, [""]
+    draft, raw, judged, ended = _Draft(language=language, reading=reading), "", 0, [""]
 
     def read() -> Generator[str, None, None]:
         ended[0] = yield from pieces
@@ -320,10 +325,20 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
     if not draft.shown and not states_what_is_asked(sentence, verifier.asked):
         draft.held.append(shown)  # context before the answer; shown with it, if it comes
         return ""
+    if not draft.shown and not _agrees([*draft.held, shown], draft.reading, verifier):
+        draft.unsupported.extend(without_markers(s) for s in [*draft.held, shown])
+        draft.held, draft.stopped = [], True  # the two readings differ: neither is the answer
+        return ""
     gap = " " if draft.shown else ""
     held, draft.held = draft.held, []
     draft.shown.extend([*held, shown])
     return gap + " ".join([*held, shown])
+
+
+def _agrees(sentences: list[str], reading: str | None, verifier: Verifier) -> bool:
+    """The answer agrees with the second reading of the sources, when there is one."""
+    share = verifier.grounder.thresholds.agreement
+    return reading is None or agrees(" ".join(sentences), reading, verifier.asked, share)
 
 
 def _off_language(sentence: str, language: str) -> bool:

@@ -1,16 +1,25 @@
-"""The words of a passage that answer the question, as the model copies them out. Asked of
-a quoted passage alone, a small model finds an answer it missed among all the sources, and
-says NONE for a passage its wrong reply pointed to. The copy is checked, not trusted: it
-must stand in the passage word for word and add words the question lacks. Then the passage
-is the answer; otherwise it stays the closest passage."""
+"""The words that answer the question, as the model copies them out: a second reading
+that an answer must meet.
+
+Asked of a quoted passage alone, a small model finds an answer it missed among all the
+sources, and says NONE for a passage its wrong reply pointed to. The copy is checked, not
+trusted: it must stand in the passage word for word and add words the question lacks. Then
+the passage is the answer; otherwise it stays the closest passage.
+
+Asked of all the sources before it answers (`read_sources`), the model copies out what it
+will answer from; its answer is shown only when it `agrees` with that copy. A wrong answer
+is most often one the two readings do not share.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from langchain_core.language_models import BaseChatModel
 
-from bot.answer.prompts import load_prompt, side_reply
+from bot.answer.prompts import alone, chat_prompt, load_prompt, side_reply
 from bot.core.patterns import SPELLED_NUMBERS
-from bot.core.text import tokenize, without_markers
+from bot.core.text import content_words, is_number, name_tokens, stems, tokenize, without_markers
 
 SPAN_TOKENS = 24
 """Reply tokens an extraction may take: a name, a number or a short phrase."""
@@ -29,8 +38,40 @@ def extract(
     """The words of `passage` the model says answer `question`; empty when it finds none or
     `max_tokens` or the `deadline` (a monotonic time) cut it off."""
     inputs = {"passage": passage, "question": question}
-    span = side_reply(llm, "extract", inputs, max_tokens, deadline).strip(" \t\"'“”«».:")
-    return "" if span.upper() == NO_SPAN else span
+    return _span(side_reply(llm, alone("extract", inputs), max_tokens, deadline))
+
+
+def reading_prompt(inputs: dict[str, str]) -> str:
+    """The second reading as the model reads it (the sources and the question), to count
+    its tokens."""
+    return chat_prompt("read").format(**inputs)
+
+
+def read_sources(
+    llm: BaseChatModel, inputs: dict[str, str], max_tokens: int, deadline: float
+) -> str | None:
+    """The words of the sources the model says answer the question, asked with the answer's
+    own prefix (which the server then has cached); "" when it says none do, None when
+    nothing came back in `max_tokens` or before the `deadline`."""
+    reply = side_reply(llm, chat_prompt("read").invoke(inputs), max_tokens, deadline)
+    return _span(reply) if reply.strip() else None
+
+
+def agrees(answer: str, span: str, question: str, share: float) -> bool:
+    """Whether the answer says what the copied words say, beyond the question: one of their
+    numbers, else one of their names (every language writes them alike), else `share` of
+    their other words. Copied words that add nothing to the question contradict no answer;
+    none at all (NONE) confirm none."""
+    if not span:
+        return False
+    asked = _terms(tokenize(question))
+    told = _terms(tokenize(without_markers(answer)))
+    numbers = {t for t in _terms(tokenize(span)) if is_number(t)} - asked
+    names = _terms(name_tokens(span)) - asked
+    words = _terms(content_words(span)) - asked
+    if numbers or names:
+        return bool((numbers or names) & told)
+    return not words or len(words & told) >= max(1.0, share * len(words))
 
 
 def holds(sentence: str, span: str) -> bool:
@@ -44,6 +85,17 @@ def answers_in(span: str, passage: str, question: str, new: float) -> bool:
     words not the question's (more than the question said back)."""
     words = set(tokenize(span))
     return holds(passage, span) and len(words - set(tokenize(question))) > new * len(words)
+
+
+def _span(reply: str) -> str:
+    """The copied words without quotes or end punctuation; "" for NONE."""
+    span = reply.strip(" \t\"'“”«».:")
+    return "" if span.upper() == NO_SPAN else span
+
+
+def _terms(tokens: Iterable[str]) -> set[str]:
+    """Stemmed words, numbers as digits ("six" and "6" are one term)."""
+    return stems({SPELLED_NUMBERS.get(t, t) for t in tokens})
 
 
 def _words(text: str) -> str:

@@ -81,14 +81,16 @@ def streamed(llm: BaseChatModel, messages: PromptValue) -> Generator[str, None, 
     return ended
 
 
-def side_reply(
-    llm: BaseChatModel, name: str, inputs: dict[str, str], max_tokens: int, deadline: float
-) -> str:
-    """The first paragraph of the reply to the template `name` asked alone (no system prompt,
-    no sources); empty when `max_tokens` or the `deadline` (a monotonic time) cut it off, so
-    the deadline holds however slowly the host writes."""
-    human = ChatPromptTemplate.from_messages([("human", load_prompt(name))])
-    pieces = streamed(llm.bind(max_tokens=max_tokens), human.invoke(inputs))
+def alone(name: str, inputs: dict[str, str]) -> PromptValue:
+    """The template `name` asked alone: no system prompt, no sources."""
+    return ChatPromptTemplate.from_messages([("human", load_prompt(name))]).invoke(inputs)
+
+
+def side_reply(llm: BaseChatModel, messages: PromptValue, max_tokens: int, deadline: float) -> str:
+    """The first paragraph of the reply to `messages`; empty when `max_tokens` or the
+    `deadline` (a monotonic time) cut it off, so the deadline holds however slowly the host
+    writes."""
+    pieces = streamed(llm.bind(max_tokens=max_tokens), messages)
     written = ""
     with closing(pieces):
         try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from langchain_core.language_models import BaseChatModel
 
 from bot.answer.grounding import Grounder
-from bot.answer.prompts import load_prompt, side_reply
+from bot.answer.prompts import alone, load_prompt, side_reply
 from bot.core.language import detect_language, language_name
 from bot.core.text import is_coined, is_number, names, stated_numbers, tokenize
 
@@ -34,7 +34,9 @@ def translate(
 ) -> str:
     """The model's translation of `text` into `language` (a code), its first paragraph;
     empty when `max_tokens` or the `deadline` cut it off."""
-    return side_reply(llm, "translate", translate_inputs(text, language), max_tokens, deadline)
+    return side_reply(
+        llm, alone("translate", translate_inputs(text, language)), max_tokens, deadline
+    )
 
 
 def _same_numbers(said: set[str], kept: set[str]) -> bool:

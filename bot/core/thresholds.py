@@ -32,3 +32,7 @@ class Thresholds:
     span_new: float = 0.5
     """Words the model copies out of a passage as its answer are one only when more than this
     share of them are not the question's: the question's own words are no answer."""
+    agreement: float = 0.5
+    """An answer agrees with the words the model copies out of all the sources, read a second
+    time, when it holds their numbers, else their names, else this share of their other new
+    words."""

@@ -310,7 +310,8 @@ class Bot:
         )
         limits = self.settings.thresholds
         dating = Dating(self.grounder.vectors, limits.on_topic, limits.lexical)
-        return (yield from dated(answered, asked, language, evidence.contexts, dating))
+        answer = yield from dated(answered, asked, language, evidence.contexts, dating)
+        return answer.model_copy(update={"reading": reading})
 
     def _judged(self, inputs: dict[str, str], candidate: str, deadline: float) -> float | None:
         """The model's P(yes) that the sources (or `candidate`) answer; None when not asked,

@@ -6,11 +6,14 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from bot import ask
+from bot.answer.answering import prompt_inputs
+from bot.answer.extracting import SPAN_TOKENS, agrees, read_sources
 from bot.api import Bot, default_bot
 from bot.core.errors import EndpointError, QuestionError
 from bot.core.language import detect_language
@@ -48,6 +51,18 @@ def test_default_model_answers_in_the_question_language_with_verified_markers(
         assert detect_language(answer.text) == language
     for citation in answer.citations:
         assert (SEEDS / citation.source).is_file() and citation in answer.contexts
+
+
+def test_default_model_reads_the_answer_out_of_the_sources_before_answering(
+    default_model_bot: Bot,
+) -> None:
+    """The second reading the answer must agree with, asked of the real model: it copies the
+    amount out of the sources, and the answer states it."""
+    inputs = prompt_inputs(MUSK, "en", default_model_bot.retrieve(MUSK))
+    reading = read_sources(default_model_bot.chat_model, inputs, SPAN_TOKENS, time.monotonic() + 60)
+    assert reading and "97" in reading
+    answer = default_model_bot.ask(MUSK)
+    assert not answer.refused and agrees(answer.text, reading, MUSK, 0.5), answer.text
 
 
 def test_default_model_says_what_the_articles_do_not_cover(default_model_bot: Bot) -> None:

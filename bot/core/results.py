@@ -109,6 +109,9 @@ class Answer(BaseModel):
     """The model's P(yes) that the sources answer the question (None: not asked)."""
     quote_confidence: float | None = None
     """The model's P(yes) that the quoted chunk sentences answer it (None: not asked)."""
+    reading: str | None = None
+    """The words the model copied out of the sources as the answer before answering, which
+    the first shown sentence had to agree with ("": none; None: not read in time)."""
     as_of: str = ""
     """The date the answer holds as of (its newest cited source's), for a question about
     something that changes; the text then opens with it."""

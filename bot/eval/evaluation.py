@@ -87,6 +87,7 @@ def evaluate_pair(
         cut_short=answer.cut_short,
         answerable=answer.answerable,
         quote_confidence=answer.quote_confidence,
+        reading=answer.reading,
         fold=fold,
     )
     if not pair.unanswerable:

@@ -113,6 +113,8 @@ class PairResult:
     """The model's P(yes) that the sources answer (the judge's first gate reads it)."""
     quote_confidence: float | None = None
     """The model's P(yes) that the quote answers (the judge's second gate reads it)."""
+    reading: str | None = None
+    """The words the model copied out of the sources before answering (the second reading)."""
     fold: int = 0
     """The article fold (0 or 1) the pair belongs to: thresholds are fitted on one, scored
     on the other."""

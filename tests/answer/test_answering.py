@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage
 
 from bot.answer.answering import looks_like_refusal
 from bot.answer.claims import states_what_is_asked
-from bot.answer.extracting import answers_in, holds
+from bot.answer.extracting import agrees, answers_in, holds, reading_prompt
 from bot.answer.judging import yes_probability
 from bot.answer.prompts import chat_prompt, load_prompt, localized
 
@@ -160,6 +160,54 @@ def test_scripted_copied_words_that_do_not_check_out_leave_the_closest_passage(
     who, reply = "Who did Elon Musk offer to buy?", "Elon Musk did offer to buy [1]."
     answer = scripted_bot(scripted_model(reply, copied)).ask(who)
     assert answer.refused and answer.refusal_reason == "closest" and not answer.quoted
+
+
+@pytest.mark.parametrize(
+    ("reading", "shown"),
+    [(SPAN, True), ("", True), ("NONE", False), ("320 milliards de dollars", False)],
+    ids=["agrees", "none came back", "none found", "another amount"],
+)
+def test_scripted_backed_answer_is_shown_only_when_the_second_reading_agrees(
+    scripted_bot, reading: str, shown: bool
+) -> None:
+    """Asked first for the words of the sources that answer, the model copies out an amount:
+    a backed answer that states another, or any answer when it copies out none, is not
+    shown; the passage the reply points to is then the closest, unless the model finds the
+    answer in it alone. When no reading came back in time, the answer goes unchecked."""
+    backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
+    answer = scripted_bot(scripted_model(backed, "NONE", reading=reading)).ask(MUSK)
+    assert (answer.text == backed) is shown and answer.refused is not shown
+    assert answer.reading == {"": None, "NONE": ""}.get(reading, reading)
+    if not shown:
+        assert answer.refusal_reason == "closest" and "97,4" in answer.text
+        assert answer.unsupported == [backed.removesuffix(" [1].") + "."]
+
+
+def test_an_answer_agrees_with_the_copied_numbers_else_names_else_words() -> None:
+    who = "Who rejected the offer for OpenAI?"
+    assert agrees("Musk offered 97.4 billion dollars [1].", SPAN, MUSK, 0.5)
+    assert not agrees("Musk offered 320 billion dollars [1].", SPAN, MUSK, 0.5)
+    assert agrees("Lady Gaga has won 6 Grammys [2].", "Six-time Grammy winner", "How many?", 0.5)
+    assert agrees("Sam Altman rejected it [1].", "Altman", who, 0.5)
+    assert not agrees("Elon Musk rejected it [1].", "Sam Altman", who, 0.5)
+    how = "How can function problems be seen?"
+    words = "restated as decision problems"
+    assert agrees("Function problems can be restated as decision problems [1].", words, how, 0.5)
+    assert not agrees("Function problems are hard to solve [1].", words, how, 0.5)
+    # Words that add nothing to the question contradict no answer; none confirm none.
+    assert agrees("Sam Altman rejected it [1].", "the offer for OpenAI", who, 0.5)
+    assert not agrees("Sam Altman rejected it [1].", "", who, 0.5)
+
+
+def test_the_second_reading_shares_the_answers_prompt_up_to_the_question() -> None:
+    """So the server that caches prompts reads the sources once for both requests."""
+    inputs = {"sources": '<source id="1">S</source>', "question": "Q?", "language": "French"}
+    reading = chat_prompt("read").invoke(inputs).to_messages()
+    answering = chat_prompt("question").invoke(inputs).to_messages()
+    assert reading[0] == answering[0]
+    ends = reading[1].content.index("Q?") + 2
+    assert reading[1].content[:ends] == answering[1].content[:ends]
+    assert reading_prompt(inputs).endswith(load_prompt("read"))
 
 
 def test_a_copied_number_stands_in_a_passage_that_writes_it_in_words() -> None:

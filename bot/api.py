@@ -203,7 +203,8 @@ class Bot:
         between half and all of BOT_CONTEXT_TOKENS; all of them when its pace is not known."""
         if self.pace is None:
             return self.settings.context_budget
-        reserved = self._quote_judging_time() + SPAN_TOKENS / self.pace.decode  # the 2nd reading
+        reading = SPAN_TOKENS / self.pace.decode if self.settings.second_reading else 0.0
+        reserved = self._quote_judging_time() + reading
         left = (deadline - time.monotonic() - reserved) * self.settings.reading_share
         # Never under half: one probe on a busy host must not starve every answer after it.
         budget = self.settings.context_budget
@@ -334,13 +335,8 @@ class Bot:
         them out in the time left and they check out (`answers_in`); else ""."""
         prompt = self.count_tokens(extraction_prompt(passage, question))
         reply = self._writable(prompt, SPAN_TOKENS, deadline)
-        span = (
-            self._side_call(
-                lambda: extract(self.chat_model, passage, question, reply, deadline),
-                reply,
-                deadline,
-            )
-            or ""
+        span = self._side_call(
+            lambda: extract(self.chat_model, passage, question, reply, deadline), reply, deadline
         )
         new = self.settings.thresholds.span_new
         return span if answers_in(span, passage, question, new) else ""
@@ -348,10 +344,15 @@ class Bot:
     def _read(self, inputs: dict[str, str], deadline: float) -> str | None:
         """The words of the sources the model copies out as the answer, asked first with the
         answer's prefix, which the answer then reads from the cache ("" for none); None when
-        they cannot be had in the time left or the endpoint fails: the answer goes unchecked."""
+        they cannot be had in the time left, or with BOT_SECOND_READING off: the answer goes
+        unchecked. An endpoint that fails it fails the answer, as the answer's own request would."""
+        if not self.settings.second_reading:
+            return None
         reply = self._writable(self.count_tokens(reading_prompt(inputs)), SPAN_TOKENS, deadline)
+        if reply < SLACK:
+            return None
         call = partial(read_sources, self.chat_model, inputs, reply, deadline)
-        return self._side_call(call, reply, deadline)
+        return guarded_call(call, deadline, self.settings.max_retries, self.endpoint)
 
     def _translated(self, text: str, language: str, deadline: float) -> str | None:
         """A quote in the reader's language, when the model can translate it in the time
@@ -363,7 +364,7 @@ class Bot:
         translation = self._side_call(
             lambda: translate(self.chat_model, text, language, reply, deadline), reply, deadline
         )
-        return translation if faithful(text, translation or "", language, self.grounder) else None
+        return translation if faithful(text, translation, language, self.grounder) else None
 
     def _writable(self, prompt: int, wanted: int, deadline: float) -> int:
         """Reply tokens, up to `wanted`, the model can write before the deadline after
@@ -373,16 +374,15 @@ class Bot:
         left = deadline - time.monotonic() - self.pace.reading(prompt)
         return min(wanted, self.pace.writable(left))
 
-    def _side_call(self, call: Callable[[], T], reply: int, deadline: float) -> T | None:
-        """A side request's reply (a translation, an extraction, a second reading); None when
-        fewer than SLACK reply tokens fit in the time left, or the endpoint fails (the answer
-        stands without)."""
+    def _side_call(self, call: Callable[[], str], reply: int, deadline: float) -> str:
+        """A side request's reply (a translation, an extraction); "" when fewer than SLACK
+        reply tokens fit in the time left, or the endpoint fails (the answer stands without)."""
         if reply < SLACK:
-            return None
+            return ""
         try:
             return guarded_call(call, deadline, self.settings.max_retries, self.endpoint)
         except BotError:
-            return None
+            return ""
 
     def _quote_judging_time(self) -> float:
         """How long judging a quote last took on this host; before any, judging the sources

@@ -65,10 +65,15 @@ class StreamedModel(GenericFakeChatModel):
     verdict: str = "yes"
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        if kwargs.get("logprobs") or asks_to_read(messages):
-            verdict = self.verdict if kwargs.get("logprobs") else ""
-            return ChatResult(generations=[ChatGeneration(message=AIMessage(verdict))])
+        if kwargs.get("logprobs"):
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(self.verdict))])
         return super()._generate(messages, stop, run_manager, **kwargs)
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        if asks_to_read(messages):
+            yield _reading_chunk("")
+            return
+        yield from super()._stream(messages, stop, run_manager, **kwargs)
 
 
 class EndingModel(GenericFakeChatModel):

@@ -175,7 +175,8 @@ def test_scripted_backed_answer_is_shown_only_when_the_second_reading_agrees(
     shown; the passage the reply points to is then the closest, unless the model finds the
     answer in it alone. When no reading came back in time, the answer goes unchecked."""
     backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
-    answer = scripted_bot(scripted_model(backed, "NONE", reading=reading)).ask(MUSK)
+    model = scripted_model(backed, "NONE", reading=reading)
+    answer = scripted_bot(model, second_reading=True).ask(MUSK)
     assert (answer.text == backed) is shown and answer.refused is not shown
     assert answer.reading == {"": None, "NONE": ""}.get(reading, reading)
     if not shown:

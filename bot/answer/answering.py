@@ -4,11 +4,10 @@ The model's reply is read sentence by sentence as it streams: each finished sent
 verified and then shown with its `[n]`, or set aside as unsupported (the first one shown
 must also agree with the words the model copied out of the sources as the answer, asked just
 before); a reply that loops, copies markup or is not in the reader's language is cut short.
-When no sentence is backed,
-the chunk sentences that state what the model tried to say (or else the closest) are quoted
-instead, translated when the translation is faithful, but only when the model, asked of
-them alone, copies out words of them that answer; when it does not, they are shown as what
-they are, the closest passage, in a refusal.
+When no sentence is backed, the chunk sentences that state what the model tried to say (or
+else the closest) are quoted instead, translated when the translation is faithful, but only
+when the model, asked of them alone, copies out words of them that answer; when it does not,
+they are shown as what they are, the closest passage, in a refusal.
 """
 
 from __future__ import annotations

@@ -95,10 +95,15 @@ def _span(reply: str) -> str:
 
 def _terms(tokens: Iterable[str]) -> set[str]:
     """Stemmed words, numbers as digits ("six" and "6" are one term)."""
-    return stems({SPELLED_NUMBERS.get(t, t) for t in tokens})
+    return stems(_digits(tokens))
 
 
 def _words(text: str) -> str:
     """The folded words without punctuation, numbers as digits, padded so a match starts
     and ends at a word."""
-    return f" {' '.join(SPELLED_NUMBERS.get(t, t) for t in tokenize(text))} "
+    return f" {' '.join(_digits(tokenize(text)))} "
+
+
+def _digits(tokens: Iterable[str]) -> list[str]:
+    """The tokens with every spelled number written in digits, in order."""
+    return [SPELLED_NUMBERS.get(t, t) for t in tokens]

@@ -66,9 +66,10 @@ def agrees(answer: str, span: str, question: str, share: float) -> bool:
         return False
     asked = _terms(tokenize(question))
     told = _terms(tokenize(without_markers(answer)))
-    numbers = {t for t in _terms(tokenize(span)) if is_number(t)} - asked
-    names = _terms(name_tokens(span)) - asked
-    words = _terms(content_words(span)) - asked
+    copied = without_markers(span)  # "Jean Ribault [1]": the source's number is not a copied word
+    numbers = {t for t in _terms(tokenize(copied)) if is_number(t)} - asked
+    names = _terms(name_tokens(copied)) - asked
+    words = _terms(content_words(copied)) - asked
     if numbers or names:
         return bool((numbers or names) & told)
     return not words or len(words & told) >= max(1.0, share * len(words))

@@ -59,7 +59,7 @@ class Settings(BaseSettings):
         0.81, ge=-1.0, le=1.0, validation_alias=_env("BOT_MIN_QUOTE_RELEVANCE")
     )
     judge: bool = Field(False, validation_alias=_env("BOT_JUDGE"))
-    second_reading: bool = Field(False, validation_alias=_env("BOT_SECOND_READING"))
+    second_reading: bool = Field(True, validation_alias=_env("BOT_SECOND_READING"))
     min_answerable: float = Field(0.0, ge=0.0, le=1.0, validation_alias=_env("BOT_MIN_ANSWERABLE"))
     min_quote_confidence: float = Field(
         0.0, ge=0.0, le=1.0, validation_alias=_env("BOT_MIN_QUOTE_CONFIDENCE")

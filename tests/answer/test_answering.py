@@ -191,6 +191,9 @@ def test_an_answer_agrees_with_the_copied_numbers_else_names_else_words() -> Non
     assert agrees("Lady Gaga has won 6 Grammys [2].", "Six-time Grammy winner", "How many?", 0.5)
     assert agrees("Sam Altman rejected it [1].", "Altman", who, 0.5)
     assert not agrees("Elon Musk rejected it [1].", "Sam Altman", who, 0.5)
+    # A source's number the model copies out with the words is no number of the answer.
+    mapped = "Who mapped the St. Johns River in 1562?"
+    assert agrees("Jean Ribault mapped it in 1562 [1].", "Jean Ribault [1]", mapped, 0.5)
     how = "How can function problems be seen?"
     words = "restated as decision problems"
     assert agrees("Function problems can be restated as decision problems [1].", words, how, 0.5)

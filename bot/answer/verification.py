@@ -11,6 +11,9 @@ from bot.core.language import detect_language
 from bot.core.results import Citation
 from bot.core.text import content_words, markers, name_tokens, stems, tokenize, without_markers
 
+MADE_UP_NAME = 2
+"""Name words no document writes that make a name up: one may be a translation."""
+
 
 class Verifier:
     """Verifies the sentences of one answer as they arrive, in order."""
@@ -48,11 +51,23 @@ class Verifier:
             " ".join([c.passage, *a.named_sources]) for c, a in zip(contexts, articles, strict=True)
         ]
         self.publishers = frozenset(stems(t for a in articles for t in a.source_tokens))
+        self.written = frozenset().union(*self.vocabularies.values(), *map(tokenize, self.credited))
 
     def named_in(self, language: str) -> frozenset[str]:
         """The question's names (stemmed) a chunk in `language` can be asked to write: all of
         them, less those its language translates."""
         return frozenset(stems(self.names - self.translated.get(language, frozenset())))
+
+    def invents(self, text: str, language: str) -> bool:
+        """Whether the sentence writes a full name (two name words or more) the question does
+        not and no document does, in a language the corpus is written in: a person the model
+        made up ("rejected by Al Gore"), which a chunk holding most of the sentence's other
+        names would back. One such word may be a name translated ("Chine" for "Trung
+        Quốc"), and in a language no document is written in any may be."""
+        if language not in self.vocabularies:
+            return False
+        added = {t for t in name_tokens(text) - self.names if not any(c.isdigit() for c in t)}
+        return len(added - self.written) >= MADE_UP_NAME
 
     def check(self, sentence: str) -> list[int]:
         """The chunk numbers that back the sentence, the ones it claimed first; [] if none."""
@@ -65,6 +80,8 @@ class Verifier:
             for i, sentences in enumerate(self.sentences)
         ]
         language = detect_language(text)
+        if self.invents(text, language):
+            return []
         subject = self.named & stems(tokenize(text))
         echoed = self.words & stems(content_words(text))
         backing = [

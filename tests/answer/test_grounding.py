@@ -361,3 +361,20 @@ def test_a_month_is_a_number_across_languages(grounder: Grounder) -> None:
     said = "Anthropic launched a new $200 monthly plan for its chatbot Claude on {} 10 [1]."
     assert verifier.check(said.format("April")) == [1]
     assert verifier.check(said.format("March")) == []
+
+
+def test_a_name_no_document_writes_is_made_up_where_the_corpus_has_the_sentence_s_language(
+    grounder: Grounder, contexts: list[Citation]
+) -> None:
+    """Three of the sentence's five name words are the French chunk's, which would back it;
+    the other two, a person no article mentions, are the model's own. One such word may be a
+    translated name (Chine), and in a language no article is written in any may be."""
+    seeds = " ".join(path.read_text("utf-8") for path in sorted(SEEDS.iterdir()))
+    written = {"en": frozenset(tokenize(seeds)), "fr": frozenset(tokenize(seeds))}
+    gore = "Elon Musk offered 97.4 billion dollars for OpenAI, rejected by Al Gore [1]."
+    altman = "Elon Musk offered 97.4 billion dollars for OpenAI, rejected by Sam Altman [1]."
+    assert Verifier(grounder, MUSK, contexts, written).check(gore) == []
+    assert Verifier(grounder, MUSK, contexts, written).check(altman) == [1]
+    assert Verifier(grounder, MUSK, contexts, {"fr": written["fr"]}).check(gore) == [1]
+    china = "Elon Musk, of China, offered 97.4 billion dollars for OpenAI [1]."
+    assert Verifier(grounder, MUSK, contexts, {"en": frozenset()}).invents(china, "en") is False

@@ -54,12 +54,14 @@ def _bot_on(endpoint: FaultyEndpoint, store: Settings, tmp_path: Path, **extra: 
 
 @pytest.mark.slow  # waits out real backoffs and a stalled server
 @pytest.mark.parametrize(
-    ("faulty", "timeout", "says", "requests"),
+    ("faulty", "timeout", "says", "requests", "reading"),
     [
-        ("http-500", 10.0, "failed with HTTP 500", 3),  # retried with backoff, bounded
-        ("timeout", 1.0, "timed out", 1),  # BOT_TIMEOUT bounds the whole answer: no time left
-        ("malformed-json", 10.0, "sent a reply we could not read", 3),
-        ("mid-stream", 10.0, "stopped in the middle of the answer", 1),  # text shown: no retry
+        ("http-500", 10.0, "failed with HTTP 500", 3, True),  # retried with backoff, bounded
+        ("timeout", 1.0, "timed out", 1, True),  # BOT_TIMEOUT bounds the whole answer
+        ("malformed-json", 10.0, "sent a reply we could not read", 3, True),
+        # The second reading's reply breaks first: nothing was shown, so it is retried.
+        ("mid-stream", 10.0, "stopped in the middle of the answer", 3, True),
+        ("mid-stream", 10.0, "stopped in the middle of the answer", 1, False),  # text shown
     ],
     indirect=["faulty"],
 )
@@ -68,12 +70,13 @@ def test_endpoint_faults_are_retried_with_a_bound_then_one_sentence(
     timeout: float,
     says: str,
     requests: int,
+    reading: bool,
     seeded_settings: Settings,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    bot = _bot_on(faulty, seeded_settings, tmp_path, timeout=timeout)
+    bot = _bot_on(faulty, seeded_settings, tmp_path, timeout=timeout, second_reading=reading)
     bot.retrieve(MUSK)  # load the embedder and indexes: the bound is on the answer
     started = time.monotonic()
     with pytest.raises(EndpointError) as caught:

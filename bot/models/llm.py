@@ -151,11 +151,23 @@ def guarded(
             pause = min(8.0, 0.5 * 2**attempt)
             final = attempt == retries
             if started or final or time.monotonic() + pause > deadline:
-                raise endpoint_error(exc, endpoint, midway=started) from None
+                raise endpoint_error(exc, endpoint, midway=started or _broke(exc)) from None
             time.sleep(pause)
         except openai.OpenAIError as exc:
             raise endpoint_error(exc, endpoint, midway=started) from None
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _broke(exc: BaseException) -> bool:
+    """Whether the server began its reply and stopped (a stream cut short), which is no
+    failure to reach it: a reply read before the answer's first word (the second reading)
+    breaks so."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if type(seen).__name__ == "RemoteProtocolError":  # httpx's, or its transport's
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def guarded_call(

@@ -36,8 +36,8 @@ FACTS_GATE = "0.6"
 # leave room for another host's timings and threads, which change some replies; the
 # non-answer gates are the ones the second reading tightened.
 NON_ANSWERS_GATE = "0.15"
-RIGHT_GATE = "0.65"
-SEEDS_FALSE_REFUSAL_GATE = "0.35"
+RIGHT_GATE = "0.55"
+SEEDS_FALSE_REFUSAL_GATE = "0.45"
 SEEDS_OFF_LANGUAGE_GATE = "0.1"
 SEEDS_QUOTED_GATE = "0.25"
 XQUAD_SAW_GATE = "0.8"

@@ -51,7 +51,7 @@ class Verifier:
             " ".join([c.passage, *a.named_sources]) for c, a in zip(contexts, articles, strict=True)
         ]
         self.publishers = frozenset(stems(t for a in articles for t in a.source_tokens))
-        self.written = frozenset().union(*self.vocabularies.values(), *map(tokenize, self.credited))
+        self.credited_words = frozenset().union(*map(tokenize, self.credited))
 
     def named_in(self, language: str) -> frozenset[str]:
         """The question's names (stemmed) a chunk in `language` can be asked to write: all of
@@ -67,7 +67,13 @@ class Verifier:
         if language not in self.vocabularies:
             return False
         added = {t for t in name_tokens(text) - self.names if not any(c.isdigit() for c in t)}
-        return len(added - self.written) >= MADE_UP_NAME
+        unwritten = [t for t in added - self.credited_words if not self._written(t)]
+        return len(unwritten) >= MADE_UP_NAME
+
+    def _written(self, token: str) -> bool:
+        """Whether any document writes the folded token (looked up in each language's
+        words, not their union: copying a large corpus's vocabulary per answer is slow)."""
+        return any(token in words for words in self.vocabularies.values())
 
     def check(self, sentence: str) -> list[int]:
         """The chunk numbers that back the sentence, the ones it claimed first; [] if none."""

@@ -293,14 +293,15 @@ class Bot:
             extract=partial(self._extracted, question=asked, deadline=deadline),
             translate=partial(self._translated, deadline=deadline),
         )
+        until = deadline - self._quote_judging_time()  # a quote's judge gets its time
         answered = guarded(
             lambda: stream_answer(
-                reply_stream(self.chat_model, inputs),
+                reply_stream(self.chat_model, inputs, until),
                 asked,
                 language,
                 evidence.contexts,
                 self.grounder,
-                deadline - self._quote_judging_time(),
+                until,
                 quoting,
                 vocabularies=self.retriever.vocabularies(),
                 reading=reading,

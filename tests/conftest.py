@@ -54,6 +54,11 @@ def make_settings(tmp: Path, **overrides: object) -> Settings:
     return load_settings(**values)
 
 
+LOAD: dict[str, object] = {"max_tokens": 32, "context_tokens": 300, "second_reading": False}
+"""Settings of the load tests, which check that each conversation gets its own answer, not
+what it says: short prompts and replies and no second reading keep each a minute or two."""
+
+
 def endpoint_settings(
     tmp: Path, store: Settings, base_url: str, api_key: str, **overrides: object
 ) -> Settings:

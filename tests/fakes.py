@@ -8,13 +8,16 @@ real parts.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import Field
 
 from bot.answer.prompts import load_prompt
 from bot.documents.chunking import Chunk
@@ -26,6 +29,7 @@ __all__ = [
     "ExplodingModel",
     "HashingEmbeddings",
     "MemoryStore",
+    "StallingModel",
     "scripted_model",
     "streamed_model",
 ]
@@ -88,6 +92,30 @@ class EndingModel(GenericFakeChatModel):
         yield ChatGenerationChunk(message=AIMessageChunk(content=message.content))
         ended = AIMessageChunk(content="", response_metadata=message.response_metadata)
         yield ChatGenerationChunk(message=ended)
+
+
+class StallingModel(GenericFakeChatModel):
+    """Streams `pieces`, then stalls before the last one until `release` is set (or
+    `stall` seconds pass), as a server on a busy host can; the second reading of the sources
+    gets nothing. `closed` turns true when the stream is closed, as an HTTP response's is."""
+
+    messages: Iterator[AIMessage] = iter(())
+    pieces: list[str]
+    stall: float = 30.0
+    release: Any = Field(default_factory=threading.Event)
+    closed: bool = False
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        if asks_to_read(messages):
+            yield _reading_chunk("")
+            return
+        try:
+            for piece in self.pieces[:-1]:
+                yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+            self.release.wait(self.stall)
+            yield ChatGenerationChunk(message=AIMessageChunk(content=self.pieces[-1]))
+        finally:
+            self.closed = True
 
 
 def scripted_model(*replies: str, verdict: str = "yes", reading: str = "") -> ScriptedModel:

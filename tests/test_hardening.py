@@ -25,7 +25,7 @@ from bot.ingest.pipeline import ingest
 from bot.store.chroma_store import open_store
 from bot.store.embeddings import make_embeddings
 
-from .conftest import SEEDS, make_settings
+from .conftest import LOAD, SEEDS, make_settings
 from .fakes import HashingEmbeddings
 from .faulty_endpoint import FaultyEndpoint
 
@@ -197,7 +197,7 @@ def test_twenty_threads_ask_at_once_and_get_their_own_answers(seeded_settings: S
     from bot.eval.golden_sets import DEFAULT_GOLDEN, load_golden
 
     # 20 questions queue for 2 model slots: the bound is on each answer's own time.
-    bot = Bot(seeded_settings.model_copy(update={"max_tokens": 32, "timeout": 300.0}))
+    bot = Bot(seeded_settings.model_copy(update={**LOAD, "timeout": 300.0}))
     questions = [p.question for p in load_golden(DEFAULT_GOLDEN)][:20]
     expected = {q: [c.chunk_id for c in bot.retrieve(q)] for q in questions}
     with ThreadPoolExecutor(max_workers=20) as pool:

@@ -24,7 +24,7 @@ from bot.answer.claims import cite, credited, makes_claim, states_what_is_asked
 from bot.answer.evidence import format_sources
 from bot.answer.extracting import agrees, holds
 from bot.answer.grounding import Grounder
-from bot.answer.prompts import chat_prompt, localized, origin, streamed
+from bot.answer.prompts import LATE, chat_prompt, localized, origin, streamed
 from bot.answer.provenance import FIELDS
 from bot.answer.quoting import quote
 from bot.answer.verification import Verifier
@@ -51,9 +51,11 @@ SWITCH_WORDS = 8
 language; only their letters can."""
 
 
-def reply_stream(llm: BaseChatModel, inputs: dict[str, str]) -> Generator[str, None, str]:
+def reply_stream(
+    llm: BaseChatModel, inputs: dict[str, str], deadline: float | None = None
+) -> Generator[str, None, str]:
     """The model's answer as text pieces, then why it ended (see `streamed`)."""
-    return (yield from streamed(llm, chat_prompt("question").invoke(inputs)))
+    return (yield from streamed(llm, chat_prompt("question").invoke(inputs), deadline))
 
 
 def about_the_news(question: str) -> bool:
@@ -213,8 +215,8 @@ def stream_answer(
         if markup or draft.refused or draft.stopped or _loops(raw) or draft.late:
             break
     else:
-        # A reply that ran out of tokens ends mid-sentence: that sentence is not shown.
-        draft.late = ended[0] == "length"
+        # A reply that ran out of tokens or time ends mid-sentence: that one is not shown.
+        draft.late = ended[0] in ("length", LATE)
         rest = complete_sentences(raw) if draft.late else split_sentences(raw)
         for sentence in rest[judged:]:
             shown = _judge(sentence, draft, verifier)

@@ -3,17 +3,25 @@ request (a translation, an extraction) gets its reply's first paragraph, in time
 
 from __future__ import annotations
 
+import contextvars
+import queue
+import threading
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from contextlib import closing
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.prompt_values import PromptValue
 from langchain_core.prompts import ChatPromptTemplate
 
 from bot.core.errors import ConfigError
+
+T = TypeVar("T")
+LATE = "deadline"
+"""Why a reply ended when its deadline came before its end (beside "stop" and "length")."""
 
 _CANDIDATES = (
     Path(__file__).resolve().parents[2] / "prompts",  # a source checkout
@@ -65,20 +73,70 @@ def chat_prompt(tail: str) -> ChatPromptTemplate:
     return ChatPromptTemplate.from_messages([("system", load_prompt("system")), ("human", human)])
 
 
-def streamed(llm: BaseChatModel, messages: PromptValue) -> Generator[str, None, str]:
-    """The model's reply as text pieces, then why it ended ("stop", "length"); closing it
-    stops the generation at once.
+def streamed(
+    llm: BaseChatModel, messages: PromptValue, deadline: float | None = None
+) -> Generator[str, None, str]:
+    """The model's reply as text pieces, then why it ended ("stop", "length", or `LATE` when
+    the `deadline`, a monotonic time, came first); closing it stops the generation. A reply
+    of which nothing came before the deadline is a TimeoutError: there is nothing to show.
 
     Not an LCEL chain's stream: closed early, `prompt | llm | parser` reads the reply to its
     end first (15 s of decoding on 2 cores), past the deadline and into the next question.
     """
-    ended = ""
-    with closing(llm.stream(messages)) as chunks:
-        for chunk in chunks:
-            ended = chunk.response_metadata.get("finish_reason") or ended
-            if chunk.content:
-                yield str(chunk.content)
-    return ended
+    ended, said = "", False
+    chunks = in_time(llm.stream(messages), deadline)
+    with closing(chunks):
+        try:
+            while True:
+                chunk = next(chunks)
+                ended = chunk.response_metadata.get("finish_reason") or ended
+                if chunk.content:
+                    said = True
+                    yield str(chunk.content)
+        except StopIteration as done:
+            if done.value:
+                return ended
+            if not said:
+                raise TimeoutError("no reply came before the deadline") from None
+            return LATE
+
+
+def in_time(items: Iterator[T], deadline: float | None) -> Generator[T, None, bool]:
+    """`items` as they come, then whether they all came before the `deadline`. They are read
+    on a thread of their own, so no wait for the next (a slow prefill on a busy host, a
+    stalled server) outlasts the deadline; when this stops early, that thread closes
+    `items` as the next one arrives, which ends the request."""
+    if deadline is None:
+        yield from items
+        return True
+    arrived: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            with closing(items):  # type: ignore[type-var]  # a generator, as llm.stream's
+                for item in items:
+                    if stop.is_set():
+                        return
+                    arrived.put((True, item))
+            arrived.put((False, None))
+        except BaseException as exc:  # re-raised to the reader, for the retry logic
+            arrived.put((False, exc))
+
+    threading.Thread(target=contextvars.copy_context().run, args=(read,), daemon=True).start()
+    try:
+        while True:
+            try:
+                more, item = arrived.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return False
+            if isinstance(item, BaseException):
+                raise item
+            if not more:
+                return True
+            yield item
+    finally:
+        stop.set()
 
 
 def alone(name: str, inputs: dict[str, str]) -> PromptValue:
@@ -90,7 +148,7 @@ def side_reply(llm: BaseChatModel, messages: PromptValue, max_tokens: int, deadl
     """The first paragraph of the reply to `messages`; empty when `max_tokens` or the
     `deadline` (a monotonic time) cut it off, so the deadline holds however slowly the host
     writes."""
-    pieces = streamed(llm.bind(max_tokens=max_tokens), messages)
+    pieces = streamed(llm.bind(max_tokens=max_tokens), messages, deadline)
     written = ""
     with closing(pieces):
         try:
@@ -99,6 +157,6 @@ def side_reply(llm: BaseChatModel, messages: PromptValue, max_tokens: int, deadl
                 if time.monotonic() > deadline:
                     return ""
         except StopIteration as done:
-            if done.value == "length":
+            if done.value in ("length", LATE):
                 return ""
     return written.strip().split("\n\n")[0].strip()

@@ -17,9 +17,9 @@ from bot.answer.answering import looks_like_refusal
 from bot.answer.claims import states_what_is_asked
 from bot.answer.extracting import agrees, answers_in, holds, reading_prompt
 from bot.answer.judging import yes_probability
-from bot.answer.prompts import chat_prompt, load_prompt, localized
+from bot.answer.prompts import LATE, chat_prompt, load_prompt, localized, streamed
 
-from ..fakes import EndingModel, ExplodingModel, scripted_model
+from ..fakes import EndingModel, ExplodingModel, StallingModel, scripted_model
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
 SPAN = "97,4 milliards de dollars"
@@ -392,6 +392,45 @@ def test_scripted_quote_in_another_language_is_shown_in_a_faithful_translation(
     wrong = translation.replace("97,4", "9,4")  # a translation that changes the number
     kept = scripted_bot(scripted_model(reply, "97,4", wrong)).ask(question)
     assert kept.quoted and "97,4 milliards" in kept.text and "9,4" not in kept.text
+
+
+def test_scripted_stall_ends_at_the_deadline_and_the_request_is_closed() -> None:
+    """A server that stops sending (a slow prefill on a busy host) does not hold the reader
+    past the deadline: the reply ends as late, and its request is closed when it resumes."""
+    model = StallingModel(pieces=["Musk offered ", "97.4 billion", " dollars."])
+    inputs = {"sources": "[1] Musk offered 97.4 billion dollars.", "question": MUSK}
+    messages = chat_prompt("question").invoke(inputs | {"language": "English"})
+    pieces = streamed(model, messages, time.monotonic() + 0.5)
+    got = []
+    with pytest.raises(StopIteration) as ended:
+        while True:
+            got.append(next(pieces))
+    assert ended.value.value == LATE and "".join(got) == "Musk offered 97.4 billion"
+    model.release.set()
+    assert _eventually(lambda: model.closed)
+    silent = StallingModel(pieces=["Musk offered 97.4 billion dollars."])
+    with pytest.raises(TimeoutError):  # nothing came: the endpoint timed out
+        "".join(streamed(silent, messages, time.monotonic() + 0.5))
+    silent.release.set()
+
+
+def test_scripted_answer_stalled_after_its_first_sentence_shows_it_cut_short(scripted_bot) -> None:
+    backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
+    model = StallingModel(pieces=[backed, " He also", " said more."])
+    stream = scripted_bot(model, timeout=2.0).ask_stream(MUSK)
+    shown = "".join(stream)
+    assert not model.closed  # the answer came while the server still stalled
+    model.release.set()
+    assert shown == backed and stream.answer.cut_short and not stream.answer.refused
+    assert _eventually(lambda: model.closed)
+
+
+def _eventually(check, seconds: float = 10.0) -> bool:
+    """Whether `check()` turns true within `seconds` (another thread's doing)."""
+    until = time.monotonic() + seconds
+    while not check() and time.monotonic() < until:
+        time.sleep(0.01)
+    return check()
 
 
 def test_scripted_translation_cut_off_by_its_token_limit_or_the_deadline_is_not_used() -> None:

@@ -30,7 +30,7 @@ from bot.core.model_catalog import DEFAULT_LOCAL_MODEL
 from bot.core.text import markers
 from bot.models.local_model import EmbeddedServer, free_port
 
-from ..conftest import endpoint_settings, make_settings
+from ..conftest import LOAD, endpoint_settings, make_settings
 from ..fakes import ScriptedModel
 from .test_ui import FOLLOW_UP, MUSK, MUSK_FILE, SCRIPTED_REPLY
 
@@ -288,7 +288,7 @@ def test_sixteen_concurrent_openai_clients_each_get_their_own_answer(
     from bot.eval.golden_sets import DEFAULT_GOLDEN, load_golden
 
     questions = [p.question for p in load_golden(DEFAULT_GOLDEN) if not p.unanswerable]
-    for url in _serve(seeded_settings.model_copy(update={"max_tokens": 48, "timeout": 120})):
+    for url in _serve(seeded_settings.model_copy(update={**LOAD, "timeout": 120})):
         report = api_load(url, questions, sessions=16)
         print(report.summary())
         assert report.failures == [] and len(report.seconds) == 16

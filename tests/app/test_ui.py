@@ -19,7 +19,7 @@ from bot.core.config import Settings
 from bot.core.text import markers, split_sentences
 from bot.models.local_model import EmbeddedServer
 
-from ..conftest import ROOT, endpoint_settings, make_settings
+from ..conftest import LOAD, ROOT, endpoint_settings, make_settings
 from ..fakes import ScriptedModel, streamed_model
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
@@ -407,7 +407,7 @@ def test_html_in_a_document_shows_as_text_and_never_runs(page, hostile_chat_url:
 @pytest.fixture(scope="module")
 def quick_chat_url(seeded_settings: Settings) -> Iterator[str]:
     """The seeded chat with short answers, for load."""
-    yield from _serve(seeded_settings.model_copy(update={"max_tokens": 48}))
+    yield from _serve(seeded_settings.model_copy(update=LOAD))
 
 
 @pytest.mark.slow

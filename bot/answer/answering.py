@@ -197,7 +197,10 @@ def stream_answer(
     draft, raw, judged, ended = _Draft(language=language, reading=reading), "", 0, [""]
 
     def read() -> Generator[str, None, None]:
-        ended[0] = yield from pieces
+        try:
+            ended[0] = yield from pieces
+        except TimeoutError:  # not a word in time: what the sources say stands in, unread
+            ended[0] = LATE
 
     reading = read()
     for piece in reading:

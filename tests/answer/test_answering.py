@@ -425,6 +425,15 @@ def test_scripted_answer_stalled_after_its_first_sentence_shows_it_cut_short(scr
     assert _eventually(lambda: model.closed)
 
 
+def test_scripted_answer_of_which_nothing_came_in_time_shows_the_closest_passage(
+    scripted_bot,
+) -> None:
+    model = StallingModel(pieces=["Musk offered 97.4 billion dollars to buy OpenAI [1]."])
+    answer = scripted_bot(model, timeout=2.0).ask(MUSK)
+    model.release.set()
+    assert answer.refused and answer.refusal_reason == "closest" and "97,4" in answer.text
+
+
 def _eventually(check, seconds: float = 10.0) -> bool:
     """Whether `check()` turns true within `seconds` (another thread's doing)."""
     until = time.monotonic() + seconds

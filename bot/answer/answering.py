@@ -207,14 +207,23 @@ def stream_answer(
         raw += piece
         markup = MARKUP.search(raw)
         finished = split_sentences(raw[: markup.start()]) if markup else complete_sentences(raw)
-        for sentence in finished[judged:]:
+        fresh = finished[judged:]
+        # Checked while the model writes, a sentence this close to the deadline would be
+        # shown past it: the model stops first, and the check has the CPU to itself.
+        near = bool(fresh) and time.monotonic() + grounder.judging > deadline
+        if near:
+            reading.close()
+        for sentence in fresh:
+            started = time.monotonic()
             shown = _judge(sentence, draft, verifier)
+            if not near:
+                grounder.judging = time.monotonic() - started
             if shown:
                 yield shown
             if draft.refused or draft.stopped:
                 break
         judged = len(finished)
-        draft.late = time.monotonic() > deadline
+        draft.late = near or time.monotonic() > deadline
         if markup or draft.refused or draft.stopped or _loops(raw) or draft.late:
             break
     else:

@@ -33,6 +33,9 @@ class Grounder:
     def __init__(self, embeddings: Embeddings, thresholds: Thresholds | None = None) -> None:
         self.vectors = SentenceVectors(embeddings)
         self.thresholds = thresholds or Thresholds()
+        self.judging = 0.0
+        """Seconds the last sentence took to verify with the model writing beside it (its
+        decoding slows embedding several-fold on 2 cores), measured as answers stream."""
 
     def supports(
         self,

@@ -425,6 +425,22 @@ def test_scripted_answer_stalled_after_its_first_sentence_shows_it_cut_short(scr
     assert _eventually(lambda: model.closed)
 
 
+def test_scripted_sentence_finished_nearer_the_deadline_than_a_check_takes_stops_the_model(
+    scripted_bot, monkeypatch
+) -> None:
+    """Checked while the model writes on, it would be shown past the deadline: the model is
+    stopped first, and the sentence checked and shown, cut short."""
+    backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
+    model = StallingModel(pieces=[backed, " He also", " said more."], stall=5.0)
+    bot = scripted_bot(model)
+    monkeypatch.setattr(bot.grounder, "judging", 60.0)  # a check takes longer than is left
+    stream = bot.ask_stream(MUSK)
+    shown = "".join(stream)
+    assert not model.closed  # the answer did not wait for the rest of the reply
+    model.release.set()
+    assert shown == backed and stream.answer.cut_short
+
+
 def test_scripted_answer_of_which_nothing_came_in_time_shows_the_closest_passage(
     scripted_bot,
 ) -> None:

@@ -54,6 +54,17 @@ def make_settings(tmp: Path, **overrides: object) -> Settings:
     return load_settings(**values)
 
 
+def until(check: Callable[[], bool], what: str, timeout: float = 90, every: float = 0.3) -> None:
+    """Poll `check` every `every` seconds until it holds (another thread's or process's
+    doing); fail naming `what` after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(every)
+    raise AssertionError(f"after {timeout} s: {what}")
+
+
 LOAD: dict[str, object] = {"max_tokens": 32, "context_tokens": 300, "second_reading": False}
 """Settings of the load tests, which check that each conversation gets its own answer, not
 what it says: short prompts and replies and no second reading keep each a minute or two."""

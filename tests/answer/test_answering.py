@@ -19,6 +19,7 @@ from bot.answer.extracting import agrees, answers_in, holds, reading_prompt
 from bot.answer.judging import yes_probability
 from bot.answer.prompts import LATE, chat_prompt, load_prompt, localized, streamed
 
+from ..conftest import until
 from ..fakes import EndingModel, ExplodingModel, StallingModel, scripted_model
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
@@ -407,7 +408,7 @@ def test_scripted_stall_ends_at_the_deadline_and_the_request_is_closed() -> None
             got.append(next(pieces))
     assert ended.value.value == LATE and "".join(got) == "Musk offered 97.4 billion"
     model.release.set()
-    assert _eventually(lambda: model.closed)
+    until(lambda: model.closed, "the stalled request is closed", 10, every=0.01)
     silent = StallingModel(pieces=["Musk offered 97.4 billion dollars."])
     with pytest.raises(TimeoutError):  # nothing came: the endpoint timed out
         "".join(streamed(silent, messages, time.monotonic() + 0.5))
@@ -422,7 +423,7 @@ def test_scripted_answer_stalled_after_its_first_sentence_shows_it_cut_short(scr
     assert not model.closed  # the answer came while the server still stalled
     model.release.set()
     assert shown == backed and stream.answer.cut_short and not stream.answer.refused
-    assert _eventually(lambda: model.closed)
+    until(lambda: model.closed, "the stalled request is closed", 10, every=0.01)
 
 
 def test_scripted_sentence_finished_nearer_the_deadline_than_a_check_takes_stops_the_model(
@@ -448,14 +449,6 @@ def test_scripted_answer_of_which_nothing_came_in_time_shows_the_closest_passage
     answer = scripted_bot(model, timeout=2.0).ask(MUSK)
     model.release.set()
     assert answer.refused and answer.refusal_reason == "closest" and "97,4" in answer.text
-
-
-def _eventually(check, seconds: float = 10.0) -> bool:
-    """Whether `check()` turns true within `seconds` (another thread's doing)."""
-    until = time.monotonic() + seconds
-    while not check() and time.monotonic() < until:
-        time.sleep(0.01)
-    return check()
 
 
 def test_scripted_translation_cut_off_by_its_token_limit_or_the_deadline_is_not_used() -> None:

@@ -26,7 +26,7 @@ from bot.retrieval.retriever import RECOUNT_SECONDS
 from bot.store.chroma_store import ChromaStore, open_store
 from bot.store.embeddings import make_embeddings
 
-from ..conftest import make_settings
+from ..conftest import make_settings, until
 
 BAKERY = (
     "Moon bakery opens\n\nOrbital Bakery opened its first store on the Moon in 2031, selling "
@@ -55,16 +55,6 @@ def test_quiet_waits_until_no_change_came_for_the_whole_spell() -> None:
 
     assert _quiet(changed, 0.3, Stop())  # type: ignore[arg-type]
     assert spells == [0.3, 0.3], "the second write restarts the spell"
-
-
-def _until(check: Callable[[], bool], what: str, timeout: float = 90) -> None:
-    """Poll `check` until it holds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"after {timeout} s: {what}")
 
 
 @pytest.fixture
@@ -119,7 +109,7 @@ def _store(settings: Settings) -> ChromaStore:
             return False
         return opened[-1].count() > 0
 
-    _until(created, "the first pass never filled the store")
+    until(created, "the first pass never filled the store")
     return opened[-1]
 
 
@@ -140,7 +130,7 @@ def test_watch_mirrors_add_edit_rename_and_delete_as_a_clean_ingest_would(
     for n, (what, change) in enumerate(steps):
         change()
         expected = _clean_ingest(corpus, tmp_path / f"clean-{n}")
-        _until(lambda e=expected: store.ids_by_source() == e, f"the store after {what}")
+        until(lambda e=expected: store.ids_by_source() == e, f"the store after {what}")
     time.sleep(RECOUNT_SECONDS)
     found = chat.retrieve("Orbital Bakery hydroponic butter lunar dairy")
     assert found[0].source == "moon.txt", "the running chat sees the watcher's writes"
@@ -167,9 +157,9 @@ def test_the_api_answers_from_an_article_added_while_it_runs(tmp_path: Path, cor
             )
             return {c["source"] for c in (reply.model_extra or {})["citations"]}
 
-        _until(lambda: _healthy(server.url), "the first pass never filled the store")
+        until(lambda: _healthy(server.url), "the first pass never filled the store")
         assert "bakery.txt" not in cited()
         _write(corpus / "bakery.txt", BAKERY)
-        _until(lambda: "bakery.txt" in cited(), "the API never cited the new article")
+        until(lambda: "bakery.txt" in cited(), "the API never cited the new article")
     finally:
         server.close()

@@ -40,7 +40,9 @@ def measure_pace(
     """One short completion, timed by the server itself (llama.cpp reports `timings`);
     None when the server reports none or cannot be reached (the answer then says why).
     Under the answers' `system` prompt: reading it here times a prompt of a real size, and
-    leaves it cached, so the first question does not read it on its own clock."""
+    leaves it cached, so the first question does not read it on its own clock. The probe is
+    read whole even on a server that has it cached (a second Bot's measure): timing only the
+    few tokens left would time the request's overhead, a pace several times too slow."""
     messages = [{"role": "system", "content": system}] if system else []
     try:
         reply = httpx.post(
@@ -50,6 +52,7 @@ def measure_pace(
                 "messages": [*messages, {"role": "user", "content": prompt}],
                 "max_tokens": PROBE_TOKENS,
                 "temperature": 0,
+                "cache_prompt": False,
             },
             headers={"Authorization": f"Bearer {endpoint.api_key}"},
             timeout=timeout,

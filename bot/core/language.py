@@ -27,6 +27,7 @@ _NAMES = {
 _VIETNAMESE_MARKS = re.compile(r"[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịĩọỏốồổỗộớờởỡợụủũứừửữựỳỵỷỹ]", re.I)
 _VIETNAMESE_SHARE = 0.02
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_LEFT = 3
 
 
 def detect_language(text: str, default: str = "en") -> str:
@@ -34,12 +35,30 @@ def detect_language(text: str, default: str = "en") -> str:
     sample = text[:4000]
     if len(_WORD.findall(sample)) < 2:
         return default
+    told = _without_names(sample)
     # Vietnamese tone marks are unambiguous and beat the statistical model on short questions.
-    letters = sum(ch.isalpha() for ch in sample)
-    if len(_VIETNAMESE_MARKS.findall(sample)) >= max(2, _VIETNAMESE_SHARE * letters):
+    letters = sum(ch.isalpha() for ch in told)
+    if len(_VIETNAMESE_MARKS.findall(told)) >= max(2, _VIETNAMESE_SHARE * letters):
         return "vi"
-    code, _ = py3langid.classify(sample)
+    code, _ = py3langid.classify(told)
     return code if code in _NAMES else default
+
+
+def _without_names(text: str) -> str:
+    """The text less its names and numbers (capitalised past its first word, or with a
+    digit): they are written alike in every language, and a short sentence dense with them
+    ("Carl Wilhelm Scheele discovered oxygen in Uppsala, Sweden, in 1773") reads as Dutch,
+    one with Vietnamese names ("the Battle of Bạch Đằng (1288)") as Vietnamese.
+    The whole text when fewer than three other words are left to tell its language by."""
+    first, *rest = text.split(" ", 1)
+    words = [w for w in rest[0].split() if not _is_name(w)] if rest else []
+    return f"{first} {' '.join(words)}" if len(words) >= _LEFT else text
+
+
+def _is_name(word: str) -> bool:
+    """A capitalised word or one with a digit ("Uppsala", "1773", "GPT-5")."""
+    letters = [ch for ch in word if ch.isalnum()]
+    return bool(letters) and (letters[0].isupper() or any(ch.isdigit() for ch in letters))
 
 
 def vietnamese_by_letters(text: str) -> bool | None:

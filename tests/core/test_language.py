@@ -1,10 +1,10 @@
-"""Language identification of short texts, by their letters."""
+"""Language identification of short texts: by their letters, and by their words less names."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.core.language import vietnamese_by_letters
+from bot.core.language import detect_language, vietnamese_by_letters
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,19 @@ def test_a_short_texts_letters_tell_vietnamese_only_when_they_can(
     text: str, vietnamese: bool | None
 ) -> None:
     assert vietnamese_by_letters(text) is vietnamese
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # Names and numbers are written alike in every language: left out, they do not
+        # outvote the sentence's own words (each read as Dutch or Vietnamese before).
+        ("Carl Wilhelm Scheele discovered oxygen in Uppsala, Sweden, in 1773.", "en"),
+        ("The Tran dynasty crushed and defeated the Mongols at the Battle of Bạch Đằng.", "en"),
+        ("Le 12 mars, OpenAI a annoncé GPT-5 à San Francisco.", "fr"),
+        ("Đội Panthers đã ghi nhận 308 điểm.", "vi"),
+        ("Who is Sam Altman?", "en"),  # too few words left: read whole
+    ],
+)
+def test_a_sentence_dense_with_names_is_told_by_its_other_words(text: str, language: str) -> None:
+    assert detect_language(text) == language

@@ -22,7 +22,7 @@ from langchain_core.language_models import BaseChatModel
 
 from bot.answer.claims import cite, credited, makes_claim, states_what_is_asked
 from bot.answer.evidence import format_sources
-from bot.answer.extracting import agrees, holds
+from bot.answer.extracting import agrees, answers_in, holds
 from bot.answer.grounding import Grounder
 from bot.answer.prompts import LATE, chat_prompt, localized, origin, streamed
 from bot.answer.provenance import FIELDS
@@ -253,14 +253,14 @@ def _quote(
     draft: _Draft,
     reply: str,
 ) -> Generator[str, None, Answer]:
-    """The chunk sentences that best answer (`quote`): those that hold the words the model,
-    asked of them alone, copies out as the answer, when the judge (if any) agrees; else all
+    """The chunk sentences that best answer (`quote`): those that hold the words the model
+    copies out as the answer (`_copied`), when the judge (if any) agrees; else all
     of them as the closest passage, in a refusal; a plain refusal without any. Two readings
     must meet: the quote the reply pointed to, and the words the model finds in it alone."""
     found = quote(verifier, reply) if quoting.allowed else []
     if not found:
         return refusal(question, language, "unbacked", contexts, unsupported=draft.unsupported)
-    copied = quoting.extract(without_markers(" ".join(found))) if quoting.extract else ""
+    copied = _copied(without_markers(" ".join(found)), question, verifier, quoting, draft.reading)
     answers = [s for s in found if holds(s, copied)]
     quoted = answers or found
     text = " ".join(quoted)
@@ -295,6 +295,18 @@ def _quote(
     return _answer(question, language, contexts, draft).model_copy(
         update={"quote_confidence": confidence}
     )
+
+
+def _copied(
+    passage: str, question: str, verifier: Verifier, quoting: QuotePolicy, reading: str | None
+) -> str:
+    """The words of the passage that answer: those the second reading copied out of all the
+    sources, when the passage holds them and they answer (`answers_in`), which spares the
+    time of asking the passage alone (`quoting.extract`), left to a translation."""
+    new, span = verifier.grounder.thresholds.span_new, without_markers(reading or "")
+    if span and answers_in(span, passage, question, new):
+        return span
+    return quoting.extract(passage) if quoting.extract else ""
 
 
 def _answer(question: str, language: str, contexts: list[Citation], draft: _Draft) -> Answer:

@@ -109,6 +109,18 @@ def test_scripted_unbacked_reply_is_answered_by_the_passage_that_states_its_fact
     assert answer.unsupported == [reply]
 
 
+def test_scripted_words_the_second_reading_copied_answer_the_quote_without_asking_again(
+    scripted_bot,
+) -> None:
+    """The passage the unbacked reply points to holds the words the second reading copied
+    out of all the sources: they are its answer, and the time of asking the passage alone
+    is left to a translation (the model, asked, would find NONE here)."""
+    reply = "Musk offered 97.4 billion dollars in 1802."
+    answer = scripted_bot(scripted_model(reply, "NONE", reading=SPAN)).ask(MUSK)
+    assert answer.quoted and not answer.refused and "97,4" in answer.text
+    assert answer.text.startswith(localized("extractive", "en").format(origin=" (in French)"))
+
+
 def test_scripted_unbacked_reply_no_passage_corroborates_shows_the_closest_passage(
     scripted_bot,
 ) -> None:

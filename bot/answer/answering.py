@@ -256,7 +256,7 @@ def _quote(
     """The chunk sentences that best answer (`quote`): those that hold the words the model
     copies out as the answer (`_copied`), when the judge (if any) agrees; else all
     of them as the closest passage, in a refusal; a plain refusal without any. Two readings
-    must meet: the quote the reply pointed to, and the words the model finds in it alone."""
+    must meet: the quote the reply pointed to, and the words the model copied out of it."""
     found = quote(verifier, reply) if quoting.allowed else []
     if not found:
         return refusal(question, language, "unbacked", contexts, unsupported=draft.unsupported)

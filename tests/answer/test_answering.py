@@ -407,13 +407,17 @@ def test_scripted_quote_in_another_language_is_shown_in_a_faithful_translation(
     assert kept.quoted and "97,4 milliards" in kept.text and "9,4" not in kept.text
 
 
+STALLED = 1.0
+"""BOT_TIMEOUT of the answers whose model stalls: each test waits it out."""
+
+
 def test_scripted_stall_ends_at_the_deadline_and_the_request_is_closed() -> None:
     """A server that stops sending (a slow prefill on a busy host) does not hold the reader
     past the deadline: the reply ends as late, and its request is closed when it resumes."""
     model = StallingModel(pieces=["Musk offered ", "97.4 billion", " dollars."])
     inputs = {"sources": "[1] Musk offered 97.4 billion dollars.", "question": MUSK}
     messages = chat_prompt("question").invoke(inputs | {"language": "English"})
-    pieces = streamed(model, messages, time.monotonic() + 0.5)
+    pieces = streamed(model, messages, time.monotonic() + 0.2)
     got = []
     with pytest.raises(StopIteration) as ended:
         while True:
@@ -423,14 +427,16 @@ def test_scripted_stall_ends_at_the_deadline_and_the_request_is_closed() -> None
     until(lambda: model.closed, "the stalled request is closed", 10, every=0.01)
     silent = StallingModel(pieces=["Musk offered 97.4 billion dollars."])
     with pytest.raises(TimeoutError):  # nothing came: the endpoint timed out
-        "".join(streamed(silent, messages, time.monotonic() + 0.5))
+        "".join(streamed(silent, messages, time.monotonic() + 0.2))
     silent.release.set()
 
 
 def test_scripted_answer_stalled_after_its_first_sentence_shows_it_cut_short(scripted_bot) -> None:
     backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
     model = StallingModel(pieces=[backed, " He also", " said more."])
-    stream = scripted_bot(model, timeout=2.0).ask_stream(MUSK)
+    bot = scripted_bot(model, timeout=STALLED)
+    bot.retrieve(MUSK)  # the embedder loaded: the first sentence comes well within the second
+    stream = bot.ask_stream(MUSK)
     shown = "".join(stream)
     assert not model.closed  # the answer came while the server still stalled
     model.release.set()
@@ -458,7 +464,7 @@ def test_scripted_answer_of_which_nothing_came_in_time_shows_the_closest_passage
     scripted_bot,
 ) -> None:
     model = StallingModel(pieces=["Musk offered 97.4 billion dollars to buy OpenAI [1]."])
-    answer = scripted_bot(model, timeout=2.0).ask(MUSK)
+    answer = scripted_bot(model, timeout=STALLED).ask(MUSK)
     model.release.set()
     assert answer.refused and answer.refusal_reason == "closest" and "97,4" in answer.text
 

@@ -28,7 +28,6 @@ from bot.answer.dating import Dating, dated
 from bot.answer.evidence import Evidence, select_evidence
 from bot.answer.extracting import (
     SPAN_TOKENS,
-    answers_in,
     extract,
     extraction_prompt,
     read_sources,
@@ -332,15 +331,13 @@ class Bot:
         return chance
 
     def _extracted(self, passage: str, question: str, deadline: float) -> str:
-        """The words of a quoted passage that answer the question, when the model copies
-        them out in the time left and they check out (`answers_in`); else ""."""
+        """The words of a quoted passage the model copies out as the answer in the time
+        left; "" for none (the quote checks them)."""
         prompt = self.count_tokens(extraction_prompt(passage, question))
         reply = self._writable(prompt, SPAN_TOKENS, deadline)
-        span = self._side_call(
+        return self._side_call(
             lambda: extract(self.chat_model, passage, question, reply, deadline), reply, deadline
         )
-        new = self.settings.thresholds.span_new
-        return span if answers_in(span, passage, question, new) else ""
 
     def _read(self, inputs: dict[str, str], deadline: float) -> str | None:
         """The words of the sources the model copies out as the answer, asked first with the

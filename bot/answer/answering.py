@@ -162,9 +162,9 @@ class QuotePolicy:
     min_confidence: float = 0.0
     """Below this, the quote is shown as the closest passage, not as the answer."""
     extract: Callable[[str], str] | None = None
-    """The words of a passage that answer the question, copied out by the model and checked
-    (`answers_in`); empty when there are none, or no time to ask. Without it no quote is
-    the answer."""
+    """The words of a passage that answer the question, as the model copies them out of it
+    alone (checked by `_copied`); empty when there are none, or no time to ask. Without it
+    only the second reading's words make a quote the answer."""
     translate: Callable[[str, str], str | None] | None = None
     """Puts a quote into the reader's language (a code); None when that cannot be done
     faithfully in the time left, and the quote is shown in its own language."""
@@ -300,13 +300,16 @@ def _quote(
 def _copied(
     passage: str, question: str, verifier: Verifier, quoting: QuotePolicy, reading: str | None
 ) -> str:
-    """The words of the passage that answer: those the second reading copied out of all the
-    sources, when the passage holds them and they answer (`answers_in`), which spares the
-    time of asking the passage alone (`quoting.extract`), left to a translation."""
-    new, span = verifier.grounder.thresholds.span_new, without_markers(reading or "")
-    if span and answers_in(span, passage, question, new):
-        return span
-    return quoting.extract(passage) if quoting.extract else ""
+    """The words of the passage that answer, whichever reading copied them out, when they
+    check out (`answers_in`): the second reading's, of all the sources, else those the model
+    copies out of the passage alone (`quoting.extract`), asked only then: its time is left to
+    a translation. "" when neither does."""
+    new = verifier.grounder.thresholds.span_new
+    read = without_markers(reading or "")
+    if answers_in(read, passage, question, new):
+        return read
+    extracted = quoting.extract(passage) if quoting.extract else ""
+    return extracted if answers_in(extracted, passage, question, new) else ""
 
 
 def _answer(question: str, language: str, contexts: list[Citation], draft: _Draft) -> Answer:

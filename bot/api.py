@@ -24,6 +24,7 @@ from bot.answer.answering import (
     unknown_source,
 )
 from bot.answer.claims import credited
+from bot.answer.composing import compose, composed, composition_prompt
 from bot.answer.dating import Dating, dated
 from bot.answer.evidence import Evidence, select_evidence
 from bot.answer.extracting import (
@@ -290,6 +291,7 @@ class Bot:
             else None,
             min_confidence=self.settings.min_quote_confidence,
             extract=partial(self._extracted, question=asked, deadline=deadline),
+            compose=partial(self._composed, question=asked, deadline=deadline),
             translate=partial(self._translated, deadline=deadline),
         )
         until = deadline - self._quote_judging_time()  # a quote's judge gets its time
@@ -351,6 +353,20 @@ class Bot:
             return None
         call = partial(read_sources, self.chat_model, inputs, reply, deadline)
         return guarded_call(call, deadline, self.settings.max_retries, self.endpoint)
+
+    def _composed(self, span: str, language: str, question: str, deadline: float) -> str | None:
+        """The answer in the reader's language around the words copied out of a passage in
+        another, when the model writes it in the time left and it adds nothing of its own
+        (`composed`); else None. It may write the question and the words again, and SLACK."""
+        prompt = self.count_tokens(composition_prompt(question, span, language))
+        wanted = self.count_tokens(f"{question} {span}") + SLACK
+        reply = self._writable(prompt, wanted, deadline)
+        sentence = self._side_call(
+            lambda: compose(self.chat_model, question, span, language, reply, deadline),
+            reply,
+            deadline,
+        )
+        return sentence if composed(sentence, question, span, language) else None
 
     def _translated(self, text: str, language: str, deadline: float) -> str | None:
         """A quote in the reader's language, when the model can translate it in the time

@@ -29,7 +29,7 @@ from bot.answer.provenance import FIELDS
 from bot.answer.quoting import quote
 from bot.answer.verification import Verifier
 from bot.core.article import ArticleFilter
-from bot.core.language import detect_language, language_name, vietnamese_by_letters
+from bot.core.language import detect_language, language_name, written_in
 from bot.core.patterns import LATEST, MARKUP, REFUSAL
 from bot.core.periods import period
 from bot.core.results import Answer, Citation, RefusalReason
@@ -46,9 +46,6 @@ from bot.core.text import (
 
 LOOP_NGRAM = 6
 """A run of this many words written three times over is a loop, not an answer."""
-SWITCH_WORDS = 8
-"""Sentences shorter than this are too short for the statistical model to tell their
-language; only their letters can."""
 
 
 def reply_stream(
@@ -165,6 +162,10 @@ class QuotePolicy:
     """The words of a passage that answer the question, as the model copies them out of it
     alone (checked by `_copied`); empty when there are none, or no time to ask. Without it
     only the second reading's words make a quote the answer."""
+    compose: Callable[[str, str], str | None] | None = None
+    """The answer in the reader's language (a code) around the words copied out of a quote
+    in another (`composed`); None when it cannot be written in the time left or does not
+    check out, and the quote is translated instead."""
     translate: Callable[[str, str], str | None] | None = None
     """Puts a quote into the reader's language (a code); None when that cannot be done
     faithfully in the time left, and the quote is shown in its own language."""
@@ -281,20 +282,38 @@ def _quote(
             citations=[contexts[n - 1] for n in dict.fromkeys(cited)],
             quote_confidence=confidence,
         )
-    lead = "extractive"
-    if spoken and quoting.translate:  # a passage in another language than the reader's
-        translation = quoting.translate(without_markers(text), language)
-        # The words the model copied out as the answer must survive it (a name, a number):
-        # the faithfulness check cannot tell a common phrase's translation from its loss.
-        if translation and holds(translation, copied):
-            text, lead = with_markers(translation, list(dict.fromkeys(cited))), "translated"
-            quoted = [text]
-    lead = localized(lead, language).format(origin=spoken)
-    yield f"{lead} {text}"
-    draft.shown, draft.quoted, draft.cited = [lead, *quoted], True, cited
+    sources = list(dict.fromkeys(cited))
+    shown, draft.quoted = _in_readers_words(quoted, copied, language, spoken, sources, quoting)
+    yield " ".join(shown)
+    draft.shown, draft.cited = shown, cited
     return _answer(question, language, contexts, draft).model_copy(
         update={"quote_confidence": confidence}
     )
+
+
+def _in_readers_words(
+    quoted: list[str],
+    copied: str,
+    language: str,
+    spoken: str,
+    sources: list[int],
+    quoting: QuotePolicy,
+) -> tuple[list[str], bool]:
+    """What a passage that answers shows, and whether that is a quote: for a passage in
+    another language, the answer around its copied words in the reader's
+    (`quoting.compose`), else its translation when that keeps them, else the passage with
+    its language named; a quote behind its lead."""
+    composed = quoting.compose(copied, language) if spoken and quoting.compose else None
+    if composed:
+        return [with_markers(composed, sources)], False
+    lead = "extractive"
+    if spoken and quoting.translate:
+        translation = quoting.translate(without_markers(" ".join(quoted)), language)
+        # The words the model copied out as the answer must survive it (a name, a number):
+        # the faithfulness check cannot tell a common phrase's translation from its loss.
+        if translation and holds(translation, copied):
+            quoted, lead = [with_markers(translation, sources)], "translated"
+    return [localized(lead, language).format(origin=spoken), *quoted], True
 
 
 def _copied(
@@ -338,7 +357,7 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
         draft.stopped = True  # the model repeats itself
         return ""
     draft.seen.add(folded)
-    if _off_language(sentence, draft.language):
+    if not written_in(without_markers(sentence), draft.language):
         draft.stopped = True
         return ""
     if not makes_claim(sentence, verifier.asked):
@@ -369,15 +388,6 @@ def _agrees(sentences: list[str], reading: str | None, verifier: Verifier) -> bo
     """The answer agrees with the second reading of the sources, when there is one."""
     share = verifier.grounder.thresholds.agreement
     return reading is None or agrees(" ".join(sentences), reading, verifier.asked, share)
-
-
-def _off_language(sentence: str, language: str) -> bool:
-    """Not in the reader's language: by the statistical model for a long sentence, by its
-    letters alone for a short one (where they tell)."""
-    if len(sentence.split()) >= SWITCH_WORDS:
-        return detect_language(sentence) != language
-    vietnamese = vietnamese_by_letters(without_markers(sentence))
-    return vietnamese is not None and vietnamese != (language == "vi")
 
 
 def _loops(raw: str) -> bool:

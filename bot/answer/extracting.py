@@ -64,12 +64,12 @@ def agrees(answer: str, span: str, question: str, share: float) -> bool:
     none at all (NONE) confirm none."""
     if not span:
         return False
-    asked = _terms(tokenize(question))
-    told = _terms(tokenize(without_markers(answer)))
+    asked = terms(tokenize(question))
+    told = terms(tokenize(without_markers(answer)))
     copied = without_markers(span)  # "Jean Ribault [1]": the source's number is not a copied word
-    numbers = {t for t in _terms(tokenize(copied)) if is_number(t)} - asked
-    names = _terms(name_tokens(copied)) - asked
-    words = _terms(content_words(copied)) - asked
+    numbers = {t for t in terms(tokenize(copied)) if is_number(t)} - asked
+    names = terms(name_tokens(copied)) - asked
+    words = terms(content_words(copied)) - asked
     if numbers or names:
         return bool((numbers or names) & told)
     return not words or len(words & told) >= max(1.0, share * len(words))
@@ -94,7 +94,7 @@ def _span(reply: str) -> str:
     return "" if span.upper() == NO_SPAN else span
 
 
-def _terms(tokens: Iterable[str]) -> set[str]:
+def terms(tokens: Iterable[str]) -> set[str]:
     """Stemmed words, numbers as digits ("six" and "6" are one term)."""
     return stems(_digits(tokens))
 

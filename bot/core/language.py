@@ -28,6 +28,9 @@ _VIETNAMESE_MARKS = re.compile(r"[ăđơưạảấầẩẫậắằẳẵặ�
 _VIETNAMESE_SHARE = 0.02
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _LEFT = 3
+SWITCH_WORDS = 8
+"""Texts shorter than this are too short for the statistical model to tell their language;
+only their letters can."""
 
 
 def detect_language(text: str, default: str = "en") -> str:
@@ -71,6 +74,15 @@ def vietnamese_by_letters(text: str) -> bool | None:
     if marked >= 2:
         return True
     return False if len(words) >= 3 and not marked else None
+
+
+def written_in(text: str, language: str) -> bool:
+    """Whether a text may be in `language`: by the statistical model when it is long enough,
+    by its letters alone when it is short (a short text they do not tell may be)."""
+    if len(text.split()) >= SWITCH_WORDS:
+        return detect_language(text) == language
+    vietnamese = vietnamese_by_letters(text)
+    return vietnamese is None or vietnamese == (language == "vi")
 
 
 def language_name(code: str) -> str:

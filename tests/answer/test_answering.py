@@ -146,18 +146,25 @@ def test_scripted_words_copied_out_of_the_closest_passage_make_it_the_answer(
     scripted_bot,
 ) -> None:
     """The reply only says the question back; asked of the closest passage alone, the model
-    copies out the words that answer, and they stand in it: the passage is the answer. Its
-    translation is shown only when it keeps those words; else its own language is named."""
+    copies out the words that answer, and they stand in it: the passage is the answer, in
+    the reader's words around them. When that sentence makes something up, the passage's
+    translation is shown if it keeps those words; else its own language is named."""
     who, reply = "Who did Elon Musk offer to buy?", "Elon Musk did offer to buy [1]."
+    answered = scripted_bot(scripted_model(reply, "OpenAI", "Elon Musk offered to buy OpenAI."))
+    answer = answered.ask(who)
+    assert answer.text == "Elon Musk offered to buy OpenAI [1]." and not answer.quoted
+    assert not answer.refused and answer.citations[0].passage.startswith("Rappelons")
+    made_up = "Elon Musk offered to buy OpenAI in 2019."  # a year neither gave
     translation = (
         "Remember that Musk made an offer of 97.4 billion dollars to acquire OpenAI, an offer "
         "that Altman rejected with a touch of irony."
     )
-    kept = scripted_bot(scripted_model(reply, "OpenAI", translation)).ask(who)
+    kept = scripted_bot(scripted_model(reply, "OpenAI", made_up, translation)).ask(who)
     assert kept.quoted and not kept.refused and translation[:60] in kept.text
     assert kept.text.startswith(localized("translated", "en").format(origin=" (in French)"))
     # Copied in French words, the answer is not in the (faithful) English translation.
-    lost = scripted_bot(scripted_model(reply, "97,4 milliards de dollars", translation)).ask(who)
+    copied = "97,4 milliards de dollars"
+    lost = scripted_bot(scripted_model(reply, copied, made_up, translation)).ask(who)
     assert lost.quoted and not lost.refused and translation[:60] not in lost.text
     assert lost.text.startswith(localized("extractive", "en").format(origin=" (in French)"))
 
@@ -397,13 +404,14 @@ def test_scripted_quote_in_another_language_is_shown_in_a_faithful_translation(
         "Hãy nhớ rằng Musk đã đưa ra lời đề nghị 97,4 tỷ đô la để mua lại OpenAI, "
         "lời đề nghị bị Altman từ chối với một chút mỉa mai."
     )
-    answer = scripted_bot(scripted_model(reply, "97,4", translation)).ask(question)
+    unchecked = "Elon Musk đã đề nghị 97,4 tỷ đô la để mua OpenAI?"  # a question: no answer
+    answer = scripted_bot(scripted_model(reply, "97,4", unchecked, translation)).ask(question)
     assert answer.quoted and answer.text.startswith(
         localized("translated", "vi").format(origin=" (bằng tiếng Pháp)")
     )
     assert "97,4 tỷ đô la để mua lại OpenAI" in answer.text and answer.text.endswith("[1].")
     wrong = translation.replace("97,4", "9,4")  # a translation that changes the number
-    kept = scripted_bot(scripted_model(reply, "97,4", wrong)).ask(question)
+    kept = scripted_bot(scripted_model(reply, "97,4", unchecked, wrong)).ask(question)
     assert kept.quoted and "97,4 milliards" in kept.text and "9,4" not in kept.text
 
 

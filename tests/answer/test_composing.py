@@ -1,0 +1,63 @@
+"""The answer written around the words copied out of a passage in another language: what
+`composed` lets through is the question's words and those words, in the reader's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.composing import composed
+
+SCHEELE = "When did Carl Wilhelm Scheele discover oxygen?"
+FEES = "Phí phát sóng hàng năm cho các kênh là bao nhiêu?"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "span", "language"),
+    [
+        ("Carl Wilhelm Scheele discovered oxygen in 1773.", SCHEELE, "1773", "en"),
+        ("Phí phát sóng hàng năm cho các kênh là £30m.", FEES, "£30m", "vi"),
+        ("Lady Gaga has won six Grammy awards.", "How many Grammys has Lady Gaga won?", "6", "en"),
+    ],
+    ids=["a year", "an amount", "a number in words"],
+)
+def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
+    sentence: str, question: str, span: str, language: str
+) -> None:
+    assert composed(sentence, question, span, language)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "span", "language"),
+    [
+        ("Carl Wilhelm Scheele discovered oxygen in 1774.", SCHEELE, "1773", "en"),
+        ("Carl Wilhelm Scheele discovered oxygen in Uppsala in 1773.", SCHEELE, "1773", "en"),
+        ("When did Carl Wilhelm Scheele discover oxygen? 1773.", SCHEELE, "1773", "en"),
+        ("Carl Wilhelm Scheele discovered oxygen in 1773.", SCHEELE, "1773", "vi"),
+        (
+            "Hệ thống Metro Tyne và Wear covers Tyne and Wear.",
+            "What covers Tyne and Wear?",
+            "Hệ thống Metro Tyne và Wear",
+            "en",
+        ),
+        (
+            "The St. Johns River runs dọc theo Jacksonville.",
+            "Which river runs by Jacksonville?",
+            "The St. Johns River",
+            "en",
+        ),
+        ("", SCHEELE, "1773", "en"),
+    ],
+    ids=[
+        "not the copied words",
+        "a name neither gave",
+        "the question said back",
+        "not the reader's language",
+        "copied words in another language",
+        "its own words in another language",
+        "nothing written",
+    ],
+)
+def test_a_sentence_that_adds_or_loses_something_is_not(
+    sentence: str, question: str, span: str, language: str
+) -> None:
+    assert not composed(sentence, question, span, language)

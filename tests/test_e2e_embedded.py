@@ -13,6 +13,7 @@ import pytest
 
 from bot import ask
 from bot.answer.answering import prompt_inputs
+from bot.answer.composing import compose, composed
 from bot.answer.extracting import SPAN_TOKENS, agrees, read_sources
 from bot.api import Bot, default_bot
 from bot.core.errors import EndpointError, QuestionError
@@ -66,6 +67,23 @@ def test_default_model_reads_the_answer_out_of_the_sources_before_answering(
     reading = read_sources(default_model_bot.chat_model, inputs, SPAN_TOKENS, time.monotonic() + 60)
     assert reading and "97" in reading
     assert agrees("Musk offered 97.4 billion dollars [1].", reading, MUSK, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("What is the name of Meta's own line of large language models?", "en"),
+        ("Dòng mô hình ngôn ngữ lớn của Meta tên là gì?", "vi"),
+    ],
+)
+def test_default_model_answers_around_the_copied_words_in_the_readers_language(
+    default_model_bot: Bot, question: str, language: str
+) -> None:
+    """Composing, asked of the real model: around the name copied out of a passage, one
+    sentence in the reader's language that adds no name or number of its own."""
+    deadline = time.monotonic() + 60
+    sentence = compose(default_model_bot.chat_model, question, "Llama", language, 60, deadline)
+    assert composed(sentence, question, "Llama", language), sentence
 
 
 def test_default_model_says_what_the_articles_do_not_cover(default_model_bot: Bot) -> None:

@@ -5,9 +5,10 @@ verified and then shown with its `[n]`, or set aside as unsupported (the first o
 must also agree with the words the model copied out of the sources as the answer, asked just
 before); a reply that loops, copies markup or is not in the reader's language is cut short.
 When no sentence is backed, the chunk sentences that state what the model tried to say (or
-else the closest) are quoted instead, translated when the translation is faithful, but only
-when the model, asked of them alone, copies out words of them that answer; when it does not,
-they are shown as what they are, the closest passage, in a refusal.
+else the closest) answer instead, but only when the model, asked of them alone, copies out
+words of them that answer: quoted, or, in another language than the reader's, as a sentence
+in the reader's around those words (else a faithful translation); when it does not, they are
+shown as what they are, the closest passage, in a refusal.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 
 from bot.answer.claims import cite, credited, makes_claim, states_what_is_asked
+from bot.answer.composing import as_written
 from bot.answer.evidence import format_sources
 from bot.answer.extracting import agrees, answers_in, holds
 from bot.answer.grounding import Grounder
@@ -286,6 +288,7 @@ def _quote(
     shown, draft.quoted = _in_readers_words(quoted, copied, language, spoken, sources, quoting)
     yield " ".join(shown)
     draft.shown, draft.cited = shown, cited
+    draft.late = False  # what is shown is whole: not the reply that time cut short
     return _answer(question, language, contexts, draft).model_copy(
         update={"quote_confidence": confidence}
     )
@@ -303,12 +306,14 @@ def _in_readers_words(
     another language, the answer around its copied words in the reader's
     (`quoting.compose`), else its translation when that keeps them, else the passage with
     its language named; a quote behind its lead."""
-    composed = quoting.compose(copied, language) if spoken and quoting.compose else None
+    passage = without_markers(" ".join(quoted))
+    span = as_written(copied, passage)
+    composed = quoting.compose(span, language) if spoken and quoting.compose else None
     if composed:
         return [with_markers(composed, sources)], False
     lead = "extractive"
     if spoken and quoting.translate:
-        translation = quoting.translate(without_markers(" ".join(quoted)), language)
+        translation = quoting.translate(passage, language)
         # The words the model copied out as the answer must survive it (a name, a number):
         # the faithfulness check cannot tell a common phrase's translation from its loss.
         if translation and holds(translation, copied):
@@ -342,7 +347,7 @@ def _answer(question: str, language: str, contexts: list[Citation], draft: _Draf
         language=language,
         unsupported=draft.unsupported,
         quoted=draft.quoted,
-        cut_short=draft.late and not draft.quoted,
+        cut_short=draft.late,
     )
 
 

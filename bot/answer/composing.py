@@ -15,7 +15,11 @@ from langchain_core.language_models import BaseChatModel
 from bot.answer.extracting import holds, terms
 from bot.answer.prompts import alone, load_prompt, side_reply
 from bot.core.language import detect_language, language_name, written_in
+from bot.core.patterns import NUMBER_WORDS
 from bot.core.text import name_tokens, tokenize
+
+_AROUND = " \t\"'“”«»()[],.;:!?"
+"""What stands around words, not in them: not part of what was copied."""
 
 
 def compose_inputs(question: str, span: str, language: str) -> dict[str, str]:
@@ -37,13 +41,31 @@ def compose(
     return side_reply(llm, alone("compose", inputs), max_tokens, deadline)
 
 
+def as_written(span: str, passage: str) -> str:
+    """The copied words as the passage writes them, whole, with the symbols written against
+    them ("£30m" for "30m", "45%" for "45"): a small model often drops those as it copies,
+    and an amount without its currency is not the passage's answer. The span itself when
+    the passage does not write it as whole words."""
+    copied, words = tokenize(span), passage.split()
+    for start in range(len(words)):
+        run: list[str] = []
+        for end in range(start, len(words)):
+            run += tokenize(words[end])
+            if len(run) >= len(copied):
+                break
+        if run == copied:
+            return " ".join(words[start : end + 1]).strip(_AROUND)
+    return span
+
+
 def composed(sentence: str, question: str, span: str, language: str) -> bool:
     """Whether the sentence answers with the copied words and adds nothing of its own: it
-    writes `span` word for word, every name and number in it is the question's or the
-    span's, it is not a question, and it is in the reader's `language`, the span too where
+    writes `span` word for word, every name, number and magnitude in it is the question's
+    or the span's, it is not a question, and it is in the reader's `language`, the span too where
     its letters tell (a name or a number is in every language)."""
     if not sentence or "?" in sentence or not holds(sentence, span):
         return False
-    if terms(name_tokens(sentence)) - terms([*tokenize(question), *tokenize(span)]):
-        return False  # a name or a number neither gave: made up
+    numbers = {t for t in tokenize(sentence) if t in NUMBER_WORDS}  # "triệu", "billion"
+    if terms(name_tokens(sentence) | numbers) - terms([*tokenize(question), *tokenize(span)]):
+        return False  # a name, a number or a magnitude neither gave: made up
     return detect_language(sentence) == language and written_in(span, language)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.composing import composed
+from bot.answer.composing import as_written, composed
 
 SCHEELE = "When did Carl Wilhelm Scheele discover oxygen?"
 FEES = "Phí phát sóng hàng năm cho các kênh là bao nhiêu?"
@@ -31,6 +31,12 @@ def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
     [
         ("Carl Wilhelm Scheele discovered oxygen in 1774.", SCHEELE, "1773", "en"),
         ("Carl Wilhelm Scheele discovered oxygen in Uppsala in 1773.", SCHEELE, "1773", "en"),
+        (
+            "Elon Musk đã đề nghị mua OpenAI với 97,4 triệu đô la.",
+            "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?",
+            "97,4",
+            "vi",
+        ),
         ("When did Carl Wilhelm Scheele discover oxygen? 1773.", SCHEELE, "1773", "en"),
         ("Carl Wilhelm Scheele discovered oxygen in 1773.", SCHEELE, "1773", "vi"),
         (
@@ -50,6 +56,7 @@ def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
     ids=[
         "not the copied words",
         "a name neither gave",
+        "a magnitude neither gave",
         "the question said back",
         "not the reader's language",
         "copied words in another language",
@@ -61,3 +68,13 @@ def test_a_sentence_that_adds_or_loses_something_is_not(
     sentence: str, question: str, span: str, language: str
 ) -> None:
     assert not composed(sentence, question, span, language)
+
+
+@pytest.mark.parametrize(
+    ("span", "written"),
+    [("30m", "£30m"), ("the dot", "the dot"), ("six", "six"), ("Rollo", "Rollo")],
+    ids=["a symbol written against it", "quotes around it", "part of a word", "not there"],
+)
+def test_copied_words_are_shown_as_the_passage_writes_them(span: str, written: str) -> None:
+    passage = 'Fees of £30m went to the logo, known as "the dot", by a six-time winner.'
+    assert as_written(span, passage) == written

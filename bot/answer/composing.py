@@ -5,7 +5,8 @@ It replaces the passage's translation as the answer. It is a few words to write 
 translation is the whole passage again (two seconds here against five, which often did not
 fit in the time left), and it says what was asked where the passage says much else. It is
 checked word for word, not for closeness: it writes the copied words as they stand, names
-no name or number that neither the question nor those words do, and is not a question.
+what the question names in the question's order, adds no name, number or magnitude that
+neither the question nor those words give, and is not a question.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from bot.answer.extracting import holds, terms
 from bot.answer.prompts import alone, load_prompt, side_reply
 from bot.core.language import detect_language, language_name, written_in
 from bot.core.patterns import NUMBER_WORDS
-from bot.core.text import name_tokens, tokenize
+from bot.core.text import name_tokens, names, tokenize
 
 _AROUND = " \t\"'“”«»()[],.;:!?"
 """What stands around words, not in them: not part of what was copied."""
@@ -60,12 +61,26 @@ def as_written(span: str, passage: str) -> str:
 
 def composed(sentence: str, question: str, span: str, language: str) -> bool:
     """Whether the sentence answers with the copied words and adds nothing of its own: it
-    writes `span` word for word, every name, number and magnitude in it is the question's
-    or the span's, it is not a question, and it is in the reader's `language`, the span too where
-    its letters tell (a name or a number is in every language)."""
+    writes `span` as it stands, names what the question names in the question's order,
+    every name, number and magnitude in it is the question's or the span's, it is not a
+    question, and it is in the reader's `language`, the span too where its letters tell (a
+    name or a number is in every language)."""
     if not sentence or "?" in sentence or not holds(sentence, span):
         return False
+    if span.casefold() not in sentence.casefold() or not _in_order(sentence, question):
+        return False  # "30m" for "£30m"; "Wear OS … in Gemini" for "Gemini … in Wear OS"
     numbers = {t for t in tokenize(sentence) if t in NUMBER_WORDS}  # "triệu", "billion"
     if terms(name_tokens(sentence) | numbers) - terms([*tokenize(question), *tokenize(span)]):
         return False  # a name, a number or a magnitude neither gave: made up
     return detect_language(sentence) == language and written_in(span, language)
+
+
+def _in_order(sentence: str, question: str) -> bool:
+    """The question's names come in the sentence in the question's order: said back as a
+    statement, a question keeps who does what to whom ("What role could Gemini play in
+    Wear OS?" is answered by "Gemini could play a role in Wear OS", not "Wear OS could play
+    a role in Gemini")."""
+    tokens = tokenize(sentence)
+    asked = dict.fromkeys(tokenize(" ".join(names(question))))
+    places = [tokens.index(t) for t in asked if t in tokens]
+    return places == sorted(places)

@@ -15,10 +15,15 @@ FEES = "Phí phát sóng hàng năm cho các kênh là bao nhiêu?"
     ("sentence", "question", "span", "language"),
     [
         ("Carl Wilhelm Scheele discovered oxygen in 1773.", SCHEELE, "1773", "en"),
+        (
+            "Gemini could play a role in Wear OS.",
+            "What role could Gemini play in Wear OS?",
+            "a role",
+            "en",
+        ),
         ("Phí phát sóng hàng năm cho các kênh là £30m.", FEES, "£30m", "vi"),
-        ("Lady Gaga has won six Grammy awards.", "How many Grammys has Lady Gaga won?", "6", "en"),
     ],
-    ids=["a year", "an amount", "a number in words"],
+    ids=["a year", "the question's names in its order", "an amount"],
 )
 def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
     sentence: str, question: str, span: str, language: str
@@ -38,6 +43,13 @@ def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
             "vi",
         ),
         ("When did Carl Wilhelm Scheele discover oxygen? 1773.", SCHEELE, "1773", "en"),
+        ("Fees for the channels are 30m.", "What are the fees for the channels?", "£30m", "en"),
+        (
+            "Wear OS could play a role in Gemini.",
+            "What role could Gemini play in Wear OS?",
+            "a role",
+            "en",
+        ),
         ("Carl Wilhelm Scheele discovered oxygen in 1773.", SCHEELE, "1773", "vi"),
         (
             "Hệ thống Metro Tyne và Wear covers Tyne and Wear.",
@@ -58,6 +70,8 @@ def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
         "a name neither gave",
         "a magnitude neither gave",
         "the question said back",
+        "a symbol of the copied words left out",
+        "the question's names the other way round",
         "not the reader's language",
         "copied words in another language",
         "its own words in another language",

@@ -9,18 +9,15 @@ from bot.answer.composing import as_written, composed
 
 SCHEELE = "When did Carl Wilhelm Scheele discover oxygen?"
 FEES = "Phí phát sóng hàng năm cho các kênh là bao nhiêu?"
+GEMINI = "What role could Gemini play in Wear OS?"
+OFFER = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"
 
 
 @pytest.mark.parametrize(
     ("sentence", "question", "span", "language"),
     [
         ("Carl Wilhelm Scheele discovered oxygen in 1773.", SCHEELE, "1773", "en"),
-        (
-            "Gemini could play a role in Wear OS.",
-            "What role could Gemini play in Wear OS?",
-            "a role",
-            "en",
-        ),
+        ("Gemini could play a role in Wear OS.", GEMINI, "a role", "en"),
         ("Phí phát sóng hàng năm cho các kênh là £30m.", FEES, "£30m", "vi"),
     ],
     ids=["a year", "the question's names in its order", "an amount"],
@@ -36,20 +33,10 @@ def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
     [
         ("Carl Wilhelm Scheele discovered oxygen in 1774.", SCHEELE, "1773", "en"),
         ("Carl Wilhelm Scheele discovered oxygen in Uppsala in 1773.", SCHEELE, "1773", "en"),
-        (
-            "Elon Musk đã đề nghị mua OpenAI với 97,4 triệu đô la.",
-            "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?",
-            "97,4",
-            "vi",
-        ),
+        ("Elon Musk đã đề nghị mua OpenAI với 97,4 triệu đô la.", OFFER, "97,4", "vi"),
         ("When did Carl Wilhelm Scheele discover oxygen? 1773.", SCHEELE, "1773", "en"),
         ("Fees for the channels are 30m.", "What are the fees for the channels?", "£30m", "en"),
-        (
-            "Wear OS could play a role in Gemini.",
-            "What role could Gemini play in Wear OS?",
-            "a role",
-            "en",
-        ),
+        ("Wear OS could play a role in Gemini.", GEMINI, "a role", "en"),
         ("Carl Wilhelm Scheele discovered oxygen in 1773.", SCHEELE, "1773", "vi"),
         (
             "Hệ thống Metro Tyne và Wear covers Tyne and Wear.",

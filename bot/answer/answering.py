@@ -306,18 +306,18 @@ def _in_readers_words(
     another language, the answer around its copied words in the reader's
     (`quoting.compose`), else its translation when that keeps them, else the passage with
     its language named; a quote behind its lead."""
+    lead = "extractive"
+    if not spoken:  # already in the reader's language
+        return [localized(lead, language).format(origin=spoken), *quoted], True
     passage = without_markers(" ".join(quoted))
-    span = as_written(copied, passage)
-    composed = quoting.compose(span, language) if spoken and quoting.compose else None
+    composed = quoting.compose(as_written(copied, passage), language) if quoting.compose else None
     if composed:
         return [with_markers(composed, sources)], False
-    lead = "extractive"
-    if spoken and quoting.translate:
-        translation = quoting.translate(passage, language)
-        # The words the model copied out as the answer must survive it (a name, a number):
-        # the faithfulness check cannot tell a common phrase's translation from its loss.
-        if translation and holds(translation, copied):
-            quoted, lead = [with_markers(translation, sources)], "translated"
+    translation = quoting.translate(passage, language) if quoting.translate else None
+    # The words the model copied out as the answer must survive it (a name, a number): the
+    # faithfulness check cannot tell a common phrase's translation from its loss.
+    if translation and holds(translation, copied):
+        quoted, lead = [with_markers(translation, sources)], "translated"
     return [localized(lead, language).format(origin=spoken), *quoted], True
 
 

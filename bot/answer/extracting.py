@@ -14,12 +14,20 @@ is most often one the two readings do not share.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 
 from langchain_core.language_models import BaseChatModel
 
 from bot.answer.prompts import alone, chat_prompt, load_prompt, side_reply
 from bot.core.patterns import SPELLED_NUMBERS
-from bot.core.text import content_words, is_number, name_tokens, stems, tokenize, without_markers
+from bot.core.text import (
+    content_words,
+    is_number,
+    stems,
+    tokenize,
+    whole_names,
+    without_markers,
+)
 
 SPAN_TOKENS = 24
 """Reply tokens an extraction may take: a name, a number or a short phrase."""
@@ -59,19 +67,21 @@ def read_sources(
 
 def agrees(answer: str, span: str, question: str, share: float) -> bool:
     """Whether the answer says what the copied words say, beyond the question: one of their
-    numbers, else one of their names (every language writes them alike), else `share` of
-    their other words. Copied words that add nothing to the question contradict no answer;
-    none at all (NONE) confirm none."""
+    numbers, else one of their names whole (every language writes them alike; "Tây Y" is not
+    "Tây Tạng"), else `share` of their other words. Copied words that add nothing to the
+    question contradict no answer; none at all (NONE) confirm none."""
     if not span:
         return False
     asked = terms(tokenize(question))
     told = terms(tokenize(without_markers(answer)))
     copied = without_markers(span)  # "Jean Ribault [1]": the source's number is not a copied word
     numbers = {t for t in terms(tokenize(copied)) if is_number(t)} - asked
-    names = terms(name_tokens(copied)) - asked
+    if numbers:
+        return bool(numbers & told)
+    names = [new for name in whole_names(copied) if (new := terms(name) - asked)]
+    if names:
+        return any(name <= told for name in names)
     words = terms(content_words(copied)) - asked
-    if numbers or names:
-        return bool((numbers or names) & told)
     return not words or len(words & told) >= max(1.0, share * len(words))
 
 
@@ -83,9 +93,21 @@ def holds(sentence: str, span: str) -> bool:
 
 def answers_in(span: str, passage: str, question: str, new: float) -> bool:
     """A span that answers: copied from the passage, and more than a `new` share of its
-    words not the question's (more than the question said back)."""
-    words = set(tokenize(span))
-    return holds(passage, span) and len(words - set(tokenize(question))) > new * len(words)
+    words not the question said back (`said_back`)."""
+    words = tokenize(span)
+    return holds(passage, span) and len(words) - said_back(words, question) > new * len(words)
+
+
+def said_back(words: list[str], question: str) -> int:
+    """How many of the words say the question back: a lone word it writes, or words in a
+    run of two it writes too. Words, not syllables: Vietnamese "sinh vật" is not the
+    question's "động vật" for sharing "vật"."""
+    asked = tokenize(question)
+    if len(words) == 1:
+        return int(words[0] in asked)
+    pairs = set(pairwise(asked))
+    back = {i + j for i, pair in enumerate(pairwise(words)) if pair in pairs for j in (0, 1)}
+    return len(back)
 
 
 def _span(reply: str) -> str:

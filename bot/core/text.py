@@ -41,6 +41,7 @@ _POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
 _SYLLABLE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?"
 )
+_APART = re.compile(r"[,;:()\[\]/\u2013\u2014]")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪‣]|\d+[.)])\s+")
 
 
@@ -161,6 +162,24 @@ def _sentence_names(text: str) -> list[str]:
         if any(ch.isdigit() for ch in word) or inner_caps or capital:
             keep.append(word)
     return keep
+
+
+def whole_names(text: str) -> list[list[str]]:
+    """Each name as the folded tokens of its words, run together ("Tây Tạng" is one name,
+    not two): a list's items are apart ("Mông Cổ, Phật giáo" holds two)."""
+    named = set(tokenize(" ".join(names(text))))
+    runs: list[list[str]] = []
+    for part in _APART.split(text):
+        run: list[str] = []
+        for word in _WORD.findall(part):
+            tokens = tokenize(word)
+            if tokens and named.issuperset(tokens):
+                run += tokens
+            elif run:
+                runs.append(run)
+                run = []
+        runs += [run] if run else []
+    return runs
 
 
 def is_syllable(word: str) -> bool:

@@ -18,6 +18,7 @@ from bot.answer.claims import states_what_is_asked
 from bot.answer.extracting import agrees, answers_in, holds, reading_prompt
 from bot.answer.judging import yes_probability
 from bot.answer.prompts import LATE, chat_prompt, load_prompt, localized, streamed
+from bot.core.text import whole_names
 
 from ..conftest import until
 from ..fakes import EndingModel, ExplodingModel, StallingModel, scripted_model
@@ -223,6 +224,21 @@ def test_an_answer_agrees_with_the_copied_numbers_else_names_else_words() -> Non
     assert not agrees("Sam Altman rejected it [1].", "", who, 0.5)
 
 
+def test_an_answer_agrees_with_a_copied_name_only_whole() -> None:
+    """One word of a name is not the name: "Tây Y" (Western medicine) shares a syllable with
+    "Tây Tạng" (Tibet). Items of a list are names apart, and one of them is enough."""
+    cultures = "Những nền văn hóa nào là một phần của chính quyền Hốt Tất Liệt?"
+    copied = "Mông Cổ, Phật giáo Tây Tạng"
+    assert not agrees("Văn phòng Tây Y được lập năm 1263 [4].", copied, cultures, 0.5)
+    assert agrees("Người Mông Cổ là một phần của chính quyền [1].", copied, cultures, 0.5)
+    assert agrees("Có Phật giáo Tây Tạng [2].", copied, cultures, 0.5)
+    assert whole_names("They were Han Chinese, Khitans and Jurchens.") == [
+        ["han", "chinese"],
+        ["khitans"],
+        ["jurchens"],
+    ]
+
+
 def test_the_second_reading_shares_the_answers_prompt_up_to_the_question() -> None:
     """So the server that caches prompts reads the sources once for both requests."""
     inputs = {"sources": '<source id="1">S</source>', "question": "Q?", "language": "French"}
@@ -232,6 +248,19 @@ def test_the_second_reading_shares_the_answers_prompt_up_to_the_question() -> No
     ends = reading[1].content.index("Q?") + 2
     assert reading[1].content[:ends] == answering[1].content[:ends]
     assert reading_prompt(inputs).endswith(load_prompt("read"))
+
+
+def test_copied_words_say_the_question_back_as_words_not_syllables() -> None:
+    """Vietnamese writes a word as syllables: "cổ sinh vật học" (paleontology) answers "which
+    scientists" though its syllables "vật" and "học" are the question's; the question's own
+    run of words ("nhóm nhà khoa học") does not."""
+    asked = "Nhóm nhà khoa học nào tìm cách đo lượng oxi trong các động vật biển?"
+    passage = "Các nhà cổ sinh vật học đo lường tỷ lệ oxi-18 trong vỏ sinh vật biển."
+    assert answers_in("Các nhà cổ sinh vật học", passage, asked, 0.5)
+    assert not answers_in("động vật biển", f"{passage} Các động vật biển.", asked, 0.5)
+    who = "Who rejected the offer for OpenAI?"
+    assert not answers_in("OpenAI", "Altman rejected the offer for OpenAI.", who, 0.5)
+    assert answers_in("Altman", "Altman rejected the offer for OpenAI.", who, 0.5)
 
 
 def test_a_copied_number_stands_in_a_passage_that_writes_it_in_words() -> None:

@@ -284,6 +284,7 @@ class Bot:
         """Stream the model's verified answer, checked against its second reading of the
         sources; the quote's judge gets the time it last took."""
         reading = self._read(inputs, deadline)
+        guess = self._guessed(inputs, deadline) if reading == "" else ""
         quoting = QuotePolicy(
             allowed=evidence.relevance >= self.settings.min_quote_relevance,
             confidence=partial(self._judged, inputs, deadline=deadline)
@@ -306,6 +307,7 @@ class Bot:
                 quoting,
                 vocabularies=self.retriever.vocabularies(),
                 reading=reading,
+                guess=guess,
             ),
             deadline,
             self.settings.max_retries,
@@ -353,6 +355,16 @@ class Bot:
             return None
         call = partial(read_sources, self.chat_model, inputs, reply, deadline)
         return guarded_call(call, deadline, self.settings.max_retries, self.endpoint)
+
+    def _guessed(self, inputs: dict[str, str], deadline: float) -> str:
+        """After a reading that found none, the words the model copies out when it may not
+        say none, from the prefix the server has cached: what the answer must write to be
+        shown. "" for an endpoint other than llama.cpp (it cannot bar a word), or no time."""
+        if self.endpoint and not self.endpoint.embedded:
+            return ""
+        reply = self._writable(self.count_tokens(reading_prompt(inputs)), SPAN_TOKENS, deadline)
+        call = partial(read_sources, self.chat_model, inputs, reply, deadline, barred=True)
+        return self._side_call(lambda: call() or "", reply, deadline)
 
     def _composed(self, span: str, language: str, question: str, deadline: float) -> str | None:
         """The answer in the reader's language around the words copied out of a passage in

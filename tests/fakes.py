@@ -47,17 +47,19 @@ def _reading_chunk(reading: str) -> ChatGenerationChunk:
 class ScriptedModel(FakeListChatModel):
     """Replies in order; a judge's yes/no question (asked with log-probabilities) gets
     `verdict` instead, and the second reading of the sources gets `reading` ("": none came
-    back, so the answer goes unchecked); neither uses up a reply."""
+    back, so the answer goes unchecked), or `guess` when NONE is barred; none of them uses up
+    a reply."""
 
     verdict: str = "yes"
     reading: str = ""
+    guess: str = ""
 
     def _call(self, *args, **kwargs):
         return self.verdict if kwargs.get("logprobs") else super()._call(*args, **kwargs)
 
     def _stream(self, messages, stop=None, run_manager=None, **kwargs):
         if asks_to_read(messages):
-            yield _reading_chunk(self.reading)
+            yield _reading_chunk(self.guess if kwargs.get("logit_bias") else self.reading)
             return
         yield from super()._stream(messages, stop, run_manager, **kwargs)
 
@@ -118,10 +120,13 @@ class StallingModel(GenericFakeChatModel):
             self.closed = True
 
 
-def scripted_model(*replies: str, verdict: str = "yes", reading: str = "") -> ScriptedModel:
+def scripted_model(
+    *replies: str, verdict: str = "yes", reading: str = "", guess: str = ""
+) -> ScriptedModel:
     """A chat model that answers with `replies`, one per call, in order; judges say `verdict`
-    and the second reading of the sources copies out `reading`."""
-    return ScriptedModel(responses=list(replies), verdict=verdict, reading=reading)
+    and the second reading of the sources copies out `reading` (`guess` when barred from
+    saying none)."""
+    return ScriptedModel(responses=list(replies), verdict=verdict, reading=reading, guess=guess)
 
 
 def streamed_model(*pieces: str) -> StreamedModel:

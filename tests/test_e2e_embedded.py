@@ -14,7 +14,7 @@ import pytest
 from bot import ask
 from bot.answer.answering import prompt_inputs
 from bot.answer.composing import compose, composed
-from bot.answer.extracting import SPAN_TOKENS, agrees, read_sources
+from bot.answer.extracting import SPAN_TOKENS, agrees, confirms, read_sources
 from bot.api import Bot, default_bot
 from bot.core.errors import EndpointError, QuestionError
 from bot.core.language import detect_language
@@ -67,6 +67,22 @@ def test_default_model_reads_the_answer_out_of_the_sources_before_answering(
     reading = read_sources(default_model_bot.chat_model, inputs, SPAN_TOKENS, time.monotonic() + 60)
     assert reading and "97" in reading
     assert agrees("Musk offered 97.4 billion dollars [1].", reading, MUSK, 0.5)
+
+
+def test_default_model_barred_from_saying_none_guesses_and_an_unsourced_guess_confirms_nothing(
+    default_model_bot: Bot,
+) -> None:
+    """llama.cpp bars NONE given as words: of sources that do not answer, the real model says
+    NONE, then, barred from it, guesses; a guess the sources do not hold backs no answer."""
+    question = "What colour is Sam Altman's car?"
+    contexts = default_model_bot.retrieve(question)
+    inputs, model = prompt_inputs(question, "en", contexts), default_model_bot.chat_model
+    deadline = time.monotonic() + 60
+    assert read_sources(model, inputs, SPAN_TOKENS, deadline) == ""
+    guess = read_sources(model, inputs, SPAN_TOKENS, deadline, barred=True)
+    assert guess and guess.upper() != "NONE"
+    sources = " ".join(context.passage for context in contexts)
+    assert not confirms(f"Sam Altman's car is {guess} [1].", guess, sources, question, 0.5)
 
 
 @pytest.mark.parametrize(

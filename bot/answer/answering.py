@@ -24,7 +24,7 @@ from langchain_core.language_models import BaseChatModel
 from bot.answer.claims import cite, credited, makes_claim, states_what_is_asked
 from bot.answer.composing import as_written
 from bot.answer.evidence import format_sources
-from bot.answer.extracting import agrees, answers_in, holds
+from bot.answer.extracting import agrees, answers_in, confirms, holds
 from bot.answer.grounding import Grounder
 from bot.answer.prompts import LATE, chat_prompt, localized, origin, streamed
 from bot.answer.provenance import FIELDS
@@ -143,6 +143,9 @@ class _Draft:
     reading: str | None = None
     """The words the model copied out of the sources as the answer, read a second time (""
     for none): the first shown sentence must agree with them. None: not read, no check."""
+    guess: str = ""
+    """When the reading found none, the words the model copied out when it could not say
+    none: the first shown sentence must write them (`confirms`); "" for none, no answer."""
     refused: bool = False
     stopped: bool = False
     quoted: bool = False
@@ -183,6 +186,7 @@ def stream_answer(
     quoting: QuotePolicy | None = None,
     vocabularies: dict[str, frozenset[str]] | None = None,
     reading: str | None = None,
+    guess: str = "",
 ) -> Generator[str, None, Answer]:
     """Yield verified sentences (with their markers) as they are written; return the Answer.
 
@@ -191,13 +195,15 @@ def stream_answer(
     its judge, if any, agrees); otherwise they are shown as the closest passage, in a
     refusal. `vocabularies` (each document language's words) tell a translated name from a
     missing one. With a second `reading` of the sources (the words the model copied out as
-    the answer), the first sentence shown must agree with it.
+    the answer), the first sentence shown must agree with it; when that is none, it must
+    write the model's `guess` (the words it copied out when it could not say none).
     """
     quoting = quoting or QuotePolicy()
     verifier = Verifier(grounder, question, contexts, vocabularies)
     # The reader's language from the first sentence: a reply that starts in another is
     # stopped as one that drifts into it, and the passage it read answers in its place.
-    draft, raw, judged, ended = _Draft(language=language, reading=reading), "", 0, [""]
+    draft = _Draft(language=language, reading=reading, guess=guess)
+    raw, judged, ended = "", 0, [""]
 
     def read() -> Generator[str, None, None]:
         try:
@@ -379,7 +385,7 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
     if not draft.shown and not states_what_is_asked(sentence, verifier.asked):
         draft.held.append(shown)  # context before the answer; shown with it, if it comes
         return ""
-    if not draft.shown and not _agrees([*draft.held, shown], draft.reading, verifier):
+    if not draft.shown and not _agrees([*draft.held, shown], draft, verifier):
         draft.unsupported.extend(without_markers(s) for s in [*draft.held, shown])
         draft.held, draft.stopped = [], True  # the two readings differ: neither is the answer
         return ""
@@ -389,10 +395,16 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
     return gap + " ".join([*held, shown])
 
 
-def _agrees(sentences: list[str], reading: str | None, verifier: Verifier) -> bool:
-    """The answer agrees with the second reading of the sources, when there is one."""
-    share = verifier.grounder.thresholds.agreement
-    return reading is None or agrees(" ".join(sentences), reading, verifier.asked, share)
+def _agrees(sentences: list[str], draft: _Draft, verifier: Verifier) -> bool:
+    """The answer agrees with the second reading of the sources, when there is one; with
+    one that found none, it writes the model's guess."""
+    answer, limits = " ".join(sentences), verifier.grounder.thresholds
+    if draft.reading is None:
+        return True
+    if draft.reading:
+        return agrees(answer, draft.reading, verifier.asked, limits.agreement)
+    sources = " ".join(chunk.passage for chunk in verifier.contexts)
+    return confirms(answer, draft.guess, sources, verifier.asked, limits.span_new)
 
 
 def _loops(raw: str) -> bool:

@@ -33,6 +33,9 @@ SPAN_TOKENS = 24
 """Reply tokens an extraction may take: a name, a number or a short phrase."""
 NO_SPAN = "NONE"
 """What the prompt tells the model to write when the passage does not answer."""
+BARRED = dict.fromkeys(("NONE", " NONE", "None", " None", "NO", "NON", "none"), -100)
+"""The ways the model starts NONE, barred (a llama.cpp server takes words as well as token
+ids in `logit_bias`) when it must copy out its best guess."""
 
 
 def extraction_prompt(passage: str, question: str) -> str:
@@ -56,12 +59,18 @@ def reading_prompt(inputs: dict[str, str]) -> str:
 
 
 def read_sources(
-    llm: BaseChatModel, inputs: dict[str, str], max_tokens: int, deadline: float
+    llm: BaseChatModel,
+    inputs: dict[str, str],
+    max_tokens: int,
+    deadline: float,
+    barred: bool = False,
 ) -> str | None:
     """The words of the sources the model says answer the question, asked with the answer's
     own prefix (which the server then has cached); "" when it says none do, None when
-    nothing came back in `max_tokens` or before the `deadline`."""
-    reply = side_reply(llm, chat_prompt("read").invoke(inputs), max_tokens, deadline)
+    nothing came back in `max_tokens` or before the `deadline`. `barred`: it may not say
+    none, and copies out its best guess."""
+    model = llm.bind(logit_bias=BARRED) if barred else llm
+    reply = side_reply(model, chat_prompt("read").invoke(inputs), max_tokens, deadline)
     return _span(reply) if reply.strip() else None
 
 
@@ -83,6 +92,14 @@ def agrees(answer: str, span: str, question: str, share: float) -> bool:
         return any(name <= told for name in names)
     words = terms(content_words(copied)) - asked
     return not words or len(words & told) >= max(1.0, share * len(words))
+
+
+def confirms(answer: str, guess: str, sources: str, question: str, new: float) -> bool:
+    """Whether the answer writes, word for word, the words the model copied out as its best
+    guess when it could not say none, and they answer in the sources (`answers_in`): a small
+    model says NONE of sources that answer, but its guess then is the answer it wrote."""
+    copied = without_markers(guess)
+    return holds(answer, copied) and answers_in(copied, sources, question, new)
 
 
 def holds(sentence: str, span: str) -> bool:

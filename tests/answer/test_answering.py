@@ -205,6 +205,24 @@ def test_scripted_backed_answer_is_shown_only_when_the_second_reading_agrees(
         assert answer.unsupported == [backed.removesuffix(" [1].") + "."]
 
 
+@pytest.mark.parametrize(
+    ("guess", "shown"),
+    [("97,4", True), ("320", False), ("OpenAI", False), ("", False)],
+    ids=["written and in the sources", "not in the sources", "the question's", "none"],
+)
+def test_scripted_after_a_reading_that_found_none_the_answer_must_write_the_guess(
+    scripted_bot, guess: str, shown: bool
+) -> None:
+    """The model says NONE of sources that answer; barred from saying it, it copies out its
+    best guess. A backed answer that writes those words, as they stand in the sources and
+    beyond the question, is shown; one that does not is still not."""
+    backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
+    model = scripted_model(backed, "NONE", reading="NONE", guess=guess)
+    answer = scripted_bot(model, second_reading=True).ask(MUSK)
+    assert (answer.text == backed) is shown and answer.refused is not shown
+    assert answer.reading == ""
+
+
 def test_an_answer_agrees_with_the_copied_numbers_else_names_else_words() -> None:
     who = "Who rejected the offer for OpenAI?"
     assert agrees("Musk offered 97.4 billion dollars [1].", SPAN, MUSK, 0.5)

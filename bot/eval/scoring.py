@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.core.language import detect_language
+from bot.core.patterns import NUMBER_WORDS, SPELLED_NUMBERS
 from bot.core.results import Answer, RefusalReason
 from bot.core.stats import nearest_rank
 from bot.core.text import fold, markers, split_sentences
 
+_WORD = re.compile(r"(?<![\\\w])[^\W\d_]+")
+"""A word of a key fact's pattern (not an escape's letter, as in "\\d")."""
 THRESHOLDS = np.round(np.arange(0.70, 0.901, 0.01), 2)
 
 
@@ -42,12 +45,26 @@ def fact_coverage(text: str, facts: list[str]) -> float:
     if not facts:
         return 1.0
     folded = "" if detect_language(text) == "vi" else fold(text)
+    patterns = [_in_digits_too(p) for p in facts]
     found = sum(
         bool(re.search(p, text, re.IGNORECASE))
         or bool(folded and re.search(fold(p), folded, re.IGNORECASE))
-        for p in facts
+        for p in patterns
     )
     return found / len(facts)
+
+
+def _in_digits_too(pattern: str) -> str:
+    """A key fact written with a number in words ("two") also found in digits ("2"), as an
+    answer composed around copied words may write it."""
+    return _WORD.sub(
+        lambda m: (
+            f"(?:{m[0]}|{SPELLED_NUMBERS[w]})"
+            if (w := m[0].lower()) in NUMBER_WORDS and w in SPELLED_NUMBERS
+            else m[0]
+        ),
+        pattern,
+    )
 
 
 def shown_backed(answer: Answer) -> float | None:

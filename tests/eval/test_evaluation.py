@@ -67,6 +67,9 @@ def test_fact_patterns_match_across_number_formats_and_accents() -> None:
     assert fact_coverage("Hop dong keo dai sau nam", ["sáu"]) == 1.0
     assert fact_coverage("Meta đã chi hàng tỷ USD cho hạ tầng đằng sau AI", ["sáu"]) == 0.0
     assert fact_coverage("nothing here", ["grok"]) == 0.0
+    # A fact in words is found in digits: "two" in "2", "six" in "6", never in "3".
+    assert fact_coverage("It ran 2 tests and lasted 6 days [1].", [r"two\ tests", "six"]) == 1.0
+    assert fact_coverage("It ran 3 tests [1].", [r"two\ tests"]) == 0.0
 
 
 def test_facts_in_withheld_sentences_are_reported_apart_from_shown_ones() -> None:

@@ -11,14 +11,17 @@ neither the question nor those words give, and is not a question.
 
 from __future__ import annotations
 
+import re
+
 from langchain_core.language_models import BaseChatModel
 
 from bot.answer.extracting import holds, terms
 from bot.answer.prompts import alone, load_prompt, side_reply
-from bot.core.language import detect_language, language_name, written_in
+from bot.core.language import detect_language, language_name, writes_vietnamese, written_in
 from bot.core.patterns import NUMBER_WORDS
-from bot.core.text import name_tokens, names, tokenize
+from bot.core.text import is_syllable, name_tokens, names, tokenize
 
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
 _AROUND = " \t\"'“”«»()[],.;:!?"
 """What stands around words, not in them: not part of what was copied."""
 
@@ -72,7 +75,19 @@ def composed(sentence: str, question: str, span: str, language: str) -> bool:
     numbers = {t for t in tokenize(sentence) if t in NUMBER_WORDS}  # "triệu", "billion"
     if terms(name_tokens(sentence) | numbers) - terms([*tokenize(question), *tokenize(span)]):
         return False  # a name, a number or a magnitude neither gave: made up
+    if _strays(re.sub(re.escape(span), " ", sentence, flags=re.IGNORECASE), language):
+        return False  # "The St. Johns River runs dọc theo Jacksonville", for either reader
     return detect_language(sentence) == language and written_in(span, language)
+
+
+def _strays(around: str, language: str) -> bool:
+    """Whether a word around the copied ones is, by its letters, not in the reader's
+    language: for a Vietnamese reader one no Vietnamese syllable spells ("runs"), for
+    another one only Vietnamese spells ("dọc"). Names are written alike everywhere."""
+    words = [w for w in _LETTERS.findall(around) if w[0].islower()]
+    if language == "vi":
+        return not all(map(is_syllable, words))
+    return writes_vietnamese(" ".join(words))
 
 
 def _in_order(sentence: str, question: str) -> bool:

@@ -76,6 +76,12 @@ def vietnamese_by_letters(text: str) -> bool | None:
     return False if len(words) >= 3 and not marked else None
 
 
+def writes_vietnamese(text: str) -> bool:
+    """Whether a text writes a word only Vietnamese spells (names aside): one such word
+    in a sentence for a reader of another language is a phrase left untranslated."""
+    return any(_VIETNAMESE_MARKS.search(w) for w in _WORD.findall(text) if w[0].islower())
+
+
 def written_in(text: str, language: str) -> bool:
     """Whether a text may be in `language`: by the statistical model when it is long enough,
     by its letters alone when it is short (a short text they do not tell may be)."""

@@ -50,6 +50,12 @@ def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
             "The St. Johns River",
             "en",
         ),
+        (
+            "The St. Johns River runs dọc theo Jacksonville.",
+            "Sông nào chảy dọc theo Jacksonville?",
+            "The St. Johns River",
+            "vi",
+        ),
         ("", SCHEELE, "1773", "en"),
     ],
     ids=[
@@ -62,6 +68,7 @@ def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
         "not the reader's language",
         "copied words in another language",
         "its own words in another language",
+        "a word of another language among the reader's",
         "nothing written",
     ],
 )

@@ -84,10 +84,9 @@ def _strays(around: str, language: str) -> bool:
     """Whether a word around the copied ones is, by its letters, not in the reader's
     language: for a Vietnamese reader one no Vietnamese syllable spells ("runs"), for
     another one only Vietnamese spells ("dọc"). Names are written alike everywhere."""
-    words = [w for w in _LETTERS.findall(around) if w[0].islower()]
-    if language == "vi":
-        return not all(map(is_syllable, words))
-    return writes_vietnamese(" ".join(words))
+    if language != "vi":
+        return writes_vietnamese(around)
+    return not all(is_syllable(w) for w in _LETTERS.findall(around) if w[0].islower())
 
 
 def _in_order(sentence: str, question: str) -> bool:

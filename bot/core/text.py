@@ -172,7 +172,7 @@ def whole_names(text: str) -> list[list[str]]:
     for part in _APART.split(text):
         run: list[str] = []
         for word in _WORD.findall(part):
-            tokens = tokenize(word)
+            tokens = tokenize(_POSSESSIVE.sub("", word.rstrip(".,")))
             if tokens and named.issuperset(tokens):
                 run += tokens
             elif run:

@@ -17,11 +17,16 @@ from langchain_core.language_models import BaseChatModel
 
 from bot.answer.extracting import holds, terms
 from bot.answer.prompts import alone, load_prompt, side_reply
-from bot.core.language import detect_language, language_name, writes_vietnamese, written_in
+from bot.core.language import (
+    common_words,
+    detect_language,
+    language_name,
+    writes_vietnamese,
+    written_in,
+)
 from bot.core.patterns import NUMBER_WORDS
 from bot.core.text import is_syllable, name_tokens, names, tokenize
 
-_LETTERS = re.compile(r"[^\W\d_]{2,}")
 _AROUND = " \t\"'“”«»()[],.;:!?"
 """What stands around words, not in them: not part of what was copied."""
 
@@ -86,7 +91,7 @@ def _strays(around: str, language: str) -> bool:
     another one only Vietnamese spells ("dọc"). Names are written alike everywhere."""
     if language != "vi":
         return writes_vietnamese(around)
-    return not all(is_syllable(w) for w in _LETTERS.findall(around) if w[0].islower())
+    return not all(map(is_syllable, common_words(around)))
 
 
 def _in_order(sentence: str, question: str) -> bool:

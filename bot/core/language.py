@@ -69,17 +69,23 @@ def vietnamese_by_letters(text: str) -> bool | None:
     words show: two with tone marks are; three or more with none are not ("The Doctor has
     never traveled alone"); None when they do not tell. Names are left out: Vietnamese
     ones keep their marks in any language's sentence."""
-    words = [w for w in _WORD.findall(text) if w[0].islower()]
+    words = common_words(text)
     marked = sum(bool(_VIETNAMESE_MARKS.search(w)) for w in words)
     if marked >= 2:
         return True
     return False if len(words) >= 3 and not marked else None
 
 
+def common_words(text: str) -> list[str]:
+    """The words of two letters or more that start lowercase: what tells a language by its
+    letters, as names (written alike in every language) do not."""
+    return [w for w in _WORD.findall(text) if w[0].islower()]
+
+
 def writes_vietnamese(text: str) -> bool:
     """Whether a text writes a word only Vietnamese spells (names aside): one such word
     in a sentence for a reader of another language is a phrase left untranslated."""
-    return any(_VIETNAMESE_MARKS.search(w) for w in _WORD.findall(text) if w[0].islower())
+    return any(_VIETNAMESE_MARKS.search(w) for w in common_words(text))
 
 
 def written_in(text: str, language: str) -> bool:

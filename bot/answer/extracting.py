@@ -128,9 +128,10 @@ def said_back(words: list[str], question: str) -> int:
 
 
 def _span(reply: str) -> str:
-    """The copied words without quotes or end punctuation; "" for NONE."""
+    """The copied words without quotes or end punctuation; "" for NONE, written alone or
+    last (after the question, written back first)."""
     span = reply.strip(" \t\"'“”«».:")
-    return "" if span.upper() == NO_SPAN else span
+    return "" if span.upper().split()[-1:] == [NO_SPAN] else span
 
 
 def terms(tokens: Iterable[str]) -> set[str]:

@@ -15,7 +15,7 @@ def test_defaults_use_the_embedded_model_and_seeds(tmp_path: Path) -> None:
     assert settings.uses_embedded_model
     assert settings.corpus_dir == Path("seeds")
     assert settings.vectorstore_dir == Path("vectorstore")
-    assert settings.context_budget == 150
+    assert settings.context_budget == 250
 
 
 def test_env_file_and_openai_variable_names(tmp_path: Path, monkeypatch) -> None:

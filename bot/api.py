@@ -52,6 +52,7 @@ from bot.core.errors import BotError
 from bot.core.language import detect_language
 from bot.core.periods import period
 from bot.core.results import Answer, AnswerStream, Citation, Retrieved, Status
+from bot.core.stats import Durations
 from bot.core.tokens import count_tokens
 from bot.models.llm import (
     chat_client,
@@ -86,7 +87,7 @@ class Bot:
     ) -> None:
         self.settings = settings or load_settings()
         self._lock = threading.RLock()
-        self._judge_seconds: dict[bool, float] = {}
+        self._judging = {True: Durations(), False: Durations()}  # a candidate, or the sources
         given = {"store": store, "chat_model": chat_model, "embeddings": embeddings}
         given |= {"retriever": retriever, "grounder": grounder}
         self._parts: dict[str, object] = {k: v for k, v in given.items() if v is not None}
@@ -331,7 +332,7 @@ class Bot:
         chance = guarded_call(
             lambda: judge(self.chat_model, inputs, candidate), deadline, retries, endpoint
         )
-        self._judge_seconds[bool(candidate)] = time.monotonic() - started
+        self._judging[bool(candidate)].record(time.monotonic() - started)
         return chance
 
     def _extracted(self, passage: str, question: str, deadline: float) -> str:
@@ -411,10 +412,9 @@ class Bot:
             return ""
 
     def _quote_judging_time(self) -> float:
-        """How long judging a quote last took on this host; before any, judging the sources
+        """How long judging a quote takes on this host; before any, judging the sources
         (whose prompt is not yet cached, so that errs on the long side)."""
-        times = self._judge_seconds
-        return times.get(True, times.get(False, 0.0))
+        return self._judging[True].typical(self._judging[False].typical())
 
     def _standalone(self, question: str, history: History, deadline: float) -> str:
         """Rewrite a follow-up so retrieval sees what "it" and "they" refer to."""

@@ -219,14 +219,14 @@ def stream_answer(
         fresh = finished[judged:]
         # Checked while the model writes, a sentence this close to the deadline would be
         # shown past it: the model stops first, and the check has the CPU to itself.
-        near = bool(fresh) and time.monotonic() + grounder.judging > deadline
+        near = bool(fresh) and time.monotonic() + grounder.judging.typical() > deadline
         if near:
             reading.close()
         for sentence in fresh:
             started = time.monotonic()
             shown = _judge(sentence, draft, verifier)
             if not near:
-                grounder.judging = time.monotonic() - started
+                grounder.judging.record(time.monotonic() - started)
             if shown:
                 yield shown
             if draft.refused or draft.stopped:

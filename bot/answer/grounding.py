@@ -18,6 +18,7 @@ from __future__ import annotations
 from langchain_core.embeddings import Embeddings
 
 from bot.answer.vectors import SentenceVectors
+from bot.core.stats import Durations
 from bot.core.text import (
     content_words,
     name_tokens,
@@ -33,9 +34,9 @@ class Grounder:
     def __init__(self, embeddings: Embeddings, thresholds: Thresholds | None = None) -> None:
         self.vectors = SentenceVectors(embeddings)
         self.thresholds = thresholds or Thresholds()
-        self.judging = 0.0
-        """Seconds the last sentence took to verify with the model writing beside it (its
-        decoding slows embedding several-fold on 2 cores), measured as answers stream."""
+        self.judging = Durations()
+        """Seconds a sentence takes to verify with the model writing beside it (its decoding
+        slows embedding several-fold on 2 cores), measured as answers stream."""
 
     def supports(
         self,

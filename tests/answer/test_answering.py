@@ -18,6 +18,7 @@ from bot.answer.claims import states_what_is_asked
 from bot.answer.extracting import agrees, answers_in, holds, reading_prompt
 from bot.answer.judging import yes_probability
 from bot.answer.prompts import LATE, chat_prompt, load_prompt, localized, streamed
+from bot.core.stats import Durations
 from bot.core.text import whole_names
 
 from ..conftest import until
@@ -501,7 +502,7 @@ def test_scripted_answer_stalled_after_its_first_sentence_shows_it_cut_short(
     # The sources' sentences embedded, and a check as quick as its own: the first sentence is
     # shown well within the second, however busy the host and whatever the last test took.
     scripted_bot(scripted_model(backed)).ask(MUSK)
-    monkeypatch.setattr(bot.grounder, "judging", 0.0)
+    monkeypatch.setattr(bot.grounder, "judging", Durations())  # none measured: no margin kept
     stream = bot.ask_stream(MUSK)
     shown = "".join(stream)
     assert not model.closed  # the answer came while the server still stalled
@@ -518,7 +519,9 @@ def test_scripted_sentence_finished_nearer_the_deadline_than_a_check_takes_stops
     backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
     model = StallingModel(pieces=[backed, " He also", " said more."], stall=5.0)
     bot = scripted_bot(model)
-    monkeypatch.setattr(bot.grounder, "judging", 60.0)  # a check takes longer than is left
+    judging = Durations()
+    judging.record(60.0)  # a check takes longer than is left
+    monkeypatch.setattr(bot.grounder, "judging", judging)
     stream = bot.ask_stream(MUSK)
     shown = "".join(stream)
     assert not model.closed  # the answer did not wait for the rest of the reply

@@ -125,6 +125,13 @@ def test_stream_yields_verified_text_then_the_answer(seeded_bot: Bot) -> None:
     assert "".join(pieces) == stream.answer.text and stream.answer.language == "fr"
 
 
+def test_default_model_refuses_a_german_reader_in_german(default_model_bot: Bot) -> None:
+    """German is detected, and its refusal read from `prompts/reader/de.toml`."""
+    answer = default_model_bot.ask("Wer hat die Fußball-Weltmeisterschaft 2022 gewonnen?")
+    assert answer.refused and answer.language == "de" and answer.citations == []
+    assert detect_language(answer.text) == "de", answer.text
+
+
 @pytest.mark.parametrize(
     "question",
     [

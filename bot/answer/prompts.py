@@ -7,6 +7,7 @@ import contextvars
 import queue
 import threading
 import time
+import tomllib
 from collections.abc import Generator, Iterator
 from contextlib import closing
 from functools import cache
@@ -47,12 +48,37 @@ def load_prompt(name: str) -> str:
         raise ConfigError(f"Prompt template {path} is missing; reinstall the package.") from None
 
 
-def localized(name: str, language: str) -> str:
-    """`prompts/<name>.<language>.txt`, or the English one where no translation exists."""
+@cache
+def _reader_texts(language: str) -> dict[str, Any]:
+    """`prompts/reader/<language>.toml`, every text a reader sees in that language; {} for a
+    language with none. One file a language, so a translator adds one file."""
+    path = prompts_dir() / "reader" / f"{language}.toml"
     try:
-        return load_prompt(f"{name}.{language}")
-    except ConfigError:
-        return load_prompt(f"{name}.en")
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"Cannot read {path} ({exc}); reinstall the package.") from None
+
+
+def _reader_text(name: str, language: str) -> object:
+    """The reader's text (or group of texts) `name` in `language`, or in English for a
+    language with no texts."""
+    texts = _reader_texts(language) or _reader_texts("en")
+    if name not in texts:
+        raise ConfigError(f"The reader's text {name!r} is missing; reinstall the package.")
+    return texts[name]
+
+
+def localized(name: str, language: str) -> str:
+    """One text the reader sees, in their language where it has texts."""
+    return str(_reader_text(name, language))
+
+
+def localized_group(name: str, language: str) -> dict[str, str]:
+    """A group of the reader's texts by kind (`provenance`, `languages`), as `localized`."""
+    group = _reader_text(name, language)
+    return dict(group) if isinstance(group, dict) else {}
 
 
 def origin(code: str, reader: str) -> str:
@@ -60,8 +86,7 @@ def origin(code: str, reader: str) -> str:
     language; empty when they match or the language has no name there."""
     if code == reader:
         return ""
-    lines = localized("languages", reader).splitlines()
-    names = dict(line.split(": ", 1) for line in lines if ": " in line)
+    names = localized_group("languages", reader)
     return f" ({names[code]})" if code in names else ""
 
 

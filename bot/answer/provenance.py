@@ -4,7 +4,7 @@ quotes. What the metadata does not hold is said to be unknown, not guessed."""
 
 from __future__ import annotations
 
-from bot.answer.prompts import localized
+from bot.answer.prompts import localized_group
 from bot.answer.vectors import SentenceVectors
 from bot.core.patterns import ARTICLE_WORD, ASKS_AUTHOR, ASKS_OUTLET, ASKS_PUBLISHED
 from bot.core.results import Answer, Citation
@@ -32,9 +32,7 @@ def article_asked(question: str, hits: list[Citation], vectors: SentenceVectors)
 
 def provenance(question: str, language: str, field: str, article: Citation) -> Answer:
     """The field's value from the article's metadata, citing it; a refusal when unknown."""
-    lines = dict(
-        line.split(": ", 1) for line in localized("provenance", language).splitlines() if line
-    )
+    lines = localized_group("provenance", language)
     value = getattr(article, field)
     known = bool(value)
     text = lines[field if known else f"unknown_{field}"].format(title=article.title, value=value)

@@ -6,7 +6,7 @@ import re
 
 import py3langid
 
-_NAMES = {
+LANGUAGES = {
     "en": "English",
     "fr": "French",
     "vi": "Vietnamese",
@@ -23,6 +23,8 @@ _NAMES = {
     "pl": "Polish",
     "id": "Indonesian",
 }
+"""The languages told apart (py3langid's others read as the default), by ISO 639-1 code, with
+their English names; `prompts/reader/` has each one's texts."""
 # Letters only Vietnamese uses (French shares â, ê and ô, so they are left out).
 _VIETNAMESE_MARKS = re.compile(r"[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịĩọỏốồổỗộớờởỡợụủũứừửữựỳỵỷỹ]", re.I)
 _VIETNAMESE_SHARE = 0.02
@@ -44,7 +46,7 @@ def detect_language(text: str, default: str = "en") -> str:
     if len(_VIETNAMESE_MARKS.findall(told)) >= max(2, _VIETNAMESE_SHARE * letters):
         return "vi"
     code, _ = py3langid.classify(told)
-    return code if code in _NAMES else default
+    return code if code in LANGUAGES else default
 
 
 def _without_names(text: str) -> str:
@@ -99,4 +101,4 @@ def written_in(text: str, language: str) -> bool:
 
 def language_name(code: str) -> str:
     """English name of a language, as the chat prompt names it to the model."""
-    return _NAMES.get(code, "English")
+    return LANGUAGES.get(code, "English")

@@ -141,10 +141,22 @@ NUMBER_WORDS = frozenset(_CARDINALS) | {
 
 # A question about an article itself, not about what it reports: the article word must be
 # there too ("who wrote the article on …", not "who wrote the letter").
+# Questions about an article itself, in every language the bot tells apart (English, French,
+# Vietnamese, then German, Spanish, Italian, Portuguese, Dutch, Russian, Polish, Indonesian,
+# Chinese, Japanese, Korean, Arabic). Words in scripts without spaces match without \b.
 ARTICLE_WORD = _any(
     r"\b(?:article|story|piece|report|post)s?\b",
     r"\bl['\u2019]article\b",
     r"\bbài(?: báo| viết)?\b",
+    r"\b(?:artikel|bericht|beitrag)(?:s|es|e|en)?\b",
+    r"\b(?:artículo|noticia|reportaje)s?\b",
+    r"\b(?:articol[oi]|notizi[ae])\b|\bl['\u2019]articolo\b",
+    r"\b(?:artigo|notícia|reportagem|matéria)s?\b",
+    r"\b(?:stuk|berichten|artikelen)\b",
+    r"\b(?:стать|заметк|публикаци)\w*",
+    r"\b(?:artykuł|tekst)\w*",
+    r"\b(?:berita|tulisan)\b",
+    r"文章|报道|報導|新闻|新聞|記事|기사|보도|مقال|التقرير|الخبر",
 )
 ASKS_AUTHOR = _any(
     r"\bwho (?:wrote|authored|is the author of)\b",
@@ -153,6 +165,15 @@ ASKS_AUTHOR = _any(
     r"\bauteure? de\b",
     r"\bai (?:đã )?viết\b",
     r"\btác giả\b",
+    r"\bwer hat\b.{0,80}\b(?:geschrieben|verfasst)\b|\b(?:autorin|verfasser(?:in)?)\b",
+    r"\bquién (?:escribió|firmó|es (?:el autor|la autora))\b",
+    r"\bchi ha (?:scritto|firmato)\b|\bautore\b|\bautrice\b",
+    r"\bquem (?:escreveu|assinou|é (?:o autor|a autora))\b",
+    r"\bwie (?:schreef|heeft\b.{0,80}\bgeschreven)\b|\b(?:auteur|schrijver) van\b",
+    r"\bкто (?:написал|автор)\b|\bавтор\w*",
+    r"\bkto (?:napisał|jest autorem)\b|\bautor(?:em|ka|ką)?\b",
+    r"\bsiapa (?:yang )?(?:menulis|penulis)\b|\bpenulis\b",
+    r"谁写|誰寫|作者|誰が書|著者|筆者|執筆者|누가 썼|누가 작성|작성자|필자|من كتب|كاتب",
 )
 ASKS_OUTLET = _any(
     r"\b(?:which|what) (?:outlet|newspaper|paper|publication|site|website|media|magazine)\b",
@@ -160,6 +181,22 @@ ASKS_OUTLET = _any(
     r"\bqu(?:el|elle) (?:média|journal|site|publication|magazine)\b",
     r"\bqui a publié\b",
     r"\b(?:báo|trang|tờ|tạp chí) nào\b",
+    r"\bwelche[rs]? (?:zeitung|medium|website|seite|zeitschrift|magazin|portal)\b",
+    r"\bwer hat\b.{0,80}\bveröffentlicht\b",
+    r"\bqu[ée] (?:medio|periódico|diario|sitio|web|revista|publicación)\b",
+    r"\bqui[ée]n (?:publicó|ha publicado)\b",
+    r"\bquale (?:giornale|testata|sito|rivista|quotidiano)\b|\bchi ha pubblicato\b",
+    r"\bqu(?:e|al) (?:jornal|veículo|site|revista|publicação)\b|\bquem publicou\b",
+    r"\bwelke? (?:krant|medium|site|website|tijdschrift|blad)\b",
+    r"\bwie (?:publiceerde|heeft\b.{0,80}\bgepubliceerd)\b",
+    r"\b(?:как\w+|в как\w+) (?:издани|газет|сайт|журнал|СМИ)\w*|\bкто опубликовал\b",
+    r"\b(?:jak\w+|któr\w+|w jak\w+) (?:gazet|serwis|portal|medium|czasopism|dzienni)\w*",
+    r"\bkto opublikował\b",
+    r"\b(?:media|koran|situs|surat kabar|majalah) apa\b|\bsiapa yang menerbitkan\b",
+    r"(?:哪家|哪个|哪個|什么|什麼)(?:媒体|媒體|报纸|報紙|网站|網站|杂志|雜誌)|谁发表|誰發表",
+    r"(?:どの|どこの)(?:新聞|媒体|メディア|サイト|雑誌)|どこが(?:掲載|発表|公開)",
+    r"(?:어느|어떤) (?:언론|매체|신문|사이트|잡지)",
+    r"(?:أي|أية) (?:صحيفة|وسيلة|موقع|مجلة)|من نشر",
 )
 ASKS_PUBLISHED = _any(
     r"\bwhen was\b.{0,120}\bpublished\b",
@@ -169,6 +206,18 @@ ASKS_PUBLISHED = _any(
     r"\bdate de (?:publication|parution)\b",
     r"\b(?:đăng|xuất bản)\b.{0,20}\b(?:khi nào|ngày nào|lúc nào|bao giờ)\b",
     r"\bngày (?:đăng|xuất bản)\b",
+    r"\bwann\b.{0,120}\b(?:veröffentlicht|erschienen)\b|\b(?:veröffentlichungs|erscheinungs)datum\b",
+    r"\bcu[áa]ndo\b.{0,120}\bpublic(?:ó|ado|ada|aron)\b|\bfecha de publicación\b",
+    r"\bquando\b.{0,120}\bpubblicat[oaie]\b|\bdata di pubblicazione\b",
+    r"\bquando\b.{0,120}\bpublicad[oa]s?\b|\bdata de publicação\b",
+    r"\bwanneer\b.{0,120}\b(?:gepubliceerd|verschenen)\b|\bpublicatiedatum\b",
+    r"\bкогда\b.{0,120}\b(?:опубликован|вышл|вышел)\w*|\bдат\w* публикации\b",
+    r"\bkiedy\b.{0,120}\b(?:opublikowan|ukazał)\w*|\bdat\w* publikacji\b",
+    r"\bkapan\b.{0,120}\b(?:diterbitkan|dipublikasikan|terbit)\b|\btanggal terbit\b",
+    r"(?:什么时候|什麼時候|何时|何時|哪天|哪一天).{0,40}(?:发表|發表|发布|發布|刊登|出版)",
+    r"(?:发表|發表|发布|發布)(?:日期|时间|時間)|いつ.{0,40}(?:公開|掲載|発表|出版)",
+    r"(?:公開|掲載|発行)日|언제.{0,40}(?:게재|발행|공개|출간)|(?:발행|게재)일",
+    r"متى.{0,120}نُ?شر|تاريخ النشر",
 )
 
 # A question after the newest news: newer articles are read first.

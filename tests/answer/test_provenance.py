@@ -26,6 +26,77 @@ def test_questions_about_an_article_itself_are_told_apart(question: str, field: 
     assert asked_about(question) == field
 
 
+# Who wrote it, which outlet, when: in each of the other languages the bot tells apart.
+ASKED_ELSEWHERE = {
+    "author": [
+        "Wer hat den Artikel über Meta geschrieben?",
+        "¿Quién escribió el artículo sobre Meta?",
+        "Chi ha scritto l'articolo su Meta?",
+        "Quem escreveu o artigo sobre a Meta?",
+        "Wie heeft het artikel over Meta geschreven?",
+        "Кто написал статью о Meta?",
+        "Kto napisał artykuł o Meta?",
+        "Siapa yang menulis artikel tentang Meta?",
+        "关于Meta的文章是谁写的？",
+        "Metaについての記事は誰が書きましたか？",
+        "메타에 관한 기사는 누가 썼나요?",
+        "من كتب المقال عن ميتا؟",
+    ],
+    "outlet": [
+        "Welche Zeitung hat den Artikel über Meta veröffentlicht?",
+        "¿Qué periódico publicó el artículo sobre Meta?",
+        "Quale giornale ha pubblicato l'articolo su Meta?",
+        "Qual jornal publicou o artigo sobre a Meta?",
+        "Welke krant publiceerde het artikel over Meta?",
+        "Какое издание опубликовало статью о Meta?",
+        "Jaka gazeta opublikowała artykuł o Meta?",
+        "Media apa yang menerbitkan artikel tentang Meta?",
+        "哪家媒体发表了关于Meta的文章？",
+        "Metaについての記事はどの新聞に載りましたか？",
+        "메타에 관한 기사는 어느 언론에 실렸나요?",
+        "أي صحيفة نشرت المقال عن ميتا؟",
+    ],
+    "published": [
+        "Wann wurde der Artikel über Meta veröffentlicht?",
+        "¿Cuándo se publicó el artículo sobre Meta?",
+        "Quando è stato pubblicato l'articolo su Meta?",
+        "Quando foi publicado o artigo sobre a Meta?",
+        "Wanneer is het artikel over Meta gepubliceerd?",
+        "Когда была опубликована статья о Meta?",
+        "Kiedy opublikowano artykuł o Meta?",
+        "Kapan artikel tentang Meta diterbitkan?",
+        "关于Meta的文章是什么时候发表的？",
+        "Metaについての記事はいつ公開されましたか？",
+        "메타에 관한 기사는 언제 게재되었나요?",
+        "متى نُشر المقال عن ميتا؟",
+    ],
+    "": [  # a letter is not an article, and an amount is no provenance
+        "Wer hat den Brief an OpenAI geschrieben?",
+        "¿Quién escribió la carta a OpenAI?",
+        "¿Cuánto ofreció Elon Musk por OpenAI?",
+        "Кто написал письмо OpenAI?",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [(question, field) for field, questions in ASKED_ELSEWHERE.items() for question in questions],
+)
+def test_questions_about_an_article_are_told_apart_in_every_language(
+    question: str, field: str
+) -> None:
+    assert asked_about(question) == field
+
+
+def test_a_spanish_reader_gets_the_byline_in_spanish_not_a_person_the_text_quotes(
+    scripted_bot,
+) -> None:
+    bot = scripted_bot(ExplodingModel(responses=["unused"]))
+    answer = bot.ask("¿Quién escribió el artículo sobre las estrategias de IA de China y EE. UU.?")
+    assert not answer.refused and answer.text.endswith("fue escrito por Lee Chong Ming [1].")
+
+
 def test_who_wrote_an_article_comes_from_its_byline_not_from_its_text(scripted_bot) -> None:
     bot = scripted_bot(ExplodingModel(responses=["unused"]))
     answer = bot.ask(f"Who wrote {CHINA_US}?")

@@ -225,6 +225,15 @@ LATEST = _any(
     r"\b(?:latest|most recent|newest|recently)\b",
     r"\b(?:dernière?s?|plus récente?s?|récemment)\b",
     r"\b(?:mới nhất|gần đây nhất|gần đây)\b",
+    r"\b(?:neueste|jüngste|kürzlich|zuletzt)\w*",
+    r"\b(?:más reciente|recientemente|últim[oa]s?)\b",
+    r"\b(?:più recent[ei]|recentemente|ultim[oaie])\b",
+    r"\b(?:mais recentes?|recentemente)\b",
+    r"\b(?:nieuwste|meest recente|onlangs)\b",
+    r"\b(?:последн|новейш|недавн)\w*",
+    r"\b(?:najnowsz|niedawn)\w*",
+    r"\b(?:terbaru|terkini|baru-baru ini)\b",
+    r"最新|最近|최신|최근|أحدث|مؤخر",
 )
 
 # Relative periods a question names, counted from today (see `periods`): days, weeks, months.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answer.answering import about_the_news
 from bot.answer.provenance import article_asked, asked_about
 
 from ..fakes import ExplodingModel
@@ -131,3 +132,24 @@ def test_the_article_asked_about_is_found_by_its_title_not_by_the_best_chunk(see
     others = [h for h in seeded_bot.retrieve("Baidu Ernie DeepSeek") if h.source != talks.source]
     found = article_asked(question, [*others[:2], talks], seeded_bot.grounder.vectors)
     assert found.source == talks.source
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Was ist die neueste Zahl der Mitarbeiter?",
+        "¿Cuál es el modelo más reciente de Meta?",
+        "Qual è l'ultimo modello di Meta?",
+        "Qual é o modelo mais recente da Meta?",
+        "Wat is het nieuwste model van Meta?",
+        "Какая последняя модель Meta?",
+        "Jaki jest najnowszy model Meta?",
+        "Apa model terbaru Meta?",
+        "Meta最新的模型是什么？",
+        "Metaの最新モデルは何ですか？",
+        "메타의 최신 모델은 무엇인가요?",
+        "ما هو أحدث نموذج من ميتا؟",
+    ],
+)
+def test_a_question_after_the_latest_news_is_told_in_every_language(question: str) -> None:
+    assert about_the_news(question)

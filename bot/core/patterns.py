@@ -140,10 +140,10 @@ NUMBER_WORDS = frozenset(_CARDINALS) | {
 }
 
 # A question about an article itself, not about what it reports: the article word must be
-# there too ("who wrote the article on …", not "who wrote the letter").
-# Questions about an article itself, in every language the bot tells apart (English, French,
-# Vietnamese, then German, Spanish, Italian, Portuguese, Dutch, Russian, Polish, Indonesian,
-# Chinese, Japanese, Korean, Arabic). Words in scripts without spaces match without \b.
+# there too ("who wrote the article on …", not "who wrote the letter"). In every language the
+# bot tells apart: English, French, Vietnamese, then German, Spanish, Italian, Portuguese,
+# Dutch, Russian, Polish, Indonesian, Chinese, Japanese, Korean and Arabic (words in scripts
+# without spaces match without \b).
 ARTICLE_WORD = _any(
     r"\b(?:article|story|piece|report|post)s?\b",
     r"\bl['\u2019]article\b",

@@ -221,7 +221,7 @@ class Bot:
         language = detect_language(question)
         deadline = self._deadline(asked_at) if history else None
         asked = self._standalone(question, history, deadline) if history else question
-        only = self._within_period(asked, only)
+        only = self._within_period(asked, language, only)
         hits = self.retriever.retrieve(asked, only=only)
         present, missing = self.retriever.mentions(asked)
         relevant = [h for h in hits if h.relevance >= self.settings.min_relevance]
@@ -270,10 +270,12 @@ class Bot:
             answer = yield from self._generate(inputs, asked, language, evidence, deadline)
         return answer.model_copy(update={"answerable": answerable})
 
-    def _within_period(self, question: str, only: ArticleFilter | None) -> ArticleFilter | None:
+    def _within_period(
+        self, question: str, language: str, only: ArticleFilter | None
+    ) -> ArticleFilter | None:
         """The filter with the question's relative period ("last week") as its dates, counted
         from BOT_TODAY or the system date; dates given explicitly are kept instead."""
-        span = period(question, self.settings.today or date.today())
+        span = period(question, self.settings.today or date.today(), language)
         if span is None or (only and only.dated()):
             return only
         since, until = (day.isoformat() for day in span)

@@ -57,14 +57,14 @@ def reply_stream(
     return (yield from streamed(llm, chat_prompt("question").invoke(inputs), deadline))
 
 
-def about_the_news(question: str) -> bool:
+def about_the_news(question: str, language: str = "") -> bool:
     """Whether the question is about who reported what, or when: it names a source, asks
     for an outlet, an author or a date of publication, the latest news or a period's."""
     asks = [pattern for _, pattern in FIELDS] + [LATEST]
     return bool(
         credited(question)
         or any(pattern.search(question) for pattern in asks)
-        or period(question, date.today())
+        or period(question, date.today(), language)
     )
 
 
@@ -73,7 +73,7 @@ def prompt_inputs(question: str, language: str, contexts: list[Citation]) -> dic
     question about the news as news: 20 tokens a source of prefill that an answer drawn
     from the text does not use, and the citations show them to the reader."""
     return {
-        "sources": format_sources(contexts, metadata=about_the_news(question)),
+        "sources": format_sources(contexts, metadata=about_the_news(question, language)),
         "question": question,
         "language": language_name(language),
     }

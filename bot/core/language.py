@@ -29,6 +29,16 @@ their English names; `prompts/reader/` has each one's texts."""
 _VIETNAMESE_MARKS = re.compile(r"[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịĩọỏốồổỗộớờởỡợụủũứừửữựỳỵỷỹ]", re.I)
 _VIETNAMESE_SHARE = 0.02
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+"""Kana and Han: Chinese and Japanese write words without spaces between them."""
+_EAST_ASIAN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u1100-\u11ff]")
+_SCRIPT_SHARE = 0.5
+"""East Asian letters a text needs to be in an East Asian language: most of its letters, as
+names in Latin letters ("OpenAI") do not change the language of a Chinese question."""
+_READ_AS = {"ms": "id"}
+"""py3langid reads short Indonesian as Malay, a language the bot does not tell apart."""
 _LEFT = 3
 SWITCH_WORDS = 8
 """Texts shorter than this are too short for the statistical model to tell their language;
@@ -38,14 +48,19 @@ only their letters can."""
 def detect_language(text: str, default: str = "en") -> str:
     """Return an ISO 639-1 code; short or letterless text falls back to `default`."""
     sample = text[:4000]
-    if len(_WORD.findall(sample)) < 2:
+    if len(_WORD.findall(sample)) < 2 and len(_UNSPACED.findall(sample)) < 2:
         return default
     told = _without_names(sample)
     # Vietnamese tone marks are unambiguous and beat the statistical model on short questions.
     letters = sum(ch.isalpha() for ch in told)
     if len(_VIETNAMESE_MARKS.findall(told)) >= max(2, _VIETNAMESE_SHARE * letters):
         return "vi"
+    # So are the scripts of Japanese (kana), Korean (Hangul) and Chinese (Han alone), which
+    # py3langid splits into dialects the bot does not name.
+    if len(_EAST_ASIAN.findall(told)) >= max(2, _SCRIPT_SHARE * letters):
+        return "ja" if _KANA.search(told) else "ko" if _HANGUL.search(told) else "zh"
     code, _ = py3langid.classify(told)
+    code = _READ_AS.get(code, code)
     return code if code in LANGUAGES else default
 
 

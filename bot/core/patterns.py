@@ -237,21 +237,67 @@ LATEST = _any(
 )
 
 # Relative periods a question names, counted from today (see `periods`): days, weeks, months.
-TODAY = _any(r"\btoday\b", r"\baujourd.hui\b", r"\bhôm nay\b")
-YESTERDAY = _any(r"\byesterday\b", r"\bhier\b", r"\bhôm qua\b")
-THIS_WEEK = _any(r"\bthis week\b", r"\bcette semaine\b", r"\btuần này\b")
-LAST_WEEK = _any(
-    r"\b(?:last|past) week\b", r"\bla semaine (?:dernière|passée)\b", r"\btuần (?:trước|qua)\b"
+TODAY = _any(
+    r"\btoday\b",
+    r"\baujourd.hui\b",
+    r"\bhôm nay\b",
+    r"\b(?:heute|hoy|oggi|hoje|vandaag|сегодня|dzi(?:ś|siaj)|hari ini)\b",
+    r"今天|今日|本日|오늘|اليوم",
 )
-THIS_MONTH = _any(r"\bthis month\b", r"\bce mois(?:-ci)?\b", r"\btháng này\b")
+YESTERDAY = _any(
+    r"\byesterday\b",
+    r"\bhôm qua\b",
+    r"\b(?:gestern|ayer|ieri|ontem|gisteren|вчера|wczoraj|kemarin)\b",
+    r"昨天|昨日|어제|أمس|البارحة",
+)
+FRENCH_YESTERDAY = _any(r"\bhier\b")
+"""French "hier" (yesterday), apart: German and Dutch write it for "here"."""
+HIER_MEANS_HERE = frozenset({"de", "nl"})
+THIS_WEEK = _any(
+    r"\bthis week\b",
+    r"\bcette semaine\b",
+    r"\btuần này\b",
+    r"\bdiese[rn]? woche\b|\besta semana\b|\bquesta settimana\b|\bdeze week\b",
+    r"\bна этой неделе\b|\bw tym tygodniu\b|\bminggu ini\b",
+    r"这周|本周|這週|本週|今週|이번 주|هذا الأسبوع",
+)
+LAST_WEEK = _any(
+    r"\b(?:last|past) week\b",
+    r"\bla semaine (?:dernière|passée)\b",
+    r"\btuần (?:trước|qua)\b",
+    r"\b(?:letzte|vergangene)[rn]? woche\b|\bla semana pasada\b|\bsettimana scorsa\b",
+    r"\bsemana passada\b|\bvorige week\b|\bна прошлой неделе\b",
+    r"\bw (?:zeszłym|ubiegłym|poprzednim) tygodniu\b|\bminggu lalu\b",
+    r"上周|上週|先週|지난주|الأسبوع الماضي",
+)
+THIS_MONTH = _any(
+    r"\bthis month\b",
+    r"\bce mois(?:-ci)?\b",
+    r"\btháng này\b",
+    r"\bdiese[mn]? monat\b|\beste mes\b|\bquesto mese\b|\beste mês\b|\bdeze maand\b",
+    r"\bв этом месяце\b|\bw tym miesiącu\b|\bbulan ini\b",
+    r"这个月|本月|這個月|今月|이번 달|هذا الشهر",
+)
 LAST_MONTH = _any(
-    r"\b(?:last|past) month\b", r"\ble mois (?:dernier|passé)\b", r"\btháng (?:trước|qua)\b"
+    r"\b(?:last|past) month\b",
+    r"\ble mois (?:dernier|passé)\b",
+    r"\btháng (?:trước|qua)\b",
+    r"\b(?:letzte|vergangene)[nm]? monat\b|\bel mes pasado\b|\bmese scorso\b",
+    r"\bmês passado\b|\bvorige maand\b|\bв прошлом месяце\b",
+    r"\bw (?:zeszłym|ubiegłym|poprzednim) miesiącu\b|\bbulan lalu\b",
+    r"上个月|上個月|先月|지난달|الشهر الماضي",
 )
 # "the last 3 days", "les 10 derniers jours", "7 ngày qua": that many days up to today.
 LAST_DAYS = _any(
     r"\b(?:last|past) (\d{1,3}) days\b",
     r"\b(\d{1,3}) derniers jours\b",
     r"\b(\d{1,3}) ngày (?:qua|gần đây)\b",
+    r"\b(?:letzten|vergangenen) (\d{1,3}) tage[n]?\b|\b(?:últimos) (\d{1,3}) días\b",
+    r"\b(?:ultimi) (\d{1,3}) giorni\b|\b(?:últimos) (\d{1,3}) dias\b",
+    r"\b(?:afgelopen|laatste) (\d{1,3}) dagen\b|\bпоследние (\d{1,3}) дн\w*",
+    r"\b(?:ostatnich|ostatnie) (\d{1,3}) dni\b|\b(\d{1,3}) hari terakhir\b",
+    r"(?:过去|過去|最近の?)\s?(\d{1,3})\s?(?:天|日)|지난 (\d{1,3})일",
+    r"آخر (\d{1,3}) (?:أيام|يوما)",
 )
 
 # A question about something that changes over time: an amount or count, or how things stand

@@ -1,5 +1,6 @@
-"""Relative periods in a question ("last week", "la semaine dernière", "tuần trước") as the
-days they mean on a given day, so the question draws only on articles published then.
+"""Relative periods in a question ("last week", "la semaine dernière", "tuần trước", in the 15
+languages the bot tells apart) as the days they mean on a given day, so the question draws
+only on articles published then.
 
 Days, weeks and months only. A year ("this year", "l'an dernier", "năm ngoái") is left alone:
 in a question it most often echoes the article's own words, whose year is the article's,
@@ -13,6 +14,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from bot.core.patterns import (
+    FRENCH_YESTERDAY,
+    HIER_MEANS_HERE,
     LAST_DAYS,
     LAST_MONTH,
     LAST_WEEK,
@@ -71,9 +74,10 @@ _NAMED: list[tuple[re.Pattern[str], Callable[[date], Span]]] = [
 ]
 
 
-def period(question: str, today: date) -> Span | None:
+def period(question: str, today: date, language: str = "") -> Span | None:
     """The first and last day (inclusive) the question's relative period means on `today`;
-    None when it names none."""
+    None when it names none. `language`, the question's, tells a French "hier" (yesterday)
+    from a German or Dutch one (here)."""
     counted = LAST_DAYS.search(question)
     if counted:
         days = int(next(g for g in counted.groups() if g))
@@ -81,4 +85,6 @@ def period(question: str, today: date) -> Span | None:
     for pattern, span in _NAMED:
         if pattern.search(question):
             return span(today)
+    if language not in HIER_MEANS_HERE and FRENCH_YESTERDAY.search(question):
+        return _yesterday(today)
     return None

@@ -39,3 +39,19 @@ def test_a_short_texts_letters_tell_vietnamese_only_when_they_can(
 )
 def test_a_sentence_dense_with_names_is_told_by_its_other_words(text: str, language: str) -> None:
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("OpenAI上周宣布了什么？", "zh"),  # one run of letters, no spaces: still Chinese
+        ("先週OpenAIは何を発表しましたか？", "ja"),
+        ("Berita AI minggu lalu?", "id"),  # short Indonesian, which py3langid reads as Malay
+        ("Wie viel hat Elon Musk für OpenAI geboten?", "de"),
+        ("지난주 OpenAI는 무엇을 발표했나요?", "ko"),
+        ("埃隆·马斯克出价多少收购OpenAI？", "zh"),  # py3langid says Wu Chinese
+        ("Tencent (腾讯) has 1.4 billion users.", "en"),  # a name in Han letters
+    ],
+)
+def test_questions_in_the_other_languages_are_told(text: str, language: str) -> None:
+    assert detect_language(text) == language

@@ -29,11 +29,13 @@ their English names; `prompts/reader/` has each one's texts."""
 _VIETNAMESE_MARKS = re.compile(r"[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịĩọỏốồổỗộớờởỡợụủũứừửữựỳỵỷỹ]", re.I)
 _VIETNAMESE_SHARE = 0.02
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_KANA_LETTERS, _HAN_LETTERS = "\u3040-\u30ff", "\u3400-\u9fff"
+_HANGUL_LETTERS = "\uac00-\ud7af\u1100-\u11ff"
+_KANA = re.compile(f"[{_KANA_LETTERS}]")
+_HANGUL = re.compile(f"[{_HANGUL_LETTERS}]")
+_UNSPACED = re.compile(f"[{_KANA_LETTERS}{_HAN_LETTERS}]")
 """Kana and Han: Chinese and Japanese write words without spaces between them."""
-_EAST_ASIAN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u1100-\u11ff]")
+_EAST_ASIAN = re.compile(f"[{_KANA_LETTERS}{_HAN_LETTERS}{_HANGUL_LETTERS}]")
 _SCRIPT_SHARE = 0.5
 """East Asian letters a text needs to be in an East Asian language: most of its letters, as
 names in Latin letters ("OpenAI") do not change the language of a Chinese question."""

@@ -63,6 +63,12 @@ def test_scripted_last_week_draws_only_on_last_weeks_article_and_says_as_of(date
     assert answer.text == "As of 2025-11-26: Acme Robotics has 250 employees [1]."
 
 
+def test_scripted_a_german_amount_is_dated_too(dated_settings):
+    bot = _bot(dated_settings, "Acme Robotics hat 250 Mitarbeiter [1].")
+    answer = bot.ask("Wie viele Mitarbeiter hat Acme Robotics letzte Woche?")
+    assert answer.text == "Stand 2025-11-26: Acme Robotics hat 250 Mitarbeiter [1].", answer.text
+
+
 def test_scripted_explicit_dates_win_over_the_questions_period(dated_settings):
     bot = _bot(dated_settings, "Acme Robotics has 100 employees [1].")
     answer = bot.ask(f"{STAFF} last week?", only=ArticleFilter.of(until="2025-11-20"))

@@ -102,7 +102,13 @@ def credited(sentence: str) -> list[str]:
     out, as a capital there says nothing."""
     text = without_markers(sentence)
     found = [m for pattern in ATTRIBUTION for m in pattern.finditer(text)]
-    return [m.group(1) for m in found if m.start(1) > 0 or " " in m.group(1)]
+    return [m.group(1) for m in found if _after_a_word(text, m.start(1)) or " " in m.group(1)]
+
+
+def _after_a_word(text: str, start: int) -> bool:
+    """Whether a word comes before `start`: not the sentence's first word, whatever opens it
+    ("¿Quién escribió …?")."""
+    return any(ch.isalnum() for ch in text[:start])
 
 
 def attributed(sentence: str) -> set[str]:

@@ -41,6 +41,10 @@ _SCRIPT_SHARE = 0.5
 names in Latin letters ("OpenAI") do not change the language of a Chinese question."""
 _READ_AS = {"ms": "id"}
 """py3langid reads short Indonesian as Malay, a language the bot does not tell apart."""
+_OWN_SCRIPTS = ((re.compile("[\u0400-\u04ff]"), "ru"), (re.compile("[\u0600-\u06ff]"), "ar"))
+"""Scripts only one told language writes (Cyrillic: Russian; Arabic: Arabic): a short text
+py3langid reads as a language the bot does not tell apart (short Russian as Bulgarian) is
+the one its script names."""
 _LEFT = 3
 SWITCH_WORDS = 8
 """Texts shorter than this are too short for the statistical model to tell their language;
@@ -63,7 +67,18 @@ def detect_language(text: str, default: str = "en") -> str:
         return "ja" if _KANA.search(told) else "ko" if _HANGUL.search(told) else "zh"
     code, _ = py3langid.classify(told)
     code = _READ_AS.get(code, code)
-    return code if code in LANGUAGES else default
+    if code in LANGUAGES:
+        return code
+    return _by_script(told, letters, default) if len(told.split()) < SWITCH_WORDS else default
+
+
+def _by_script(text: str, letters: int, default: str) -> str:
+    """The told language whose script makes up most of a short text's letters, else
+    `default`."""
+    for script, code in _OWN_SCRIPTS:
+        if len(script.findall(text)) >= _SCRIPT_SHARE * letters:
+            return code
+    return default
 
 
 def _without_names(text: str) -> str:

@@ -1,4 +1,6 @@
-"""Phrase patterns, in English, French and Vietnamese, that the answer stage looks for.
+"""Phrase patterns that the answer stage looks for, in the 15 languages the bot tells apart
+(`bot.core.language.LANGUAGES`): English, French and Vietnamese first, then German, Spanish,
+Italian, Portuguese, Dutch, Russian, Polish, Indonesian, Chinese, Japanese, Korean and Arabic.
 
 Each list is a set of case-blind regular expressions, one alternative per line.
 """
@@ -25,6 +27,18 @@ REFUSAL = _any(
     r"\baucune information\b",
     r"\btôi không (?:biết|thể trả lời|tìm thấy)\b",
     r"\bkhông có thông tin\b",
+    r"\bich weiß (?:es )?nicht\b|\bkeine informationen\b",
+    r"\bdie quellen (?:nennen|erwähnen) \w+ nicht\b",
+    r"\bno (?:lo )?sé\b|\bno hay información\b|\blas fuentes no (?:mencionan|dicen|indican)\b",
+    r"\bnon (?:lo )?so\b|\bnessuna informazione\b|\ble fonti non (?:menzionano|dicono|indicano)\b",
+    r"\bnão (?:o )?sei\b|\bnão há informaç\w+|\bas fontes não (?:mencionam|dizem|indicam)\b",
+    r"\bik weet (?:het )?niet\b|\bgeen informatie\b|\bde bronnen (?:noemen|vermelden) \w+ niet\b",
+    r"\bя не знаю\b|\bнет (?:никакой )?информации\b|\bв источниках (?:нет|не)\b",
+    r"\bnie wiem\b|\bbrak informacji\b|\bźródła nie (?:podają|wspominają)\b",
+    r"\bsaya tidak tahu\b|\btidak ada informasi\b",
+    r"\bsumber(?:-sumber)? tidak (?:menyebutkan|menjelaskan)\b",
+    r"我不知道|没有(?:相关)?信息|沒有(?:相關)?資訊|わかりません|分かりません|情報はありません",
+    r"모르겠습니다|모릅니다|정보가 없습니다|لا أعرف|لا أعلم|لا توجد معلومات",
 )
 
 # Sentences in a document that talk to the assistant, not the reader: withheld from the
@@ -36,6 +50,15 @@ INJECTION = _any(
     r"\b(visit|go to|click)\b.{0,40}\bhttps?://\S+.{0,60}\b(prize|reward|gift|claim)\b",
     r"\b(claim|win)\b.{0,30}\b(prize|reward|gift)\b.{0,60}https?://",
     r"\b(ignore[zr]?|oublie[zr]?)\b.{0,40}\b(instructions?|consignes?|r[èe]gles)\b",
+    r"\b(ignorier\w*|vergiss|vergessen sie)\b.{0,40}\b(anweisung\w*|regeln)\b",
+    r"\b(ignor[ae]\w*|olvid[ae]\w*|dimentica\w*|esque[cç]\w*)\b.{0,40}"
+    r"\b(instrucci\w+|istruzion\w+|instruç\w+|reglas|regole|regras)\b",
+    r"\b(negeer|vergeet)\b.{0,40}\b(instructies|regels)\b",
+    r"\b(игнорируй\w*|забудь\w*)\b.{0,40}\b(инструкци\w+|правил\w*)",
+    r"\b(zignoruj|zapomnij)\b.{0,40}\b(instrukcj\w+|zasad\w*)",
+    r"\b(abaikan|lupakan)\b.{0,40}\b(instruksi|perintah|aturan)\b",
+    r"(忽略|无视|無視).{0,20}(指令|指示|说明|說明|规则|規則)|지시.{0,20}무시|무시.{0,20}지시",
+    r"تجاهل.{0,40}(التعليمات|الأوامر)",
     r"\b(r[ée]v[èe]le[zr]?|affiche[zr]?)\b.{0,30}\b(prompt|invite) syst[èe]me\b",
     r"\bb[ỏo] qua\b.{0,40}\b(h[ưu][ớo]ng d[ẫa]n|ch[ỉi] d[ẫa]n|l[ệe]nh)\b",
     r"\bti[ếe]t l[ộo]\b.{0,30}\b(l[ờo]i nh[ắa]c|prompt) h[ệe] th[ốo]ng\b",
@@ -50,6 +73,10 @@ SOURCE_TALK = _any(
     r"\bnguồn\b",
     r"\bbài (?:báo|viết)\b",
     r"\btài liệu\b",
+    r"\b(?:quellen|die quelle|der quelle|fuentes?|fonti|fontes?|bronnen|sumber)\b",
+    r"\b(?:artikel\w*|artículos?|articol[oi]|artigos?|artykuł\w*|dokument\w*|documentos?)\b",
+    r"\b(?:источник|стать|документ|źródł)\w*",
+    r"来源|來源|资料|資料|出典|情報源|출처|자료|المصادر|مصدر",
 )
 
 # Markup or chat-template fragments in a reply: the model is copying its prompt.
@@ -57,22 +84,40 @@ MARKUP = re.compile(r"</?[a-z][\w-]*[\s>/=]|<\|[\w]+\|>|```|&lt;|\bsource id=", 
 
 # "According to X", "X reported": who a sentence says stated it. X, a run of capitalised
 # words, must be a name the backing source writes, or the attribution is made up.
-_NAME_RUN = r"((?:[A-ZÀ-ÝĐ][\w'\u2019.&-]*)(?:\s+(?:de\s+|du\s+|of\s+)?[A-ZÀ-ÝĐ][\w'\u2019.&-]*)*)"
+_NAME_RUN = (
+    r"((?:[A-ZÀ-ÝĐА-ЯЁ][\w'\u2019.&-]*)"
+    r"(?:\s+(?:(?:de|du|of|von|van|del|di|da)\s+)?[A-ZÀ-ÝĐА-ЯЁ][\w'\u2019.&-]*)*)"
+)
 ATTRIBUTION = (
     re.compile(
-        r"(?i:\b(?:according to|reported by|cited by|selon|d['\u2019]après|theo|dẫn lời)"
-        r"(?:\s+(?:the|le|la|les|l['\u2019]|báo|tờ|trang))?\s+)" + _NAME_RUN
+        r"(?i:\b(?:according to|reported by|cited by|selon|d['\u2019]après|theo|dẫn lời|"
+        # "secondo" and "segundo" are "second" after an article.
+        r"laut|según|(?<!il )(?<!al )(?<!un )secondo|(?<!o )(?<!el )(?<!um )(?<!un )segundo|"
+        r"volgens|по данным|по словам|согласно|według|menurut)"
+        r"(?:\s+(?:the|le|la|les|l['\u2019]|báo|tờ|trang|der|dem|el|il|lo|o|a|de))?\s+)" + _NAME_RUN
     ),
     re.compile(
         _NAME_RUN
         + r"\s+(?i:reported|reports|report|said|says|say|wrote|writes|write|told|announced|"
         r"a rapporté|rapporte|a indiqué|a déclaré|a affirmé|a écrit|écrit|"
-        r"đưa tin|cho biết|cho hay|khẳng định|viết)\b"
+        r"đưa tin|cho biết|cho hay|khẳng định|viết|"
+        r"berichtete|berichtet|meldete|sagte|schrieb|erklärte|informó|dijo|afirmó|escribió|"
+        r"ha riferito|ha detto|ha scritto|ha dichiarato|informou|disse|afirmou|escreveu|"
+        r"meldde|zei|schreef|сообщил\w*|заявил\w*|написал\w*|poinformował\w*|powiedział\w*|"
+        r"napisał\w*|melaporkan|mengatakan|menulis)\b"
     ),
 )
 
 # How many, how much: an amount or a count.
-_AMOUNT = (r"\bhow (?:many|much)\b", r"\bcombien\b", r"\bbao nhiêu\b", r"\bmấy\b")
+_AMOUNT = (
+    r"\bhow (?:many|much)\b",
+    r"\bcombien\b",
+    r"\bbao nhiêu\b",
+    r"\bmấy\b",
+    r"\bwie viele?\b|\bcu[áa]nt[oa]s?\b|\bquant[oiae]s?\b|\bhoeveel\b",
+    r"\bсколько\b|\bile\b|\bilu\b|\bberapa\b",
+    r"多少|几个|幾個|いくつ|いくら|何人|몇|얼마|\bكم\b",
+)
 
 # A question that asks for a quantity or a year: its answer states a number.
 QUANTITY = _any(
@@ -81,25 +126,47 @@ QUANTITY = _any(
     r"\b(?:what|which) (?:year|percentage|percent)\b",
     r"\b(?:quelle?|en quelle) (?:année|âge|pourcentage)\b",
     r"\bnăm nào\b",
+    r"\bwie (?:alt|lange|weit)\b|\b(?:in )?welche[mrs]? (?:jahr|prozentsatz)\b",
+    r"\b(?:en )?qué (?:año|porcentaje)\b|\b(?:in )?quale (?:anno|percentuale)\b|\bin che anno\b",
+    r"\b(?:em )?que (?:ano|percentagem|porcentagem)\b|\bin welk jaar\b|\bhoe (?:oud|lang|ver)\b",
+    r"\bв каком году\b|\bкакой процент\b|\bw którym roku\b|\bjaki procent\b",
+    r"\btahun berapa\b|哪一年|哪年|何年|몇 년|في أي (?:عام|سنة)",
 )
 
 # Numbers written as words (folded) and the digits they stand for, cardinal and ordinal (a
-# translation may write "sixth" as "thứ 6"); not the words that are as often another word
-# once folded (une, một; ba: Mrs, tư: from, năm: year, sáu: after, bảy: fly, tám: heart).
+# translation may write "sixth" as "thứ 6"), in the languages written in Latin letters (the
+# others' words are not tokens); not the words that are as often another word once folded
+# (une, một; ba: Mrs, tư: from, năm: year, sáu: after, bảy: fly, tám: heart; dos: back, tres:
+# very, tre: young, due, elf, once, sei, tien: money, dua: race) or a name (Lima, Otto).
 _CARDINALS = {
-    **dict.fromkeys(["two", "deux", "hai"], "2"),
-    **dict.fromkeys(["three", "trois"], "3"),
-    **dict.fromkeys(["four", "quatre", "bon"], "4"),
-    **dict.fromkeys(["five", "cinq"], "5"),
-    **dict.fromkeys(["six"], "6"),
-    **dict.fromkeys(["seven", "sept"], "7"),
-    **dict.fromkeys(["eight", "huit"], "8"),
-    **dict.fromkeys(["nine", "chin"], "9"),
-    **dict.fromkeys(["ten", "dix", "muoi"], "10"),
-    **dict.fromkeys(["eleven", "onze"], "11"),
-    **dict.fromkeys(["twelve", "douze"], "12"),
-    **dict.fromkeys(["twenty", "vingt"], "20"),
-    **dict.fromkeys(["thirty", "trente"], "30"),
+    **dict.fromkeys(["two", "deux", "hai", "zwei", "twee", "dwa", "dwie", "dois", "duas"], "2"),
+    **dict.fromkeys(["three", "trois", "drei", "drie", "trzy", "tiga"], "3"),
+    **dict.fromkeys(
+        ["four", "quatre", "bon", "vier", "cuatro", "quattro", "quatro", "cztery", "empat"], "4"
+    ),
+    **dict.fromkeys(["five", "cinq", "funf", "vijf", "cinco", "cinque", "piec"], "5"),
+    **dict.fromkeys(["six", "sechs", "zes", "seis", "szesc", "enam"], "6"),
+    **dict.fromkeys(
+        ["seven", "sept", "sieben", "zeven", "siete", "sette", "sete", "siedem", "tujuh"], "7"
+    ),
+    **dict.fromkeys(["eight", "huit", "acht", "ocho", "oito", "osiem", "delapan"], "8"),
+    **dict.fromkeys(
+        ["nine", "chin", "neun", "negen", "nueve", "nove", "dziewiec", "sembilan"], "9"
+    ),
+    **dict.fromkeys(
+        ["ten", "dix", "muoi", "zehn", "diez", "dieci", "dez", "dziesiec", "sepuluh"], "10"
+    ),
+    **dict.fromkeys(["eleven", "onze", "undici", "jedenascie", "sebelas"], "11"),
+    **dict.fromkeys(
+        ["twelve", "douze", "zwolf", "twaalf", "doce", "dodici", "doze", "dwanascie"], "12"
+    ),
+    **dict.fromkeys(
+        ["twenty", "vingt", "zwanzig", "twintig", "veinte", "venti", "vinte", "dwadziescia"], "20"
+    ),
+    **dict.fromkeys(
+        ["thirty", "trente", "dreissig", "dertig", "treinta", "trenta", "trinta", "trzydziesci"],
+        "30",
+    ),
 }
 _ORDINALS = {
     **dict.fromkeys(["second", "deuxieme"], "2"),
@@ -115,19 +182,81 @@ _ORDINALS = {
     **dict.fromkeys(["twelfth"], "12"),
 }
 # A date's month, named, is the number another language writes ("April 5" is "ngày 5 tháng 4",
-# "January 1756" is "tháng 1/1756"); not May and mai, as often a verb and "tomorrow".
+# "January 1756" is "tháng 1/1756"); not May and mai, as often a verb and "tomorrow", nor a
+# month that is as often a name or another word (Marco, Julio, Mayo, Mei, Maja; marca: brand).
 _MONTHS = {
-    **dict.fromkeys(["january", "janvier"], "1"),
-    **dict.fromkeys(["february", "fevrier"], "2"),
-    **dict.fromkeys(["march", "mars"], "3"),
-    **dict.fromkeys(["april", "avril"], "4"),
-    **dict.fromkeys(["june", "juin"], "6"),
-    **dict.fromkeys(["july", "juillet"], "7"),
-    **dict.fromkeys(["august", "aout"], "8"),
-    **dict.fromkeys(["september", "septembre"], "9"),
-    **dict.fromkeys(["october", "octobre"], "10"),
-    **dict.fromkeys(["november", "novembre"], "11"),
-    **dict.fromkeys(["december", "decembre"], "12"),
+    **dict.fromkeys(
+        [
+            "january",
+            "janvier",
+            "januar",
+            "januari",
+            "enero",
+            "gennaio",
+            "janeiro",
+            "styczen",
+            "stycznia",
+        ],
+        "1",
+    ),
+    **dict.fromkeys(
+        [
+            "february",
+            "fevrier",
+            "februar",
+            "februari",
+            "febrero",
+            "febbraio",
+            "fevereiro",
+            "luty",
+            "lutego",
+        ],
+        "2",
+    ),
+    **dict.fromkeys(["march", "mars", "marz", "maart", "marzo", "maret", "marzec"], "3"),
+    **dict.fromkeys(["april", "avril", "abril", "aprile", "kwiecien", "kwietnia"], "4"),
+    **dict.fromkeys(["maggio", "maio"], "5"),
+    **dict.fromkeys(
+        ["june", "juin", "juni", "junio", "giugno", "junho", "czerwiec", "czerwca"], "6"
+    ),
+    **dict.fromkeys(["july", "juillet", "juli", "luglio", "julho", "lipiec", "lipca"], "7"),
+    **dict.fromkeys(
+        ["august", "aout", "agosto", "augustus", "agustus", "sierpien", "sierpnia"], "8"
+    ),
+    **dict.fromkeys(
+        ["september", "septembre", "settembre", "setembro", "septiembre", "wrzesien", "wrzesnia"],
+        "9",
+    ),
+    **dict.fromkeys(
+        [
+            "october",
+            "octobre",
+            "oktober",
+            "octubre",
+            "ottobre",
+            "outubro",
+            "pazdziernik",
+            "pazdziernika",
+        ],
+        "10",
+    ),
+    **dict.fromkeys(
+        ["november", "novembre", "noviembre", "novembro", "listopad", "listopada"], "11"
+    ),
+    **dict.fromkeys(
+        [
+            "december",
+            "decembre",
+            "dezember",
+            "diciembre",
+            "dicembre",
+            "dezembro",
+            "desember",
+            "grudzien",
+            "grudnia",
+        ],
+        "12",
+    ),
 }
 SPELLED_NUMBERS = _CARDINALS | _ORDINALS | _MONTHS
 
@@ -137,6 +266,13 @@ NUMBER_WORDS = frozenset(_CARDINALS) | {
     *("dozen", "hundred", "thousand", "million", "billion", "trillion", "half"),
     *("neuf", "cent", "mille", "milliard", "moitie"),
     *("tram", "nghin", "ngan", "trieu", "ty"),
+    *("hundert", "tausend", "millionen", "milliarde", "milliarden", "billionen", "halfte"),
+    *("cien", "ciento", "cientos", "mil", "millon", "millones", "billon", "billones", "mitad"),
+    *("cento", "milione", "milioni", "miliardo", "miliardi"),
+    *("cem", "milhao", "milhoes", "bilhao", "bilhoes", "metade"),
+    *("honderd", "duizend", "miljoen", "miljoenen", "miljard", "miljarden", "helft"),
+    *("sto", "tysiac", "tysiace", "tysiecy", "milion", "miliony", "milionow"),
+    *("miliard", "miliardy", "miliardow", "ratus", "ribu", "juta", "miliar", "triliun"),
 }
 
 # A question about an article itself, not about what it reports: the article word must be
@@ -307,4 +443,8 @@ CHANGING = _any(
     r"\b(?:still|currently|now)\b",
     r"\b(?:encore|toujours|actuellement|aujourd.hui)\b",
     r"\b(?:vẫn|hiện nay|hiện tại|bây giờ)\b",
+    r"\b(?:immer noch|noch immer|derzeit|aktuell|jetzt|todavía|actualmente|ahora)\b",
+    r"\b(?:ancora|attualmente|adesso|ainda|atualmente|agora|nog steeds|momenteel|nu)\b",
+    r"\b(?:сейчас|всё ещё|все еще|по-прежнему|nadal|obecnie|teraz|wciąż|masih|saat ini)\b",
+    r"\bsekarang\b|现在|目前|仍然|現在|今も|まだ|현재|아직|지금|حاليا|الآن|لا يزال",
 )

@@ -33,6 +33,7 @@ _ELISION = re.compile(r"\b(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['\u2019](?=\w)",
 # 97,4 / 97.4 / 1,4 / 1.4: one number whatever the decimal mark; 10 000 / 10,000 -> 10000.
 _THOUSANDS = re.compile(r"(?<=\d)[ ,.\u00a0\u202f](?=\d{3}\b)")
 _DECIMAL = re.compile(r"(?<=\d),(?=\d)")
+_SPELLED_OUT = str.maketrans({"đ": "d", "ß": "ss", "ł": "l", "œ": "oe", "æ": "ae", "ø": "o"})
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 _NUMBER = re.compile(r"^\d")
 _WORD = re.compile(r"[^\W_][\w'\u2019.,-]*")
@@ -98,8 +99,10 @@ def with_markers(sentence: str, numbers: list[int]) -> str:
 
 
 def fold(text: str) -> str:
-    """Lowercase and strip diacritics (đ -> d), so `Mỹ` and `My` or `Élysée` and `elysee` match."""
-    text = text.lower().replace("đ", "d")
+    """Lowercase and strip diacritics (đ -> d), so `Mỹ` and `My` or `Élysée` and `elysee` match;
+    the letters Unicode does not decompose (đ, ß, ł, œ) are spelled out: "cœur" is "coeur"
+    as a reader types it, not "c ur"."""
+    text = text.lower().translate(_SPELLED_OUT)
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 

@@ -40,9 +40,21 @@ LOST = "Musk đã đề nghị mua OpenAI."
         "Les sources ne mentionnent pas ce point.",
         "Tôi không biết.",
         "Không có thông tin về điều này trong các nguồn.",
+        "Ich weiß es nicht.",
+        "No lo sé.",
+        "Non lo so.",
+        "Não sei.",
+        "Ik weet het niet.",
+        "Я не знаю.",
+        "Nie wiem.",
+        "Saya tidak tahu.",
+        "我不知道。",
+        "わかりません。",
+        "모르겠습니다.",
+        "لا أعرف.",
     ],
 )
-def test_model_refusals_are_recognised_in_three_languages(reply: str) -> None:
+def test_model_refusals_are_recognised_in_every_language(reply: str) -> None:
     assert looks_like_refusal(reply)
 
 
@@ -155,7 +167,7 @@ def test_scripted_words_copied_out_of_the_closest_passage_make_it_the_answer(
     answered = scripted_bot(scripted_model(reply, "OpenAI", "Elon Musk offered to buy OpenAI."))
     answer = answered.ask(who)
     assert answer.text == "Elon Musk offered to buy OpenAI [1]." and not answer.quoted
-    assert not answer.refused and answer.citations[0].passage.startswith("Rappelons")
+    assert not answer.refused and "Rappelons que Musk" in answer.citations[0].passage
     made_up = "Elon Musk offered to buy OpenAI in 2019."  # a year neither gave
     translation = (
         "Remember that Musk made an offer of 97.4 billion dollars to acquire OpenAI, an offer "
@@ -437,6 +449,28 @@ def test_a_question_asking_how_much_is_answered_only_by_a_number_it_lacks() -> N
     assert states_what_is_asked("Meta made an offer.", "What did Meta offer?")  # no number asked
 
 
+@pytest.mark.parametrize(
+    ("question", "answer", "vague"),
+    [
+        ("Wie viel bot Musk für OpenAI?", "Musk bot 97,4 Milliarden Dollar.", "Musk bot Geld."),
+        ("¿Cuántos años dura el contrato?", "El contrato dura seis años.", "Dura mucho."),
+        ("Quanti anni dura il contratto?", "Il contratto dura dieci anni.", "Dura a lungo."),
+        ("Quantos anos dura o contrato?", "O contrato dura seis anos.", "Dura muito."),
+        ("Hoeveel bood Musk?", "Musk bood 97 miljard dollar.", "Musk deed een bod."),
+        ("In welchem Jahr wurde OpenAI gegründet?", "OpenAI wurde 2015 gegründet.", "Vor Jahren."),
+        ("Сколько предложил Маск?", "Маск предложил 97 млрд.", "Маск сделал предложение."),
+        ("Ile zaoferował Musk?", "Musk zaoferował 97 miliardów.", "Musk złożył ofertę."),
+        ("Berapa tawaran Musk?", "Musk menawarkan 97 miliar dolar.", "Musk membuat tawaran."),
+        ("马斯克出价多少？", "马斯克出价974亿美元。", "马斯克提出了收购。"),
+    ],
+)
+def test_a_question_asking_how_much_is_told_in_every_language(
+    question: str, answer: str, vague: str
+) -> None:
+    assert states_what_is_asked(answer, question)
+    assert not states_what_is_asked(vague, question)
+
+
 def test_scripted_context_before_the_number_is_held_until_the_number_comes(
     scripted_bot,
 ) -> None:
@@ -473,6 +507,7 @@ STALLED = 1.0
 """BOT_TIMEOUT of the answers whose model stalls: each test waits it out."""
 
 
+@pytest.mark.slow  # waits out a real deadline
 def test_scripted_stall_ends_at_the_deadline_and_the_request_is_closed() -> None:
     """A server that stops sending (a slow prefill on a busy host) does not hold the reader
     past the deadline: the reply ends as late, and its request is closed when it resumes."""
@@ -493,6 +528,7 @@ def test_scripted_stall_ends_at_the_deadline_and_the_request_is_closed() -> None
     silent.release.set()
 
 
+@pytest.mark.slow  # waits out a real deadline
 def test_scripted_answer_stalled_after_its_first_sentence_shows_it_cut_short(
     scripted_bot, monkeypatch
 ) -> None:
@@ -529,6 +565,7 @@ def test_scripted_sentence_finished_nearer_the_deadline_than_a_check_takes_stops
     assert shown == backed and stream.answer.cut_short
 
 
+@pytest.mark.slow  # waits out a real deadline
 def test_scripted_answer_of_which_nothing_came_in_time_shows_the_closest_passage(
     scripted_bot,
 ) -> None:

@@ -51,6 +51,7 @@ def test_a_sentence_dense_with_names_is_told_by_its_other_words(text: str, langu
         ("지난주 OpenAI는 무엇을 발표했나요?", "ko"),
         ("埃隆·马斯克出价多少收购OpenAI？", "zh"),  # py3langid says Wu Chinese
         ("Tencent (腾讯) has 1.4 billion users.", "en"),  # a name in Han letters
+        ("Что сказал Маск?", "ru"),  # short Russian, which py3langid reads as Bulgarian
     ],
 )
 def test_questions_in_the_other_languages_are_told(text: str, language: str) -> None:

@@ -14,6 +14,7 @@ from bot.core.text import (
     names,
     shingles,
     split_sentences,
+    stated_numbers,
     tokenize,
     with_markers,
     without_markers,
@@ -68,7 +69,23 @@ def test_tokens_fold_accents_elisions_and_number_formats() -> None:
         "milliards",
     ]
     assert tokenize("Hợp đồng 10 000 USD") == ["hop", "dong", "10000", "usd"]
+    assert tokenize("Dreißig Złoty, cœur") == ["dreissig", "zloty", "coeur"]  # NFD keeps them
     assert content_words("Meta đã ký 6 năm") == {"meta", "6", "nam"}
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("drei Jahre, seit März", {"3"}),
+        ("seis años, desde marzo", {"6", "3"}),
+        ("dodici mesi, da ottobre", {"12", "10"}),
+        ("twintig jaar, sinds januari", {"20", "1"}),
+        ("dwadzieścia lat, od października", {"20", "10"}),
+        ("tujuh tahun, sejak Agustus", {"7", "8"}),
+    ],
+)
+def test_numbers_and_months_in_words_read_as_their_digits(text: str, numbers: set[str]) -> None:
+    assert stated_numbers(tokenize(text)) == (set(), numbers)
 
 
 def test_names_and_numbers_are_what_carries_across_languages() -> None:
@@ -124,6 +141,15 @@ def test_shingles_are_runs_of_folded_words_that_a_copy_keeps() -> None:
         ("The deal, Bloomberg reported, is worth 10 billion.", {"bloomberg"}),
         ("Meta signed a six-year contract with Google Cloud [1].", set()),
         ("Officials said the deal was done.", set()),
+        ("Laut der Financial Times hat Meta unterschrieben.", {"financial", "time"}),
+        ("Según El País, Meta firmó.", {"pais"}),
+        ("Secondo Il Messaggero, Meta ha firmato.", {"messaggero"}),
+        ("Il secondo Gran Premio è finito.", set()),
+        ("Volgens De Telegraaf tekende Meta.", {"telegraaf"}),
+        ("Meta hat unterschrieben, wie Reuters berichtete.", {"reuter"}),
+        ("¿Quién escribió el artículo?", set()),
+        ("По данным Reuters, Meta подписала контракт.", {"reuter"}),
+        ("Menurut Kompas, Meta menandatangani.", {"kompa"}),
     ],
 )
 def test_attributions_name_who_a_sentence_credits(sentence: str, credited: set[str]) -> None:

@@ -349,6 +349,7 @@ def test_browser_shows_a_stopped_endpoint_as_a_message(
 # Safety of the web chat: binding, login, escaping, and many sessions at once.
 
 
+@pytest.mark.slow
 def test_binding_beyond_loopback_without_login_warns(
     seeded_settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -42,7 +42,7 @@ browser:
 test: model browser lint
 	$(BIN)/python -m pytest
 
-# Everything that needs neither a real chat model nor a browser.
+# Everything that needs no real chat model, browser or server, and waits out no real deadline.
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not browser"
 

@@ -75,7 +75,7 @@ SOURCE_TALK = _any(
     r"\btài liệu\b",
     r"\b(?:quellen|die quelle|der quelle|fuentes?|fonti|fontes?|bronnen|sumber)\b",
     r"\b(?:artikel\w*|artículos?|articol[oi]|artigos?|artykuł\w*|dokument\w*|documentos?)\b",
-    r"\b(?:источник|стать|документ|źródł)\w*",
+    r"\b(?:источник|документ|źródł)\w*|\bстать(?:я|и|ю|е|ей|ях|ям|ями)\b|\bdokumen\b",
     r"来源|來源|资料|資料|出典|情報源|출처|자료|المصادر|مصدر",
 )
 

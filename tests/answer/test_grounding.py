@@ -224,6 +224,8 @@ def test_a_passage_off_the_questions_topic_is_no_quote_whatever_it_shares(
         "Đây là nguồn tin từ  và.",
         "Các nhà khoa học đo lượng oxi bằng các phương pháp như [1] và [2].",
         "Những người định cư đã đến nơi [1] và [2] và đã cho họ một bản sắc chung.",
+        "Le fonti lo spiegano più avanti.",
+        "Las fuentes lo explican más abajo.",
     ],
 )
 def test_sentences_about_the_sources_are_debris(sentence: str) -> None:

@@ -126,9 +126,9 @@ QUANTITY = _any(
     r"\b(?:what|which) (?:year|percentage|percent)\b",
     r"\b(?:quelle?|en quelle) (?:année|âge|pourcentage)\b",
     r"\bnăm nào\b",
-    r"\bwie (?:alt|lange|weit)\b|\b(?:in )?welche[mrs]? (?:jahr|prozentsatz)\b",
-    r"\b(?:en )?qué (?:año|porcentaje)\b|\b(?:in )?quale (?:anno|percentuale)\b|\bin che anno\b",
-    r"\b(?:em )?que (?:ano|percentagem|porcentagem)\b|\bin welk jaar\b|\bhoe (?:oud|lang|ver)\b",
+    r"\bwie (?:alt|lange|weit)\b|\bwelche[mrs]? (?:jahr|prozentsatz)\b",
+    r"\bqué (?:año|porcentaje)\b|\bquale (?:anno|percentuale)\b|\bin che anno\b",
+    r"\bque (?:ano|percentagem|porcentagem)\b|\bin welk jaar\b|\bhoe (?:oud|lang|ver)\b",
     r"\bв каком году\b|\bкакой процент\b|\bw którym roku\b|\bjaki procent\b",
     r"\btahun berapa\b|哪一年|哪年|何年|몇 년|في أي (?:عام|سنة)",
 )

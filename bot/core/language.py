@@ -59,11 +59,11 @@ def detect_language(text: str, default: str = "en") -> str:
     told = _without_names(sample)
     # Vietnamese tone marks are unambiguous and beat the statistical model on short questions.
     letters = sum(ch.isalpha() for ch in told)
-    if len(_VIETNAMESE_MARKS.findall(told)) >= max(2, _VIETNAMESE_SHARE * letters):
+    if _makes_up(_VIETNAMESE_MARKS, told, letters, _VIETNAMESE_SHARE):
         return "vi"
     # So are the scripts of Japanese (kana), Korean (Hangul) and Chinese (Han alone), which
     # py3langid splits into dialects the bot does not name.
-    if len(_EAST_ASIAN.findall(told)) >= max(2, _SCRIPT_SHARE * letters):
+    if _makes_up(_EAST_ASIAN, told, letters, _SCRIPT_SHARE):
         return "ja" if _KANA.search(told) else "ko" if _HANGUL.search(told) else "zh"
     code, _ = py3langid.classify(told)
     code = _READ_AS.get(code, code)
@@ -76,9 +76,15 @@ def _by_script(text: str, letters: int, default: str) -> str:
     """The told language whose script makes up most of a short text's letters, else
     `default`."""
     for script, code in _OWN_SCRIPTS:
-        if len(script.findall(text)) >= _SCRIPT_SHARE * letters:
+        if _makes_up(script, text, letters, _SCRIPT_SHARE):
             return code
     return default
+
+
+def _makes_up(letters_of: re.Pattern[str], text: str, letters: int, share: float) -> bool:
+    """Whether the letters `letters_of` matches are two or more and `share` of the text's
+    `letters`: what tells a language by its letters alone."""
+    return len(letters_of.findall(text)) >= max(2, share * letters)
 
 
 def _without_names(text: str) -> str:

@@ -65,6 +65,8 @@ INJECTION = _any(
 )
 
 # Words for "the sources": a sentence with one of them and no name is about the sources.
+# The Russian "article" by its endings: the verb "стать" (become) shares its stem.
+_RU_ARTICLE = r"\bстать(?:я|и|ю|е|ей|ях|ям|ями)\b"
 SOURCE_TALK = _any(
     r"\bsources?\b",
     r"\bcontexte?\b",
@@ -75,7 +77,8 @@ SOURCE_TALK = _any(
     r"\btài liệu\b",
     r"\b(?:quellen|die quelle|der quelle|fuentes?|fonti|fontes?|bronnen|sumber)\b",
     r"\b(?:artikel\w*|artículos?|articol[oi]|artigos?|artykuł\w*|dokument\w*|documentos?)\b",
-    r"\b(?:источник|документ|źródł)\w*|\bстать(?:я|и|ю|е|ей|ях|ям|ями)\b|\bdokumen\b",
+    r"\b(?:источник|документ|źródł)\w*|\bdokumen\b",
+    _RU_ARTICLE,
     r"来源|來源|资料|資料|出典|情報源|출처|자료|المصادر|مصدر",
 )
 
@@ -289,7 +292,8 @@ ARTICLE_WORD = _any(
     r"\b(?:articol[oi]|notizi[ae])\b|\bl['\u2019]articolo\b",
     r"\b(?:artigo|notícia|reportagem|matéria)s?\b",
     r"\b(?:stuk|berichten|artikelen)\b",
-    r"\b(?:стать|заметк|публикаци)\w*",
+    _RU_ARTICLE,
+    r"\b(?:заметк|публикаци)\w*",
     r"\b(?:artykuł|tekst)\w*",
     r"\b(?:berita|tulisan)\b",
     r"文章|报道|報導|新闻|新聞|記事|기사|보도|مقال|التقرير|الخبر",

@@ -17,24 +17,33 @@ from bot.core.patterns import SPELLED_NUMBERS
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it), then whitespace, or
 # at a line break; a dot after a lone capital (U.S., J. Smith) or a title (St. Johns,
 # Dr. Lee) is an abbreviation.
+# Chinese and Japanese put no space after their full stops (。！？), so a sentence ends there
+# before any next character but a closing quote or bracket.
 _SENTENCE_END = re.compile(
-    r"(?:(?<=[.!?…。])|(?<=[.!?…。][\"'»”)\]])|(?<=[.!?…] »))(?<!\b[A-Z]\.)"
+    r"(?:(?<=[.!?…。！？])|(?<=[.!?…。！？][\"'»”)\]])|(?<=[.!?…] »))(?<!\b[A-Z]\.)"
     r"(?<!\b(?:St|Mt|Dr|Mr|Ms|Jr|Sr|Ft)\.)(?<!\b(?:Mrs|Gen|Rev|Col|Sgt)\.)(?<!\bProf\.)"
     r"[ \t]+(?=[^\s»”)\]])|[ \t]*\n+[ \t]*"
+    r"|(?:(?<=[。！？])|(?<=[。！？][」』”）]))(?=[^\s。！？」』”）\[])"
 )
 _MARKER_GROUP = r"\[\d+(?:\s*[,;]\s*\d+)*\]"
 MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # Markers between two words, read as one of them ("methods such as [1] and [2]").
 MARKER_AS_WORD = re.compile(rf"(?<=\w)(?:\s*{_MARKER_GROUP})+\s+(?=[^\W\d_])")
-_MARKERS_AFTER_STOP = re.compile(rf"([.!?。])[ \t]*((?:{_MARKER_GROUP}[ \t]*)+)")
-_SPACE_BEFORE_STOP = re.compile(r"[ \t]+([.,;:!?])")
+_MARKERS_AFTER_STOP = re.compile(rf"([.!?。！？])[ \t]*((?:{_MARKER_GROUP}[ \t]*)+)")
+_SPACE_BEFORE_STOP = re.compile(r"[ \t]+([.,;:!?。，；：！？])")
 # l'article, d'OpenAI, qu'il, n'est: the elided article is not a word of its own.
 _ELISION = re.compile(r"\b(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['\u2019](?=\w)", re.IGNORECASE)
 # 97,4 / 97.4 / 1,4 / 1.4: one number whatever the decimal mark; 10 000 / 10,000 -> 10000.
 _THOUSANDS = re.compile(r"(?<=\d)[ ,.\u00a0\u202f](?=\d{3}\b)")
 _DECIMAL = re.compile(r"(?<=\d),(?=\d)")
 _SPELLED_OUT = str.maketrans({"đ": "d", "ß": "ss", "ł": "l", "œ": "oe", "æ": "ae", "ø": "o"})
-_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+# Letters of any script are words (Cyrillic, Greek, Arabic, Hangul), and Latin ones are a-z
+# once folded; Chinese and Japanese write no spaces, so their runs of characters are read
+# as overlapping pairs, the usual stand-in for their words.
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?|[^\W\d_a-z]+")
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_UNSPACED_RUN = re.compile(f"[{_UNSPACED}]+")
+_UNSPACED_SPLIT = re.compile(f"([{_UNSPACED}]+)")
 _NUMBER = re.compile(r"^\d")
 _WORD = re.compile(r"[^\W_][\w'\u2019.,-]*")
 _ELIDED_START = re.compile(r"^(?:[ldjmnstc]|qu)['\u2019]", re.IGNORECASE)
@@ -92,7 +101,7 @@ def without_markers(sentence: str) -> str:
 def with_markers(sentence: str, numbers: list[int]) -> str:
     """The sentence with `[n]` markers placed before its closing punctuation."""
     tail = "".join(f" [{n}]" for n in numbers)
-    match = re.search(r"[.!?。…]+[\"'»”)\]]*$", sentence)
+    match = re.search(r"[.!?。！？…]+[\"'»”)\]」』）]*$", sentence)
     if not match:
         return sentence + tail
     return sentence[: match.start()] + tail + sentence[match.start() :]
@@ -104,7 +113,8 @@ def fold(text: str) -> str:
     as a reader types it, not "c ur"."""
     text = text.lower().translate(_SPELLED_OUT)
     decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return bare if bare.isascii() else unicodedata.normalize("NFC", bare)  # Hangul whole
 
 
 def tokenize(text: str) -> list[str]:
@@ -112,7 +122,29 @@ def tokenize(text: str) -> list[str]:
     text = _ELISION.sub(" ", text)
     text = _THOUSANDS.sub("", text)
     text = _DECIMAL.sub(".", text)
-    return _TOKEN.findall(fold(text))
+    tokens = _TOKEN.findall(fold(text))
+    if not _UNSPACED_RUN.search(text):
+        return tokens
+    return [pair for token in tokens for pair in _unspaced_words(token)]
+
+
+def _unspaced_words(token: str) -> list[str]:
+    """A token as words: itself, or, in a script written without spaces, its pairs of
+    characters ("百度发布" is "百度", "度发", "发布")."""
+    words = []
+    for i, part in enumerate(_UNSPACED_SPLIT.split(token)):  # odd parts are the runs
+        if i % 2 and len(part) > 1:
+            words += [part[j : j + 2] for j in range(len(part) - 1)]
+        elif part:
+            words.append(part)
+    return words
+
+
+def word_count(text: str) -> int:
+    """How many words a text holds, two characters a word where none are spaced (Chinese,
+    Japanese): how long a line is, whatever its script."""
+    unspaced = sum(len(run) for run in _UNSPACED_RUN.findall(text))
+    return len(_UNSPACED_RUN.sub(" ", text).split()) + (unspaced + 1) // 2
 
 
 def stated_numbers(tokens: Iterable[str]) -> tuple[set[str], set[str]]:
@@ -136,8 +168,9 @@ def is_number(token: str) -> bool:
 
 
 def content_words(sentence: str) -> set[str]:
-    """Folded words of three letters or more, and numbers: what a claim is made of."""
-    return {t for t in tokenize(sentence) if len(t) >= 3 or is_number(t)}
+    """Folded words of three letters or more, numbers, and the character pairs of a script
+    without spaces: what a claim is made of."""
+    return {t for t in tokenize(sentence) if len(t) >= 3 or is_number(t) or _UNSPACED_RUN.match(t)}
 
 
 def names(text: str) -> list[str]:

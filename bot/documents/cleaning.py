@@ -9,11 +9,11 @@ from collections import Counter
 
 from bs4 import BeautifulSoup
 
-from bot.core.text import first_sentence, unbulleted
+from bot.core.text import first_sentence, unbulleted, word_count
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
-_TERMINAL = tuple(".!?…\"»”')")
+_TERMINAL = tuple(".!?…\"»”')。！？」』）")
 _COUNTER = re.compile(r"^[\W\d]*\w{0,20}\s*[(\[]\d+[)\]]\W*$")
 _HTML_DROP = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg")
 _HTML_BLOCKS = (
@@ -94,7 +94,7 @@ def _first_source_url(lines: list[str]) -> str:
 
 def _repeated_short_lines(lines: list[str]) -> set[str]:
     """Short lines that occur more than once are menus, widgets or placeholders."""
-    counts = Counter(line for line in lines if line and len(line.split()) <= 6)
+    counts = Counter(line for line in lines if line and word_count(line) <= 6)
     return {line for line, n in counts.items() if n > 1}
 
 
@@ -102,21 +102,21 @@ def _line_kind(line: str, repeated: set[str]) -> str:
     """Classify a line as blank, junk, prose or short (a heading or a link-like line)."""
     if not line:
         return "blank"
-    words = line.split()
+    words = word_count(line)
     link_chars = sum(len(m) for m in _URL.findall(line))
     if (
         line in repeated
         or link_chars > len(line) / 2
         or _COUNTER.match(line)
         or line.startswith("©")
-        or (_DATE.search(line) and len(words) <= 8)
+        or (_DATE.search(line) and words <= 8)
         or not any(ch.isalpha() for ch in line)
     ):
         return "junk"
     body = unbulleted(line)
-    if len(body.split()) >= 15 and body.endswith(_TERMINAL):
+    if word_count(body) >= 15 and body.endswith(_TERMINAL):
         return "prose"
-    if len(body.split()) >= 40:
+    if word_count(body) >= 40:
         return "prose"
     return "short"
 

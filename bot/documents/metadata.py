@@ -16,6 +16,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from bot.core.article import AMBIGUOUS
+from bot.core.text import word_count
 
 FIELDS = ("published", "outlet", "author", "url", "republisher")
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
@@ -218,7 +219,7 @@ def sidecar_fields(data: dict) -> dict[str, str]:
 def _from_lines(lines: list[str], language: str) -> dict[str, str]:
     """Bylines, source lines, outlet bylines and datelines in the page's short lines."""
     found: dict[str, str] = {}
-    short = [line for line in lines if len(line.split()) <= 14]
+    short = [line for line in lines if word_count(line) <= 14]
     for line in short:
         if match := _BYLINE.match(line):
             name = match.group(1).strip(" .,;")

@@ -76,6 +76,7 @@ ASKED_ELSEWHERE = {
         "¿Quién escribió la carta a OpenAI?",
         "¿Cuánto ofreció Elon Musk por OpenAI?",
         "Кто написал письмо OpenAI?",
+        "Кто написал, что Nvidia может стать лидером рынка?",  # стать: become, not статья
     ],
 }
 

@@ -1,4 +1,4 @@
-"""The shared text logic, in English, French and Vietnamese."""
+"""The shared text logic, in English, French and Vietnamese, and in other scripts."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bot.core.text import (
     tokenize,
     with_markers,
     without_markers,
+    word_count,
     written_names,
 )
 
@@ -71,6 +72,41 @@ def test_tokens_fold_accents_elisions_and_number_formats() -> None:
     assert tokenize("Hợp đồng 10 000 USD") == ["hop", "dong", "10000", "usd"]
     assert tokenize("Dreißig Złoty, cœur") == ["dreissig", "zloty", "coeur"]  # NFD keeps them
     assert content_words("Meta đã ký 6 năm") == {"meta", "6", "nam"}
+
+
+def test_words_in_other_scripts_are_tokens_and_unspaced_ones_pairs_of_characters() -> None:
+    assert tokenize("Акции выросли на 5,5%, ёмкость") == [
+        "акции",
+        "выросли",
+        "на",
+        "5.5",
+        "емкость",
+    ]
+    assert tokenize("삼성전자가 칩을 발표했다") == [
+        "삼성전자가",
+        "칩을",
+        "발표했다",
+    ]  # Hangul whole
+    assert tokenize("百度发布模型5.0") == ["百度", "度发", "发布", "布模", "模型", "5.0"]
+    assert content_words("李彦宏表示") == {"李彦", "彦宏", "宏表", "表示"}
+
+
+def test_chinese_sentences_end_at_their_full_stops_without_a_space() -> None:
+    text = "百度发布了模型。他说：「很好。」然后走了！真的吗？是的 [1]。"
+    assert split_sentences(text) == [
+        "百度发布了模型。",
+        "他说：「很好。」",
+        "然后走了！",
+        "真的吗？",
+        "是的 [1]。",
+    ]
+    assert with_markers(without_markers("该模型支持文本 [1]。"), [2]) == "该模型支持文本 [2]。"
+
+
+def test_a_line_without_spaces_counts_two_characters_a_word() -> None:
+    assert word_count("百度发布了文心大模型") == 5
+    assert word_count("Nvidia 发布了 Blackwell") == 4
+    assert word_count("Nvidia объявила о выручке") == 4
 
 
 @pytest.mark.parametrize(

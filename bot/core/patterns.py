@@ -276,6 +276,8 @@ NUMBER_WORDS = frozenset(_CARDINALS) | {
     *("honderd", "duizend", "miljoen", "miljoenen", "miljard", "miljarden", "helft"),
     *("sto", "tysiac", "tysiace", "tysiecy", "milion", "miliony", "milionow"),
     *("miliard", "miliardy", "miliardow", "ratus", "ribu", "juta", "miliar", "triliun"),
+    *("тысяча", "тысячи", "тысяч", "миллион", "миллиона", "миллионов", "миллиард"),
+    *("миллиарда", "миллиардов", "триллион", "триллиона", "триллионов"),
 }
 
 # A question about an article itself, not about what it reports: the article word must be

@@ -459,6 +459,7 @@ def test_a_question_asking_how_much_is_answered_only_by_a_number_it_lacks() -> N
         ("Hoeveel bood Musk?", "Musk bood 97 miljard dollar.", "Musk deed een bod."),
         ("In welchem Jahr wurde OpenAI gegründet?", "OpenAI wurde 2015 gegründet.", "Vor Jahren."),
         ("Сколько предложил Маск?", "Маск предложил 97 млрд.", "Маск сделал предложение."),
+        ("Сколько стоит сделка?", "Она стоит несколько миллиардов.", "Сделка дорогая."),
         ("Ile zaoferował Musk?", "Musk zaoferował 97 miliardów.", "Musk złożył ofertę."),
         ("Berapa tawaran Musk?", "Musk menawarkan 97 miliar dolar.", "Musk membuat tawaran."),
         ("马斯克出价多少？", "马斯克出价974亿美元。", "马斯克提出了收购。"),

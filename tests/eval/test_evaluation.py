@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.main import cli
+from bot.core.language import detect_language
 from bot.core.results import Answer
 from bot.eval.calibration import Gates, calibrate, shown
 from bot.eval.golden_sets import DEFAULT_GOLDEN, article_of, folds, load_golden, sample
@@ -119,6 +120,15 @@ def test_golden_set_covers_what_the_eval_promises() -> None:
         assert all((SEEDS / s).is_file() for s in pair.sources), pair.id
     articles = {s for p in pairs for s in p.sources}
     assert len(articles) == 4
+
+
+def test_scripts_set_asks_seed_questions_in_russian_and_chinese() -> None:
+    pairs = load_golden(ROOT / "tests" / "golden" / "scripts" / "questions.yaml")
+    assert {p.language for p in pairs} == {"ru", "zh"}
+    for pair in pairs:
+        assert detect_language(pair.question) == pair.language, pair.id
+        assert all((SEEDS / s).is_file() for s in pair.sources), pair.id
+        assert pair.unanswerable or fact_coverage(pair.answer, pair.facts) == 1.0, pair.id
 
 
 def test_xquad_set_is_built_as_its_readme_says() -> None:

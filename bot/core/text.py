@@ -44,6 +44,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?|[^\W\d_a-z]+")
 _UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _UNSPACED_RUN = re.compile(f"[{_UNSPACED}]+")
 _UNSPACED_SPLIT = re.compile(f"([{_UNSPACED}]+)")
+_UNCASED = ("zh", "ja")  # languages that write no capitals and no spaces
 _NUMBER = re.compile(r"^\d")
 _WORD = re.compile(r"[^\W_][\w'\u2019.,-]*")
 _ELIDED_START = re.compile(r"^(?:[ldjmnstc]|qu)['\u2019]", re.IGNORECASE)
@@ -123,9 +124,12 @@ def tokenize(text: str) -> list[str]:
     text = _THOUSANDS.sub("", text)
     text = _DECIMAL.sub(".", text)
     tokens = _TOKEN.findall(fold(text))
-    if not _UNSPACED_RUN.search(text):
+    if text.isascii():
         return tokens
-    return [pair for token in tokens for pair in _unspaced_words(token)]
+    letters = [t for t in tokens if t.isascii() or t.isalpha()]  # not "½" or "²"
+    if not _UNSPACED_RUN.search(text):
+        return letters
+    return [word for token in letters for word in _unspaced_words(token)]
 
 
 def _unspaced_words(token: str) -> list[str]:
@@ -188,16 +192,24 @@ def names(text: str) -> list[str]:
 
 def _sentence_names(text: str) -> list[str]:
     """The names and numbers of one sentence (see `names`)."""
-    keep = []
-    for i, word in enumerate(_WORD.findall(text)):
+    keep, uncased = [], bool(_UNSPACED_RUN.search(text)) and detect_language(text) in _UNCASED
+    for i, word in enumerate(_WORD.findall(_spaced(text))):
         word = _POSSESSIVE.sub("", _ELIDED_START.sub("", word.strip(".,'\u2019-")))
         if not word or (word.isupper() and len(word) <= 3 and word.isalpha()):
             continue
         inner_caps = any(ch.isupper() for ch in word[1:])
-        capital = word[0].isupper() and (i > 0 or _foreign_first_word(word, text))
+        capital = word[0].isupper() and (i > 0 or uncased or _foreign_first_word(word, text))
         if any(ch.isdigit() for ch in word) or inner_caps or capital:
             keep.append(word)
     return keep
+
+
+def _spaced(text: str) -> str:
+    """The text with its runs of Chinese or Japanese as spaces: they write no capitals to
+    tell a name by, so the names among them are the words in other letters, and in a
+    Chinese or Japanese sentence the first one too ("Meta正在与OpenAI洽谈" names Meta and
+    OpenAI)."""
+    return _UNSPACED_RUN.sub(" ", text)
 
 
 def whole_names(text: str) -> list[list[str]]:
@@ -231,7 +243,7 @@ def _foreign_first_word(word: str, text: str) -> bool:
 def written_names(text: str) -> set[str]:
     """The folded tokens of the words a text writes as names (a capital or a digit, anywhere):
     the "who" of "people who" is not the "Who" of "Doctor Who"."""
-    words = [_POSSESSIVE.sub("", w.rstrip(".,")) for w in _WORD.findall(text)]
+    words = [_POSSESSIVE.sub("", w.rstrip(".,")) for w in _WORD.findall(_spaced(text))]
     written = [w for w in words if any(ch.isupper() or ch.isdigit() for ch in w)]
     return set(tokenize(" ".join(written)))
 

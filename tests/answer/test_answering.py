@@ -368,6 +368,13 @@ def test_names_the_corpus_never_mentions_are_named_in_the_refusal(scripted_bot) 
     assert french.refused and "GPT-6" in french.text and french.text.startswith("Les articles")
 
 
+def test_names_in_a_chinese_question_are_its_words_in_other_letters(seeded_bot) -> None:
+    # Run into the Chinese around them, they were one name the articles never wrote.
+    asked = "Anthropic为新的Claude订阅档位定价多少？"
+    assert seeded_bot.retriever.mentions(asked) == (["Anthropic", "Claude"], [])
+    assert seeded_bot.retriever.mentions("苹果为GPT-6定价多少？") == ([], ["GPT-6"])
+
+
 def test_follow_up_is_condensed_before_retrieval(scripted_bot) -> None:
     bot = scripted_bot(scripted_model(MUSK, "He offered 97.4 billion dollars to buy OpenAI [1]."))
     answer = bot.ask("And how much did he offer?", history=[("Who is Elon Musk?", "A CEO.")])

@@ -103,6 +103,17 @@ def test_chinese_sentences_end_at_their_full_stops_without_a_space() -> None:
     assert with_markers(without_markers("该模型支持文本 [1]。"), [2]) == "该模型支持文本 [2]。"
 
 
+def test_names_among_chinese_are_the_words_in_other_letters_first_or_not() -> None:
+    assert names("Meta正在与OpenAI洽谈。") == ["Meta", "OpenAI"]
+    assert names("马斯克整合到X中的聊天机器人叫什么名字？") == []  # a lone X, as in English
+    # A Vietnamese sentence quoting Chinese keeps its own first-word rule.
+    assert names("Trong triều đại của mình, Đại Nguyên (大元通制) ban hành luật.") == [
+        "Đại",
+        "Nguyên",
+    ]
+    assert tokenize("5½ sacks") == ["5", "sacks"]  # a fraction sign is no word
+
+
 def test_a_line_without_spaces_counts_two_characters_a_word() -> None:
     assert word_count("百度发布了文心大模型") == 5
     assert word_count("Nvidia 发布了 Blackwell") == 4

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from itertools import pairwise
 
-from bot.core.language import detect_language
+from bot.core.language import UNSPACED_LETTERS, detect_language
 from bot.core.patterns import SPELLED_NUMBERS
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it), then whitespace, or
@@ -41,9 +41,8 @@ _SPELLED_OUT = str.maketrans({"đ": "d", "ß": "ss", "ł": "l", "œ": "oe", "æ"
 # once folded; Chinese and Japanese write no spaces, so their runs of characters are read
 # as overlapping pairs, the usual stand-in for their words.
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?|[^\W\d_a-z]+")
-_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_UNSPACED_RUN = re.compile(f"[{_UNSPACED}]+")
-_UNSPACED_SPLIT = re.compile(f"([{_UNSPACED}]+)")
+_UNSPACED_RUN = re.compile(f"[{UNSPACED_LETTERS}]+")
+_UNSPACED_SPLIT = re.compile(f"([{UNSPACED_LETTERS}]+)")
 _UNCASED = ("zh", "ja")  # languages that write no capitals and no spaces
 _NUMBER = re.compile(r"^\d")
 _WORD = re.compile(r"[^\W_][\w'\u2019.,-]*")

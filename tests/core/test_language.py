@@ -35,6 +35,7 @@ def test_a_short_texts_letters_tell_vietnamese_only_when_they_can(
         ("Le 12 mars, OpenAI a annoncé GPT-5 à San Francisco.", "fr"),
         ("Đội Panthers đã ghi nhận 308 điểm.", "vi"),
         ("Who is Sam Altman?", "en"),  # too few words left: read whole
+        ("百度发布了Ernie X1和Ernie 4.5两个新的AI模型。", "zh"),  # names run into the Chinese
     ],
 )
 def test_a_sentence_dense_with_names_is_told_by_its_other_words(text: str, language: str) -> None:

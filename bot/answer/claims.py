@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.patterns import ATTRIBUTION, NUMBER_WORDS, QUANTITY, SOURCE_TALK
+import re
+
+from bot.core.patterns import ATTRIBUTION, MAGNITUDES, NUMBER_WORDS, QUANTITY, SOURCE_TALK
 from bot.core.text import (
     MARKER,
     MARKER_AS_WORD,
@@ -120,3 +122,30 @@ def attributes_truly(sentence: str, passage: str) -> bool:
     """Every source the sentence credits is written as a name in the passage that backs it:
     "Le Monde reported" needs "Le Monde", not the words "le monde"."""
     return attributed(sentence) <= stems(written_names(passage))
+
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def quantities(text: str, language: str) -> dict[str, set[int]]:
+    """The numbers a text writes with magnitude words after them, read in its language, by
+    the number as written: "97,4 milliards" is {"97.4": {97400000000}}."""
+    scale, tokens = MAGNITUDES.get(language, {}), tokenize(text)
+    found: dict[str, set[int]] = {}
+    for i, token in enumerate(tokens):
+        power = 0
+        for word in tokens[i + 1 :]:
+            if word not in scale:
+                break
+            power += scale[word]
+        if power and _DIGITS.fullmatch(token):
+            found.setdefault(token, set()).add(round(float(token) * 10**power))
+    return found
+
+
+def changes_magnitude(told: dict[str, set[int]], said: dict[str, set[int]]) -> bool:
+    """Whether the `quantities` a sentence tells give a number the passage's (`said`) with
+    another magnitude: "97,4 миллиона" (million) for "97,4 milliards" (billion), or a French
+    "billions" (10^12) for an English "billion". A number the passage writes without one is
+    not judged here."""
+    return any(number in said and not values & said[number] for number, values in told.items())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
 
+from bot.answer.claims import changes_magnitude, quantities
 from bot.answer.grounding import Grounder
 from bot.answer.prompts import alone, load_prompt, side_reply
 from bot.core.language import detect_language, language_name
@@ -48,13 +49,17 @@ def _same_numbers(said: set[str], kept: set[str]) -> bool:
 
 
 def faithful(original: str, translation: str, language: str, grounder: Grounder) -> bool:
-    """In the reader's language, the same numbers, every coined name (GPT-4o, OpenAI) kept,
-    and as close to the original as a reply must be to a chunk in another language."""
+    """In the reader's language, the same numbers at the same magnitudes, every coined name
+    (GPT-4o, OpenAI) kept, and as close to the original as a reply must be to a chunk in
+    another language."""
     if not translation or detect_language(translation) != language:
         return False
     said, kept = set(tokenize(original)), set(tokenize(translation))
     if not _same_numbers(said, kept):
         return False
+    written = quantities(original, detect_language(original))
+    if changes_magnitude(quantities(translation, language), written):
+        return False  # "97,4 milliards" is not "97.4 million"
     # Numbers are the number check's: "tháng 4" may be "April".
     coined = {t for n in names(original) if is_coined(n) for t in tokenize(n) if not is_number(t)}
     if not coined <= kept:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.answer.claims import attributes_truly
+from bot.answer.claims import attributes_truly, changes_magnitude, quantities
 from bot.answer.grounding import Grounder
 from bot.core.language import detect_language
 from bot.core.results import Citation
@@ -45,6 +45,7 @@ class Verifier:
         self.chunks = np.stack([grounder.vectors.chunk_vector(c.passage) for c in contexts])
         self.sentences = [grounder.vectors.sentence_vectors(c.passage) for c in contexts]
         self.tokens = [set(tokenize(c.passage)) for c in contexts]
+        self.quantities = [quantities(c.passage, c.language) for c in contexts]
         # Who published each chunk's article may be credited with what the chunk says.
         articles = [c.article for c in contexts]
         self.credited = [
@@ -90,10 +91,12 @@ class Verifier:
             return []
         subject = self.named & stems(tokenize(text))
         echoed = self.words & stems(content_words(text))
+        told = quantities(text, language)
         backing = [
             i + 1
             for i, (tokens, chunk) in enumerate(zip(self.tokens, self.contexts, strict=True))
             if attributes_truly(text, self.credited[i])
+            and not changes_magnitude(told, self.quantities[i])
             and self.grounder.supports(
                 text,
                 tokens,

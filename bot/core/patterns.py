@@ -263,6 +263,31 @@ _MONTHS = {
 }
 SPELLED_NUMBERS = _CARDINALS | _ORDINALS | _MONTHS
 
+# What a magnitude word after a number multiplies it by, as a power of ten, in each language
+# (folded): "billion" is 10^9 in English and 10^12 in French and German, where 10^9 is a
+# "milliard". Words in a row add up: "mil millones" (10^9), "nghìn tỷ" (10^12). Chinese and
+# Japanese (万, 亿) are left out: their magnitudes are characters run into the next word.
+MAGNITUDES: dict[str, dict[str, int]] = {
+    "en": {"thousand": 3, "million": 6, "millions": 6, "billion": 9, "billions": 9}
+    | {"trillion": 12, "trillions": 12},
+    "fr": {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9}
+    | {"billion": 12, "billions": 12},
+    "vi": {"nghin": 3, "ngan": 3, "trieu": 6, "ty": 9},
+    "de": {"tausend": 3, "million": 6, "millionen": 6, "mio": 6, "milliarde": 9}
+    | {"milliarden": 9, "mrd": 9, "billion": 12, "billionen": 12},
+    "es": {"mil": 3, "millon": 6, "millones": 6, "billon": 12, "billones": 12},
+    "it": {"mila": 3, "mille": 3, "milione": 6, "milioni": 6, "miliardo": 9, "miliardi": 9},
+    "pt": {"mil": 3, "milhao": 6, "milhoes": 6, "bilhao": 9, "bilhoes": 9},
+    "nl": {"duizend": 3, "miljoen": 6, "miljoenen": 6, "miljard": 9, "miljarden": 9}
+    | {"biljoen": 12},
+    "ru": {"тысяча": 3, "тысячи": 3, "тысяч": 3, "тыс": 3, "миллион": 6, "миллиона": 6}
+    | {"миллионов": 6, "млн": 6, "миллиард": 9, "миллиарда": 9, "миллиардов": 9, "млрд": 9}
+    | {"триллион": 12, "триллиона": 12, "триллионов": 12, "трлн": 12},
+    "pl": {"tysiac": 3, "tysiace": 3, "tysiecy": 3, "tys": 3, "milion": 6, "miliony": 6}
+    | {"milionow": 6, "mln": 6, "miliard": 9, "miliardy": 9, "miliardow": 9, "mld": 9},
+    "id": {"ribu": 3, "juta": 6, "miliar": 9, "triliun": 12},
+}
+
 # Words that state a quantity as digits do: the cardinals, magnitudes and halves, and
 # "neuf", which says a number when one is asked for, but is as often "new" as 9.
 NUMBER_WORDS = frozenset(_CARDINALS) | {

@@ -14,12 +14,12 @@ import pytest
 from langchain_core.messages import AIMessage
 
 from bot.answer.answering import looks_like_refusal
-from bot.answer.claims import states_what_is_asked
+from bot.answer.claims import changes_magnitude, quantities, states_what_is_asked
 from bot.answer.extracting import agrees, answers_in, holds, reading_prompt
 from bot.answer.judging import yes_probability
 from bot.answer.prompts import LATE, chat_prompt, load_prompt, localized, streamed
 from bot.core.stats import Durations
-from bot.core.text import whole_names
+from bot.core.text import whole_names, without_markers
 
 from ..conftest import until
 from ..fakes import EndingModel, ExplodingModel, StallingModel, scripted_model
@@ -366,6 +366,36 @@ def test_names_the_corpus_never_mentions_are_named_in_the_refusal(scripted_bot) 
     assert answer.refusal_reason == "not_mentioned"
     french = bot.ask("Quelle est la date de sortie de GPT-6 ?")
     assert french.refused and "GPT-6" in french.text and french.text.startswith("Les articles")
+
+
+@pytest.mark.parametrize(
+    ("reply", "shown"),
+    [
+        ("WeChat est utilisée par près de 1,4 milliard de personnes [1].", True),
+        # A French "billion" is a thousand times the English one the article writes.
+        ("WeChat est utilisée par près de 1,4 billion de personnes [1].", False),
+    ],
+)
+def test_scripted_a_number_given_another_magnitude_is_not_shown(
+    scripted_bot, reply: str, shown: bool
+) -> None:
+    answer = scripted_bot(scripted_model(reply)).ask("Combien de personnes utilisent WeChat ?")
+    assert (reply in answer.text) == shown, answer.text
+    assert (answer.unsupported == [without_markers(reply)]) != shown
+
+
+def test_magnitudes_are_read_in_each_texts_language() -> None:
+    french = quantities("une offre de 97,4 milliards de dollars", "fr")
+    assert french == {"97.4": {97_400_000_000}}
+    assert quantities("10 mil millones", "es") == quantities("10 tỷ", "vi") == {"10": {10**10}}
+    assert quantities("1,4 nghìn tỷ", "vi") == quantities("1.4 trillion", "en")
+    assert changes_magnitude(quantities("97,4 миллиона долларов", "ru"), french)
+    assert not changes_magnitude(quantities("97,4 миллиарда долларов", "ru"), french)
+    assert not changes_magnitude(quantities("97.4 billion dollars", "en"), french)
+    assert changes_magnitude(
+        quantities("97,4 billions de dollars", "fr"), quantities("97.4 billion", "en")
+    )
+    assert not changes_magnitude(quantities("97.4 billion", "en"), quantities("97.4 dollars", "en"))
 
 
 def test_names_in_a_chinese_question_are_its_words_in_other_letters(seeded_bot) -> None:

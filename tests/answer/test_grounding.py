@@ -150,6 +150,13 @@ def test_a_translation_may_write_a_spelled_number_in_digits_but_not_another(
     assert not faithful(original, written.format(6, 5), "vi", grounder)
 
 
+def test_a_translation_keeps_each_numbers_magnitude(grounder: Grounder) -> None:
+    original = "Musk a fait une offre de 97,4 milliards de dollars pour acquérir OpenAI."
+    written = "Маск предложил 97,4 {} долларов за покупку OpenAI."
+    assert faithful(original, written.format("миллиарда"), "ru", grounder)
+    assert not faithful(original, written.format("миллиона"), "ru", grounder)
+
+
 def test_a_reply_adds_its_numbers_and_names_and_its_other_new_words() -> None:
     fixed, words = added_terms("Musk offered OpenAI 97.4 billion dollars, Altman said.", MUSK)
     assert fixed == {"97.4", "altman"}

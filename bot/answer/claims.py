@@ -125,12 +125,21 @@ def attributes_truly(sentence: str, passage: str) -> bool:
 
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
+# Chinese and Japanese write a number's magnitudes into the word after it ("1.4亿用户").
+_RUN_IN = {
+    language: re.compile(r"(?<=\d)\s*[" + "".join(MAGNITUDES[language]) + "]+")
+    for language in ("zh", "ja")
+}
 
 
 def quantities(text: str, language: str) -> dict[str, set[int]]:
     """The numbers a text writes with magnitude words after them, read in its language, by
-    the number as written: "97,4 milliards" is {"97.4": {97400000000}}."""
-    scale, tokens = MAGNITUDES.get(language, {}), tokenize(text)
+    the number as written: "97,4 milliards" is {"97.4": {97400000000}}, and "1.4亿" (its
+    magnitude run into the next word) {"1.4": {140000000}}."""
+    scale = MAGNITUDES.get(language, {})
+    if language in _RUN_IN:
+        text = _RUN_IN[language].sub(lambda m: f" {' '.join(m[0].strip())} ", text)
+    tokens = tokenize(text)
     found: dict[str, set[int]] = {}
     for i, token in enumerate(tokens):
         power = 0

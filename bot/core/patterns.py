@@ -265,8 +265,8 @@ SPELLED_NUMBERS = _CARDINALS | _ORDINALS | _MONTHS
 
 # What a magnitude word after a number multiplies it by, as a power of ten, in each language
 # (folded): "billion" is 10^9 in English and 10^12 in French and German, where 10^9 is a
-# "milliard". Words in a row add up: "mil millones" (10^9), "nghìn tỷ" (10^12). Chinese and
-# Japanese (万, 亿) are left out: their magnitudes are characters run into the next word.
+# "milliard". Words in a row add up: "mil millones" (10^9), "nghìn tỷ" (10^12), and so do
+# the characters Chinese and Japanese write right after the digits ("1.4亿", "3千万").
 MAGNITUDES: dict[str, dict[str, int]] = {
     "en": {"thousand": 3, "million": 6, "millions": 6, "billion": 9, "billions": 9}
     | {"trillion": 12, "trillions": 12},
@@ -286,6 +286,8 @@ MAGNITUDES: dict[str, dict[str, int]] = {
     "pl": {"tysiac": 3, "tysiace": 3, "tysiecy": 3, "tys": 3, "milion": 6, "miliony": 6}
     | {"milionow": 6, "mln": 6, "miliard": 9, "miliardy": 9, "miliardow": 9, "mld": 9},
     "id": {"ribu": 3, "juta": 6, "miliar": 9, "triliun": 12},
+    "zh": {"千": 3, "万": 4, "萬": 4, "亿": 8, "億": 8},
+    "ja": {"千": 3, "万": 4, "億": 8, "兆": 12},
 }
 
 # Words that state a quantity as digits do: the cardinals, magnitudes and halves, and

@@ -396,6 +396,12 @@ def test_magnitudes_are_read_in_each_texts_language() -> None:
         quantities("97,4 billions de dollars", "fr"), quantities("97.4 billion", "en")
     )
     assert not changes_magnitude(quantities("97.4 billion", "en"), quantities("97.4 dollars", "en"))
+    # Chinese writes them into the next word: 1.4亿 is 140 million, 14亿 is 1.4 billion.
+    wechat = quantities("WeChat is used by nearly 1.4 billion people", "en")
+    assert quantities("微信有1.4亿用户", "zh") == {"1.4": {140_000_000}}
+    assert changes_magnitude(quantities("微信有1.4亿用户", "zh"), wechat)
+    assert not changes_magnitude(quantities("微信有14亿用户", "zh"), wechat)
+    assert quantities("3千万人", "zh") == {"3": {30_000_000}}
 
 
 def test_names_in_a_chinese_question_are_its_words_in_other_letters(seeded_bot) -> None:

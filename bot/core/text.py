@@ -118,7 +118,8 @@ def fold(text: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Syllables and words, accent-folded, elisions dropped, numbers in one canonical form."""
+    """Syllables and words of any script (pairs of characters in Chinese and Japanese),
+    accent-folded, elisions dropped, numbers in one canonical form."""
     text = _ELISION.sub(" ", text)
     text = _THOUSANDS.sub("", text)
     text = _DECIMAL.sub(".", text)

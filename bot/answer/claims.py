@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from itertools import islice, takewhile
 
+from bot.core.language import UNSPACED_LANGUAGES
 from bot.core.patterns import ATTRIBUTION, MAGNITUDES, NUMBER_WORDS, QUANTITY, SOURCE_TALK
 from bot.core.text import (
     MARKER,
@@ -128,7 +130,7 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 # Chinese and Japanese write a number's magnitudes into the word after it ("1.4亿用户").
 _RUN_IN = {
     language: re.compile(r"(?<=\d)\s*[" + "".join(MAGNITUDES[language]) + "]+")
-    for language in ("zh", "ja")
+    for language in UNSPACED_LANGUAGES
 }
 
 
@@ -142,12 +144,10 @@ def quantities(text: str, language: str) -> dict[str, set[int]]:
     tokens = tokenize(text)
     found: dict[str, set[int]] = {}
     for i, token in enumerate(tokens):
-        power = 0
-        for word in tokens[i + 1 :]:
-            if word not in scale:
-                break
-            power += scale[word]
-        if power and _DIGITS.fullmatch(token):
+        if not _DIGITS.fullmatch(token):
+            continue
+        power = sum(scale[w] for w in takewhile(scale.__contains__, islice(tokens, i + 1, None)))
+        if power:
             found.setdefault(token, set()).add(round(float(token) * 10**power))
     return found
 

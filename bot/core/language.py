@@ -33,10 +33,11 @@ _KANA_LETTERS, _HAN_LETTERS = "\u3040-\u30ff", "\u3400-\u9fff"
 _HANGUL_LETTERS = "\uac00-\ud7af\u1100-\u11ff"
 _KANA = re.compile(f"[{_KANA_LETTERS}]")
 _HANGUL = re.compile(f"[{_HANGUL_LETTERS}]")
-UNSPACED_LETTERS = _KANA_LETTERS + _HAN_LETTERS
+_UNSPACED = re.compile(f"[{_KANA_LETTERS}{_HAN_LETTERS}]")
+UNSPACED_RUN = re.compile(f"[{_KANA_LETTERS}{_HAN_LETTERS}]+")
 """Kana and Han: Chinese and Japanese write words without spaces between them."""
-_UNSPACED = re.compile(f"[{UNSPACED_LETTERS}]")
-_UNSPACED_RUN = re.compile(f"[{UNSPACED_LETTERS}]+")
+UNSPACED_LANGUAGES = ("zh", "ja")
+"""The languages written in them, with no spaces and no capitals."""
 _EAST_ASIAN = re.compile(f"[{_KANA_LETTERS}{_HAN_LETTERS}{_HANGUL_LETTERS}]")
 _SCRIPT_SHARE = 0.5
 """East Asian letters a text needs to be in an East Asian language: most of its letters, as
@@ -98,7 +99,7 @@ def _without_names(text: str) -> str:
     Chinese and Japanese run their words and names together ("百度发布了Ernie X1"): their
     runs are words apart, so a Chinese text's names are left out as another's are."""
     if _UNSPACED.search(text):
-        text = " ".join(_UNSPACED_RUN.sub(r" \g<0> ", text).split())
+        text = " ".join(UNSPACED_RUN.sub(r" \g<0> ", text).split())
     first, *rest = text.split(" ", 1)
     words = [w for w in rest[0].split() if not _is_name(w)] if rest else []
     return f"{first} {' '.join(words)}" if len(words) >= _LEFT else text

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from itertools import pairwise
 
-from bot.core.language import UNSPACED_LETTERS, detect_language
+from bot.core.language import UNSPACED_LANGUAGES, UNSPACED_RUN, detect_language
 from bot.core.patterns import SPELLED_NUMBERS
 
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it), then whitespace, or
@@ -41,9 +41,7 @@ _SPELLED_OUT = str.maketrans({"đ": "d", "ß": "ss", "ł": "l", "œ": "oe", "æ"
 # once folded; Chinese and Japanese write no spaces, so their runs of characters are read
 # as overlapping pairs, the usual stand-in for their words.
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?|[^\W\d_a-z]+")
-_UNSPACED_RUN = re.compile(f"[{UNSPACED_LETTERS}]+")
-_UNSPACED_SPLIT = re.compile(f"([{UNSPACED_LETTERS}]+)")
-_UNCASED = ("zh", "ja")  # languages that write no capitals and no spaces
+_UNSPACED_SPLIT = re.compile(f"({UNSPACED_RUN.pattern})")
 _NUMBER = re.compile(r"^\d")
 _WORD = re.compile(r"[^\W_][\w'\u2019.,-]*")
 _ELIDED_START = re.compile(r"^(?:[ldjmnstc]|qu)['\u2019]", re.IGNORECASE)
@@ -127,7 +125,7 @@ def tokenize(text: str) -> list[str]:
     if text.isascii():
         return tokens
     letters = [t for t in tokens if t.isascii() or t.isalpha()]  # not "½" or "²"
-    if not _UNSPACED_RUN.search(text):
+    if not UNSPACED_RUN.search(text):
         return letters
     return [word for token in letters for word in _unspaced_words(token)]
 
@@ -147,8 +145,8 @@ def _unspaced_words(token: str) -> list[str]:
 def word_count(text: str) -> int:
     """How many words a text holds, two characters a word where none are spaced (Chinese,
     Japanese): how long a line is, whatever its script."""
-    unspaced = sum(len(run) for run in _UNSPACED_RUN.findall(text))
-    return len(_UNSPACED_RUN.sub(" ", text).split()) + (unspaced + 1) // 2
+    unspaced = sum(len(run) for run in UNSPACED_RUN.findall(text))
+    return len(UNSPACED_RUN.sub(" ", text).split()) + (unspaced + 1) // 2
 
 
 def stated_numbers(tokens: Iterable[str]) -> tuple[set[str], set[str]]:
@@ -174,7 +172,7 @@ def is_number(token: str) -> bool:
 def content_words(sentence: str) -> set[str]:
     """Folded words of three letters or more, numbers, and the character pairs of a script
     without spaces: what a claim is made of."""
-    return {t for t in tokenize(sentence) if len(t) >= 3 or is_number(t) or _UNSPACED_RUN.match(t)}
+    return {t for t in tokenize(sentence) if len(t) >= 3 or is_number(t) or UNSPACED_RUN.match(t)}
 
 
 def names(text: str) -> list[str]:
@@ -192,7 +190,8 @@ def names(text: str) -> list[str]:
 
 def _sentence_names(text: str) -> list[str]:
     """The names and numbers of one sentence (see `names`)."""
-    keep, uncased = [], bool(_UNSPACED_RUN.search(text)) and detect_language(text) in _UNCASED
+    keep: list[str] = []
+    uncased = bool(UNSPACED_RUN.search(text)) and detect_language(text) in UNSPACED_LANGUAGES
     for i, word in enumerate(_WORD.findall(_spaced(text))):
         word = _POSSESSIVE.sub("", _ELIDED_START.sub("", word.strip(".,'\u2019-")))
         if not word or (word.isupper() and len(word) <= 3 and word.isalpha()):
@@ -209,7 +208,7 @@ def _spaced(text: str) -> str:
     tell a name by, so the names among them are the words in other letters, and in a
     Chinese or Japanese sentence the first one too ("Meta正在与OpenAI洽谈" names Meta and
     OpenAI)."""
-    return _UNSPACED_RUN.sub(" ", text)
+    return UNSPACED_RUN.sub(" ", text)
 
 
 def whole_names(text: str) -> list[list[str]]:

@@ -92,6 +92,28 @@ def test_scripted_a_changed_number_is_not_shown(scripts_settings, question: str,
     assert answer.refused and reply not in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    ("reading", "written"),
+    [
+        ("57 миллиардов", "Nvidia宣布的季度收入为570亿美元。"),
+        ("57", "Nvidia宣布的季度收入为570亿美元。"),
+        ("57 миллиардов долларов", "Nvidia公司宣布创纪录的季度收入为570亿美元。"),
+    ],
+    ids=["composed", "magnitude from the passage", "translated"],
+)
+def test_scripted_an_amount_reaches_the_reader_in_the_readers_words(
+    scripts_settings, reading: str, written: str
+) -> None:
+    """Asked in Chinese of a Russian article, the model gives 57 billion as 57亿 (5.7 billion):
+    not shown. The amount it copied out is put in Chinese words by code (570亿), and the
+    answer written around it, or the passage's translation that keeps it, is shown."""
+    wrong = "Nvidia宣布的季度收入为57亿美元 [1]。"
+    model = scripted_model(wrong, written, written, reading=reading)
+    answer = Bot(scripts_settings, chat_model=model).ask("Nvidia宣布的季度收入是多少？")
+    assert not answer.refused and "570亿" in answer.text and "57亿" not in answer.text
+    assert answer.unsupported == [wrong.replace(" [1]", "")]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("question", "fact", "source"),

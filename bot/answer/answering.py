@@ -21,6 +21,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
+from bot.answer.amounts import in_readers_amounts, with_magnitude
 from bot.answer.claims import cite, credited, makes_claim, states_what_is_asked
 from bot.answer.composing import as_written
 from bot.answer.evidence import format_sources
@@ -40,6 +41,7 @@ from bot.core.text import (
     first_sentence,
     fold,
     markers,
+    names,
     split_sentences,
     tokenize,
     with_markers,
@@ -275,7 +277,8 @@ def _quote(
     text = " ".join(quoted)
     confidence = quoting.confidence(text) if quoting.confidence and answers else None
     cited = [n for q in quoted for n in markers(q)]
-    spoken = origin(contexts[cited[0] - 1].language or detect_language(text), language)
+    source = contexts[cited[0] - 1].language or detect_language(text)
+    spoken = origin(source, language)
     judged = confidence is not None and confidence < quoting.min_confidence
     if judged or not answers:
         lead = localized("closest", language).format(origin=spoken)
@@ -291,7 +294,7 @@ def _quote(
             quote_confidence=confidence,
         )
     sources = list(dict.fromkeys(cited))
-    shown, draft.quoted = _in_readers_words(quoted, copied, language, spoken, sources, quoting)
+    shown, draft.quoted = _in_readers_words(quoted, copied, source, language, sources, quoting)
     yield " ".join(shown)
     draft.shown, draft.cited = shown, cited
     draft.late = False  # what is shown is whole: not the reply that time cut short
@@ -303,26 +306,31 @@ def _quote(
 def _in_readers_words(
     quoted: list[str],
     copied: str,
+    source: str,
     language: str,
-    spoken: str,
     sources: list[int],
     quoting: QuotePolicy,
 ) -> tuple[list[str], bool]:
     """What a passage that answers shows, and whether that is a quote: for a passage in
-    another language, the answer around its copied words in the reader's
+    another language (`source`), the answer around its copied words in the reader's
     (`quoting.compose`), else its translation when that keeps them, else the passage with
-    its language named; a quote behind its lead."""
-    lead = "extractive"
+    its language named; a quote behind its lead. The model writes from them with their
+    amounts in the reader's words already: it gets magnitudes wrong as it translates."""
+    lead, spoken = "extractive", origin(source, language)
     if not spoken:  # already in the reader's language
         return [localized(lead, language).format(origin=spoken), *quoted], True
-    passage = without_markers(" ".join(quoted))
-    composed = quoting.compose(as_written(copied, passage), language) if quoting.compose else None
+    original = without_markers(" ".join(quoted))
+    passage = in_readers_amounts(original, source, language)
+    span = as_written(with_magnitude(copied, original, source), original)
+    copied = in_readers_amounts(span, source, language)
+    composed = quoting.compose(copied, language) if quoting.compose else None
     if composed:
         return [with_markers(composed, sources)], False
     translation = quoting.translate(passage, language) if quoting.translate else None
-    # The words the model copied out as the answer must survive it (a name, a number): the
-    # faithfulness check cannot tell a common phrase's translation from its loss.
-    if translation and holds(translation, copied):
+    # The names and numbers of the words the model copied out as the answer must survive it,
+    # or, without any, those words: the faithfulness check cannot tell a common phrase's
+    # translation from its loss.
+    if translation and all(holds(translation, kept) for kept in names(copied) or [copied]):
         quoted, lead = [with_markers(translation, sources)], "translated"
     return [localized(lead, language).format(origin=spoken), *quoted], True
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from itertools import islice, takewhile
-
-from bot.core.language import UNSPACED_LANGUAGES
-from bot.core.patterns import ATTRIBUTION, MAGNITUDES, NUMBER_WORDS, QUANTITY, SOURCE_TALK
+from bot.core.patterns import ATTRIBUTION, NUMBER_WORDS, QUANTITY, SOURCE_TALK
 from bot.core.text import (
     MARKER,
     MARKER_AS_WORD,
@@ -124,37 +120,3 @@ def attributes_truly(sentence: str, passage: str) -> bool:
     """Every source the sentence credits is written as a name in the passage that backs it:
     "Le Monde reported" needs "Le Monde", not the words "le monde"."""
     return attributed(sentence) <= stems(written_names(passage))
-
-
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
-# Chinese and Japanese write a number's magnitudes into the word after it ("1.4亿用户").
-_RUN_IN = {
-    language: re.compile(r"(?<=\d)\s*[" + "".join(MAGNITUDES[language]) + "]+")
-    for language in UNSPACED_LANGUAGES
-}
-
-
-def quantities(text: str, language: str) -> dict[str, set[int]]:
-    """The numbers a text writes with magnitude words after them, read in its language, by
-    the number as written: "97,4 milliards" is {"97.4": {97400000000}}, and "1.4亿" (its
-    magnitude run into the next word) {"1.4": {140000000}}."""
-    scale = MAGNITUDES.get(language, {})
-    if language in _RUN_IN:
-        text = _RUN_IN[language].sub(lambda m: f" {' '.join(m[0].strip())} ", text)
-    tokens = tokenize(text)
-    found: dict[str, set[int]] = {}
-    for i, token in enumerate(tokens):
-        if not _DIGITS.fullmatch(token):
-            continue
-        power = sum(scale[w] for w in takewhile(scale.__contains__, islice(tokens, i + 1, None)))
-        if power:
-            found.setdefault(token, set()).add(round(float(token) * 10**power))
-    return found
-
-
-def changes_magnitude(told: dict[str, set[int]], said: dict[str, set[int]]) -> bool:
-    """Whether the `quantities` a sentence tells give a number the passage's (`said`) with
-    another magnitude: "97,4 миллиона" (million) for "97,4 milliards" (billion), or a French
-    "billions" (10^12) for an English "billion". A number the passage writes without one is
-    not judged here."""
-    return any(number in said and not values & said[number] for number, values in told.items())

@@ -23,6 +23,7 @@ from bot.core.patterns import SPELLED_NUMBERS
 from bot.core.text import (
     content_words,
     is_number,
+    one_by_one,
     stems,
     tokenize,
     whole_names,
@@ -140,9 +141,9 @@ def terms(tokens: Iterable[str]) -> set[str]:
 
 
 def _words(text: str) -> str:
-    """The folded words without punctuation, numbers as digits, padded so a match starts
-    and ends at a word."""
-    return f" {' '.join(_digits(tokenize(text)))} "
+    """The folded words without punctuation, numbers as digits, characters one by one where
+    a script writes no spaces, padded so a match starts and ends at a word."""
+    return f" {' '.join(_digits(tokenize(one_by_one(text))))} "
 
 
 def _digits(tokens: Iterable[str]) -> list[str]:

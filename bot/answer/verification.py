@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.answer.claims import attributes_truly, changes_magnitude, quantities
+from bot.answer.amounts import changes_magnitude, quantities
+from bot.answer.claims import attributes_truly
 from bot.answer.grounding import Grounder
 from bot.core.language import detect_language
 from bot.core.results import Citation

@@ -290,6 +290,26 @@ MAGNITUDES: dict[str, dict[str, int]] = {
     "ja": {"千": 3, "万": 4, "億": 8, "兆": 12},
 }
 
+# How each language writes a magnitude after a number, as a power of ten: (singular,
+# plural). Russian, Polish and German agree the word with the number, so their abbreviation
+# is written; 10^9 is two words in Spanish ("mil millones") and 10^12 in Vietnamese.
+WRITTEN_MAGNITUDES: dict[str, dict[int, tuple[str, str]]] = {
+    "en": {6: ("million", "million"), 9: ("billion", "billion"), 12: ("trillion", "trillion")},
+    "fr": {6: ("million", "millions"), 9: ("milliard", "milliards"), 12: ("billion", "billions")},
+    "vi": {6: ("triệu", "triệu"), 9: ("tỷ", "tỷ"), 12: ("nghìn tỷ", "nghìn tỷ")},
+    "de": {6: ("Mio.", "Mio."), 9: ("Mrd.", "Mrd."), 12: ("Billion", "Billionen")},
+    "es": {6: ("millón", "millones"), 9: ("mil millones", "mil millones")}
+    | {12: ("billón", "billones")},
+    "it": {6: ("milione", "milioni"), 9: ("miliardo", "miliardi")},
+    "pt": {6: ("milhão", "milhões"), 9: ("bilhão", "bilhões")},
+    "nl": {6: ("miljoen", "miljoen"), 9: ("miljard", "miljard"), 12: ("biljoen", "biljoen")},
+    "ru": {6: ("млн", "млн"), 9: ("млрд", "млрд"), 12: ("трлн", "трлн")},
+    "pl": {6: ("mln", "mln"), 9: ("mld", "mld")},
+    "id": {6: ("juta", "juta"), 9: ("miliar", "miliar"), 12: ("triliun", "triliun")},
+    "zh": {4: ("万", "万"), 8: ("亿", "亿"), 12: ("万亿", "万亿")},
+    "ja": {4: ("万", "万"), 8: ("億", "億"), 12: ("兆", "兆")},
+}
+
 # Words that state a quantity as digits do: the cardinals, magnitudes and halves, and
 # "neuf", which says a number when one is asked for, but is as often "new" as 9.
 NUMBER_WORDS = frozenset(_CARDINALS) | {

@@ -130,6 +130,13 @@ def tokenize(text: str) -> list[str]:
     return [word for token in letters for word in _unspaced_words(token)]
 
 
+def one_by_one(text: str) -> str:
+    """The text with the characters of a script written without spaces set apart: matched
+    character by character, a copy stands in a sentence whose pairs differ at its edges
+    ("974亿" in "出价974亿美元")."""
+    return UNSPACED_RUN.sub(lambda run: " ".join(run[0]), text)
+
+
 def _unspaced_words(token: str) -> list[str]:
     """A token as words: itself, or, in a script written without spaces, its pairs of
     characters ("百度发布" is "百度", "度发", "发布")."""

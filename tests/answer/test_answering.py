@@ -13,11 +13,19 @@ import time
 import pytest
 from langchain_core.messages import AIMessage
 
+from bot.answer.amounts import (
+    amounts,
+    changes_magnitude,
+    in_readers_amounts,
+    quantities,
+    with_magnitude,
+)
 from bot.answer.answering import looks_like_refusal
-from bot.answer.claims import changes_magnitude, quantities, states_what_is_asked
+from bot.answer.claims import states_what_is_asked
 from bot.answer.extracting import agrees, answers_in, holds, reading_prompt
 from bot.answer.judging import yes_probability
 from bot.answer.prompts import LATE, chat_prompt, load_prompt, localized, streamed
+from bot.core.patterns import WRITTEN_MAGNITUDES
 from bot.core.stats import Durations
 from bot.core.text import whole_names, without_markers
 
@@ -176,8 +184,13 @@ def test_scripted_words_copied_out_of_the_closest_passage_make_it_the_answer(
     kept = scripted_bot(scripted_model(reply, "OpenAI", made_up, translation)).ask(who)
     assert kept.quoted and not kept.refused and translation[:60] in kept.text
     assert kept.text.startswith(localized("translated", "en").format(origin=" (in French)"))
-    # Copied in French words, the answer is not in the (faithful) English translation.
+    # Copied as an amount, the answer is its number, which the translation keeps.
     copied = "97,4 milliards de dollars"
+    amount = scripted_bot(scripted_model(reply, copied, made_up, translation)).ask(who)
+    assert amount.quoted and translation[:60] in amount.text
+    # Copied as French words that name nothing, the answer cannot be told in the (faithful)
+    # English translation: the passage is shown in its own language, named.
+    copied = "une touche d’ironie"
     lost = scripted_bot(scripted_model(reply, copied, made_up, translation)).ask(who)
     assert lost.quoted and not lost.refused and translation[:60] not in lost.text
     assert lost.text.startswith(localized("extractive", "en").format(origin=" (in French)"))
@@ -402,6 +415,47 @@ def test_magnitudes_are_read_in_each_texts_language() -> None:
     assert changes_magnitude(quantities("微信有1.4亿用户", "zh"), wechat)
     assert not changes_magnitude(quantities("微信有14亿用户", "zh"), wechat)
     assert quantities("3千万人", "zh") == {"3": {30_000_000}}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "reader", "written"),
+    [
+        ("used by nearly 1.4 billion people", "en", "zh", "used by nearly 14亿 people"),
+        ("une offre de 97,4 milliards de dollars", "fr", "ru", "une offre de 97,4 млрд de dollars"),
+        (
+            "une offre de 97,4 milliards de dollars",
+            "fr",
+            "en",
+            "une offre de 97.4 billion de dollars",
+        ),
+        ("1.4 billion people", "en", "fr", "1,4 milliard people"),
+        ("2 billion people", "en", "fr", "2 milliards people"),
+        ("微信有14亿用户", "zh", "vi", "微信有1,4 tỷ用户"),
+        ("3千万人", "zh", "en", "30 million人"),
+        ("65 tỷ USD", "vi", "es", "65 mil millones USD"),
+        ("1.4 billion people", "en", "ko", "1.4 billion people"),
+    ],
+    ids=["en-zh", "fr-ru", "fr-en", "en-fr one", "en-fr many", "zh-vi", "zh-en", "vi-es", "ko"],
+)
+def test_amounts_are_written_in_the_readers_words(
+    text: str, language: str, reader: str, written: str
+) -> None:
+    assert in_readers_amounts(text, language, reader) == written
+
+
+@pytest.mark.parametrize("reader", sorted(WRITTEN_MAGNITUDES))
+def test_an_amount_written_in_a_readers_words_is_read_there_as_the_same(reader: str) -> None:
+    text = "3.5 million users, 97.4 billion dollars and a 2.5 trillion market"
+    values = sorted(a.value for a in amounts(text, "en"))
+    written = in_readers_amounts(text, "en", reader)
+    assert sorted(a.value for a in amounts(written, reader)) == values, written
+
+
+def test_a_number_copied_without_its_magnitude_gets_it_from_the_passage() -> None:
+    passage = "Musk a fait une offre de 97,4 milliards de dollars pour acquérir OpenAI."
+    assert with_magnitude("97,4", passage, "fr") == "97,4 milliards"
+    assert with_magnitude("97,4 milliards", passage, "fr") == "97,4 milliards"
+    assert with_magnitude("OpenAI", passage, "fr") == "OpenAI"
 
 
 def test_names_in_a_chinese_question_are_its_words_in_other_letters(seeded_bot) -> None:

@@ -294,7 +294,9 @@ def _quote(
             quote_confidence=confidence,
         )
     sources = list(dict.fromkeys(cited))
-    shown, draft.quoted = _in_readers_words(quoted, copied, source, language, sources, quoting)
+    shown, draft.quoted = _in_readers_words(
+        quoted, copied, question, (source, language), sources, quoting
+    )
     yield " ".join(shown)
     draft.shown, draft.cited = shown, cited
     draft.late = False  # what is shown is whole: not the reply that time cut short
@@ -306,16 +308,18 @@ def _quote(
 def _in_readers_words(
     quoted: list[str],
     copied: str,
-    source: str,
-    language: str,
+    question: str,
+    languages: tuple[str, str],
     sources: list[int],
     quoting: QuotePolicy,
 ) -> tuple[list[str], bool]:
     """What a passage that answers shows, and whether that is a quote: for a passage in
-    another language (`source`), the answer around its copied words in the reader's
-    (`quoting.compose`), else its translation when that keeps them, else the passage with
-    its language named; a quote behind its lead. The model writes from them with their
-    amounts in the reader's words already: it gets magnitudes wrong as it translates."""
+    another language (`languages`: the passage's, the reader's), the answer around its
+    copied words in the reader's (`quoting.compose`), else its translation when that keeps
+    them, else the passage with its language named; a quote behind its lead. The model
+    writes from them with their amounts in the reader's words already: it gets magnitudes
+    wrong as it translates."""
+    source, language = languages
     lead, spoken = "extractive", origin(source, language)
     if not spoken:  # already in the reader's language
         return [localized(lead, language).format(origin=spoken), *quoted], True
@@ -327,10 +331,11 @@ def _in_readers_words(
     if composed:
         return [with_markers(composed, sources)], False
     translation = quoting.translate(passage, language) if quoting.translate else None
-    # The names and numbers of the words the model copied out as the answer must survive it,
-    # or, without any, those words: the faithfulness check cannot tell a common phrase's
-    # translation from its loss.
-    if translation and all(holds(translation, kept) for kept in names(copied) or [copied]):
+    # The names and numbers the copied words add to the question must survive it, or,
+    # without any, those words: the faithfulness check cannot tell a common phrase's
+    # translation from its loss ("Committees" became "departments").
+    told = [name for name in names(copied) if not holds(question, name)] or [copied]
+    if translation and all(holds(translation, kept) for kept in told):
         quoted, lead = [with_markers(translation, sources)], "translated"
     return [localized(lead, language).format(origin=spoken), *quoted], True
 

@@ -188,12 +188,12 @@ def test_scripted_words_copied_out_of_the_closest_passage_make_it_the_answer(
     copied = "97,4 milliards de dollars"
     amount = scripted_bot(scripted_model(reply, copied, made_up, translation)).ask(who)
     assert amount.quoted and translation[:60] in amount.text
-    # Copied as French words that name nothing, the answer cannot be told in the (faithful)
-    # English translation: the passage is shown in its own language, named.
-    copied = "une touche d’ironie"
-    lost = scripted_bot(scripted_model(reply, copied, made_up, translation)).ask(who)
-    assert lost.quoted and not lost.refused and translation[:60] not in lost.text
-    assert lost.text.startswith(localized("extractive", "en").format(origin=" (in French)"))
+    # Copied as French words that name nothing but what the question does, the answer cannot
+    # be told in the (faithful) English translation: the passage is shown in French, named.
+    for copied in ("une touche d’ironie", "Rappelons que Musk a fait une offre"):
+        lost = scripted_bot(scripted_model(reply, copied, made_up, translation)).ask(who)
+        assert lost.quoted and not lost.refused and translation[:60] not in lost.text
+        assert lost.text.startswith(localized("extractive", "en").format(origin=" (in French)"))
 
 
 @pytest.mark.parametrize(

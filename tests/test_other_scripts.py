@@ -76,6 +76,18 @@ def test_scripted_a_reply_copied_from_the_article_is_shown(
     assert answer.text.endswith(reply) and _sources(answer) == {source}
 
 
+def test_scripted_chinese_sentences_stream_and_show_without_a_space_between(
+    scripts_settings,
+) -> None:
+    first, second = "文心大模型的日均调用量已超过15亿次 [1]。", "百度发布了文心大模型5.0 [1]。"
+    reply = first + second
+    stream = Bot(scripts_settings, chat_model=scripted_model(reply)).ask_stream(
+        "文心大模型的日均调用量是多少？"
+    )
+    pieces = list(stream)
+    assert "".join(pieces) == stream.answer.text and stream.answer.text.endswith(reply)
+
+
 @pytest.mark.parametrize(
     ("question", "reply"),
     [

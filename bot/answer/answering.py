@@ -40,6 +40,8 @@ from bot.core.text import (
     complete_sentences,
     first_sentence,
     fold,
+    gap_after,
+    joined,
     markers,
     names,
     split_sentences,
@@ -274,7 +276,7 @@ def _quote(
     copied = _copied(without_markers(" ".join(found)), question, verifier, quoting, draft.reading)
     answers = [s for s in found if holds(s, copied)]
     quoted = answers or found
-    text = " ".join(quoted)
+    text = joined(quoted)
     confidence = quoting.confidence(text) if quoting.confidence and answers else None
     cited = [n for q in quoted for n in markers(q)]
     source = contexts[cited[0] - 1].language or detect_language(text)
@@ -288,7 +290,7 @@ def _quote(
             language,
             reason,
             contexts,
-            text=f"{lead} {text}",
+            text=joined([lead, text]),
             unsupported=draft.unsupported,
             citations=[contexts[n - 1] for n in dict.fromkeys(cited)],
             quote_confidence=confidence,
@@ -297,7 +299,7 @@ def _quote(
     shown, draft.quoted = _in_readers_words(
         quoted, copied, question, (source, language), sources, quoting
     )
-    yield " ".join(shown)
+    yield joined(shown)
     draft.shown, draft.cited = shown, cited
     draft.late = False  # what is shown is whole: not the reply that time cut short
     return _answer(question, language, contexts, draft).model_copy(
@@ -358,7 +360,7 @@ def _copied(
 def _answer(question: str, language: str, contexts: list[Citation], draft: _Draft) -> Answer:
     """The shown sentences as the Answer, citing the chunks that back them."""
     return Answer(
-        text=" ".join(draft.shown),
+        text=joined(draft.shown),
         citations=[contexts[n - 1] for n in dict.fromkeys(draft.cited)],
         contexts=contexts,
         refused=False,
@@ -402,10 +404,10 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
         draft.unsupported.extend(without_markers(s) for s in [*draft.held, shown])
         draft.held, draft.stopped = [], True  # the two readings differ: neither is the answer
         return ""
-    gap = " " if draft.shown else ""
+    gap = gap_after(draft.shown[-1]) if draft.shown else ""
     held, draft.held = draft.held, []
     draft.shown.extend([*held, shown])
-    return gap + " ".join([*held, shown])
+    return gap + joined([*held, shown])
 
 
 def _agrees(sentences: list[str], draft: _Draft, verifier: Verifier) -> bool:

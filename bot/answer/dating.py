@@ -16,7 +16,9 @@ from bot.core.patterns import CHANGING
 from bot.core.results import Answer, Citation
 from bot.core.text import (
     content_words,
+    gap_after,
     is_number,
+    joined,
     markers,
     split_sentences,
     tokenize,
@@ -57,21 +59,21 @@ def dated(
             break
         if not first:
             first, day = piece, newest_cited(piece, contexts)
-            piece = f"{_lead(day, language)} {piece}" if day else piece
+            piece = joined([_lead(day, language), piece]) if day else piece
         yield piece
     if not day:
         return answer
-    text = f"{_lead(day, language)} {answer.text}"
+    text = joined([_lead(day, language), answer.text])
     other = other_figure(first, question, day, language, contexts, dating)
     if other is None:
         return answer.model_copy(update={"text": text, "as_of": day})
     n, sentence = other
     shown = localized("also_dated", language).format(date=contexts[n - 1].published)
-    shown = f"{shown} {with_markers(sentence, [n])}"
-    yield f" {shown}"
+    shown = joined([shown, with_markers(sentence, [n])])
+    yield gap_after(text) + shown
     return answer.model_copy(
         update={
-            "text": f"{text} {shown}",
+            "text": joined([text, shown]),
             "as_of": day,
             "citations": [*answer.citations, contexts[n - 1]],
         }

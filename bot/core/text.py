@@ -50,6 +50,7 @@ _SYLLABLE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?"
 )
 _APART = re.compile(r"[,;:()\[\]/\u2013\u2014]")
+_CLOSED_UP = re.compile(r"[。！？：；，、」』）]$")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪‣]|\d+[.)])\s+")
 
 
@@ -72,6 +73,21 @@ def complete_sentences(text: str) -> list[str]:
     if re.fullmatch(r"\[[\d,; ]*\]?", last) and sentences:
         sentences.pop()
     return sentences
+
+
+def joined(parts: Iterable[str]) -> str:
+    """Sentences, or a lead and its passage, as one text: a space between them, none after
+    a Chinese or Japanese stop or colon ("微信有14亿用户 [3]。它是…"), as those scripts write
+    none."""
+    text = ""
+    for part in filter(None, parts):
+        text += gap_after(text) + part
+    return text
+
+
+def gap_after(text: str) -> str:
+    """What goes between the text and a sentence after it (see `joined`)."""
+    return "" if not text or _CLOSED_UP.search(text) else " "
 
 
 def unbulleted(line: str) -> str:

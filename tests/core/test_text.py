@@ -9,6 +9,7 @@ from bot.core.text import (
     complete_sentences,
     content_words,
     is_syllable,
+    joined,
     markers,
     name_tokens,
     names,
@@ -93,6 +94,20 @@ def test_chinese_sentences_end_at_their_full_stops_without_a_space() -> None:
         "是的 [1]。",
     ]
     assert with_markers(without_markers("该模型支持文本 [1]。"), [2]) == "该模型支持文本 [2]。"
+
+
+def test_chinese_sentences_are_joined_without_a_space_as_they_were_written() -> None:
+    sentences = split_sentences("百度发布了模型。他说：「很好。」然后走了！")
+    assert joined(sentences) == "百度发布了模型。他说：「很好。」然后走了！"
+    assert (
+        joined(["截至2025-04-11：", "微信有14亿用户 [3]。"])
+        == "截至2025-04-11：微信有14亿用户 [3]。"
+    )
+    assert (
+        joined(["As of 2025-04-11:", "", "It is [1].", "Yes."])
+        == "As of 2025-04-11: It is [1]. Yes."
+    )
+    assert joined(["一。", "Two."]) == "一。Two." and joined(["One.", "二。"]) == "One. 二。"
 
 
 def test_names_among_chinese_are_the_words_in_other_letters_first_or_not() -> None:

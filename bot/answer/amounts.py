@@ -35,6 +35,8 @@ class Amount:
     """The number as a token ("97.4" for "97,4")."""
     value: int
     start: int
+    digits_end: int
+    """Where the number as written ends and its magnitude words begin."""
     end: int
 
 
@@ -49,10 +51,11 @@ def amounts(text: str, language: str) -> Iterator[Amount]:
         if len(number) != 1 or not _DIGITS.fullmatch(number[0]):
             continue
         power, end = 0, match.end()
-        while (word := following.match(text, end)) and fold(word[1]) in scale:
-            power, end = power + scale[fold(word[1])], word.end()
+        while (word := following.match(text, end)) and (folded := fold(word[1])) in scale:
+            power, end = power + scale[folded], word.end()
         if power:
-            yield Amount(number[0], round(float(number[0]) * 10**power), match.start(), end)
+            value = round(float(number[0]) * 10**power)
+            yield Amount(number[0], value, match.start(), match.end(), end)
 
 
 def quantities(text: str, *languages: str) -> dict[str, set[int]]:
@@ -89,11 +92,11 @@ def in_readers_amounts(text: str, language: str, reader: str) -> str:
 def with_magnitude(span: str, passage: str, language: str) -> str:
     """The span with the magnitude words the passage writes after the number it ends on:
     "97,4" copied out of "97,4 milliards" is not the passage's amount."""
-    ending = tokenize(span)[-1:]
+    ending, copied = tokenize(span)[-1:], span.rstrip()
     for amount in amounts(passage, language):
-        number = _NUMBER.match(passage, amount.start)
-        if number and ending == [amount.number] and span.rstrip().endswith(number[0]):
-            return span.rstrip() + passage[number.end() : amount.end]
+        written = passage[amount.start : amount.digits_end]
+        if ending == [amount.number] and copied.endswith(written):
+            return copied + passage[amount.digits_end : amount.end]
     return span
 
 

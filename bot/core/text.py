@@ -169,7 +169,7 @@ def word_count(text: str) -> int:
     """How many words a text holds, two characters a word where none are spaced (Chinese,
     Japanese): how long a line is, whatever its script."""
     unspaced = sum(len(run) for run in UNSPACED_RUN.findall(text))
-    return len(UNSPACED_RUN.sub(" ", text).split()) + (unspaced + 1) // 2
+    return len(_spaced(text).split()) + (unspaced + 1) // 2
 
 
 def stated_numbers(tokens: Iterable[str]) -> tuple[set[str], set[str]]:

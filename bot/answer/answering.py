@@ -418,10 +418,8 @@ def _agrees(sentences: list[str], draft: _Draft, verifier: Verifier) -> bool:
         return True
     if draft.reading:
         return agrees(answer, draft.reading, verifier.asked, limits.agreement)
-    sentences = [s for chunk in verifier.contexts for s in split_sentences(chunk.passage)]
-    return confirms(
-        answer, draft.guess, sentences, verifier.asked, limits.span_new, limits.agreement
-    )
+    sources = " ".join(chunk.passage for chunk in verifier.contexts)
+    return confirms(answer, draft.guess, sources, verifier.asked, limits.span_new)
 
 
 def _loops(raw: str) -> bool:

@@ -95,18 +95,12 @@ def agrees(answer: str, span: str, question: str, share: float) -> bool:
     return not words or len(words & told) >= max(1.0, share * len(words))
 
 
-def confirms(
-    answer: str, guess: str, sentences: list[str], question: str, new: float, share: float
-) -> bool:
-    """Whether the model's best guess when it could not say none adds to the question (more
-    than a `new` share of its words), and both the answer and one source sentence say what it
-    says (`agrees`, with `share`): a small model says NONE of sources that answer, and its
-    guess then is the answer it wrote, as often in its own words as in theirs."""
+def confirms(answer: str, guess: str, sources: str, question: str, new: float) -> bool:
+    """Whether the answer writes, word for word, the words the model copied out as its best
+    guess when it could not say none, and they answer in the sources (`answers_in`): a small
+    model says NONE of sources that answer, but its guess then is the answer it wrote."""
     copied = without_markers(guess)
-    words = tokenize(copied)
-    adds = len(words) - said_back(words, question) > new * len(words)
-    said = agrees(answer, copied, question, share)
-    return adds and said and any(agrees(s, copied, question, share) for s in sentences)
+    return holds(answer, copied) and answers_in(copied, sources, question, new)
 
 
 def holds(sentence: str, span: str) -> bool:

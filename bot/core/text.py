@@ -42,6 +42,7 @@ _SPELLED_OUT = str.maketrans({"đ": "d", "ß": "ss", "ł": "l", "œ": "oe", "æ"
 # as overlapping pairs, the usual stand-in for their words.
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?|[^\W\d_a-z]+")
 _UNSPACED_SPLIT = re.compile(f"({UNSPACED_RUN.pattern})")
+_UNSPACED_END = re.compile(f"{UNSPACED_RUN.pattern}$")
 _NUMBER = re.compile(r"^\d")
 _WORD = re.compile(r"[^\W_][\w'\u2019.,-]*")
 _ELIDED_START = re.compile(r"^(?:[ldjmnstc]|qu)['\u2019]", re.IGNORECASE)
@@ -77,7 +78,7 @@ def complete_sentences(text: str) -> list[str]:
 
 def joined(parts: Iterable[str]) -> str:
     """Sentences, or a lead and its passage, as one text: a space between them, none after
-    a Chinese or Japanese stop or colon ("微信有14亿用户 [3]。它是…"), as those scripts write
+    a Chinese or Japanese stop or colon ("微信有14亿用户[3]。它是…"), as those scripts write
     none."""
     text = ""
     for part in filter(None, parts):
@@ -113,12 +114,13 @@ def without_markers(sentence: str) -> str:
 
 
 def with_markers(sentence: str, numbers: list[int]) -> str:
-    """The sentence with `[n]` markers placed before its closing punctuation."""
-    tail = "".join(f" [{n}]" for n in numbers)
+    """The sentence with `[n]` markers placed before its closing punctuation, closed up
+    after Chinese or Japanese ("14亿用户[3]。"), which set no space before them."""
     match = re.search(r"[.!?。！？…]+[\"'»”)\]」』）]*$", sentence)
-    if not match:
-        return sentence + tail
-    return sentence[: match.start()] + tail + sentence[match.start() :]
+    end = match.start() if match else len(sentence)
+    gap = "" if _UNSPACED_END.search(sentence[:end]) else " "
+    tail = "".join(f"{gap}[{n}]" for n in numbers)
+    return sentence[:end] + tail + sentence[end:]
 
 
 def fold(text: str) -> str:

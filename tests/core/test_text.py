@@ -93,15 +93,19 @@ def test_chinese_sentences_end_at_their_full_stops_without_a_space() -> None:
         "真的吗？",
         "是的 [1]。",
     ]
-    assert with_markers(without_markers("该模型支持文本 [1]。"), [2]) == "该模型支持文本 [2]。"
+    assert with_markers(without_markers("该模型支持文本 [1]。"), [2]) == "该模型支持文本[2]。"
+    assert with_markers("微信有14亿用户", [1, 3]) == "微信有14亿用户[1][3]"
+    assert with_markers("WeChat a 1,4 milliard d'utilisateurs.", [1]) == (
+        "WeChat a 1,4 milliard d'utilisateurs [1]."
+    )
 
 
 def test_chinese_sentences_are_joined_without_a_space_as_they_were_written() -> None:
     sentences = split_sentences("百度发布了模型。他说：「很好。」然后走了！")
     assert joined(sentences) == "百度发布了模型。他说：「很好。」然后走了！"
     assert (
-        joined(["截至2025-04-11：", "微信有14亿用户 [3]。"])
-        == "截至2025-04-11：微信有14亿用户 [3]。"
+        joined(["截至2025-04-11：", "微信有14亿用户[3]。"])
+        == "截至2025-04-11：微信有14亿用户[3]。"
     )
     assert (
         joined(["As of 2025-04-11:", "", "It is [1].", "Yes."])

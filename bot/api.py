@@ -36,7 +36,7 @@ from bot.answer.extracting import (
 )
 from bot.answer.grounding import Grounder
 from bot.answer.judging import judge
-from bot.answer.prompts import load_prompt
+from bot.answer.prompts import load_prompt, localized
 from bot.answer.provenance import article_asked, asked_about, provenance
 from bot.answer.questions import (
     History,
@@ -48,7 +48,7 @@ from bot.answer.questions import (
 from bot.answer.translating import GROWTH, SLACK, faithful, translate, translation_prompt
 from bot.core.article import ArticleFilter
 from bot.core.config import Settings, load_settings
-from bot.core.errors import BotError
+from bot.core.errors import BotError, DeadlineError
 from bot.core.language import detect_language
 from bot.core.periods import period
 from bot.core.results import Answer, AnswerStream, Citation, Retrieved, Status
@@ -285,9 +285,15 @@ class Bot:
         self, inputs: dict[str, str], asked: str, language: str, evidence: Evidence, deadline: float
     ) -> Generator[str, None, Answer]:
         """Stream the model's verified answer, checked against its second reading of the
-        sources; the quote's judge gets the time it last took."""
-        reading = self._read(inputs, deadline)
-        guess = self._guessed(inputs, deadline) if reading == "" else ""
+        sources; the quote's judge gets the time it last took. A reading that leaves the
+        answer no time is a `late` refusal at once: checking anything then would outlast
+        BOT_TIMEOUT."""
+        until = deadline - self._quote_judging_time()  # a quote's judge gets its time
+        reading = self._read(inputs, until)
+        guess = self._guessed(inputs, until) if reading == "" else ""
+        if time.monotonic() >= until:
+            late = localized("late", language)
+            return refusal(asked, language, "late", evidence.contexts, text=late)
         quoting = QuotePolicy(
             allowed=evidence.relevance >= self.settings.min_quote_relevance,
             confidence=partial(self._judged, inputs, deadline=deadline)
@@ -298,7 +304,6 @@ class Bot:
             compose=partial(self._composed, question=asked, deadline=deadline),
             translate=partial(self._translated, deadline=deadline),
         )
-        until = deadline - self._quote_judging_time()  # a quote's judge gets its time
         answered = guarded(
             lambda: stream_answer(
                 reply_stream(self.chat_model, inputs, until),
@@ -357,7 +362,10 @@ class Bot:
         if reply < SLACK:
             return None
         call = partial(read_sources, self.chat_model, inputs, reply, deadline)
-        return guarded_call(call, deadline, self.settings.max_retries, self.endpoint)
+        try:
+            return guarded_call(call, deadline, self.settings.max_retries, self.endpoint)
+        except DeadlineError:  # the answer's time went on it: `_generate` says so
+            return None
 
     def _guessed(self, inputs: dict[str, str], deadline: float) -> str:
         """After a reading that found none, the words the model copies out when it may not

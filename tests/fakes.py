@@ -99,16 +99,23 @@ class EndingModel(GenericFakeChatModel):
 class StallingModel(GenericFakeChatModel):
     """Streams `pieces`, then stalls before the last one until `release` is set (or
     `stall` seconds pass), as a server on a busy host can; the second reading of the sources
-    gets nothing. `closed` turns true when the stream is closed, as an HTTP response's is."""
+    gets nothing, at once or, with `stalls_reading`, after the same stall (then `read`).
+    `closed` turns true when the answer's stream is closed, as an HTTP response's is."""
 
     messages: Iterator[AIMessage] = iter(())
     pieces: list[str]
     stall: float = 30.0
+    stalls_reading: bool = False
     release: Any = Field(default_factory=threading.Event)
     closed: bool = False
+    read: bool = False
+    """The stalled reading came back."""
 
     def _stream(self, messages, stop=None, run_manager=None, **kwargs):
         if asks_to_read(messages):
+            if self.stalls_reading:
+                self.release.wait(self.stall)
+                self.read = True
             yield _reading_chunk("")
             return
         try:

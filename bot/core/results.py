@@ -19,13 +19,16 @@ RefusalReason = Literal[
     "judged",
     "closest",
     "out_of_range",
+    "late",
 ]
 """Why an answer was refused: a name or number the articles never mention, no chunk close
 enough to the question, the model judged that the sources do not answer it, the model said
 so in its reply, nothing it wrote was backed and no chunk sentence answered well enough to
 quote, or the best chunk sentences do not answer: they do not state what the model's own
 reply said (`closest`), or the model judged that they do not (`judged`); both show them as
-the closest passage. `out_of_range`: no article is dated within the period asked about."""
+the closest passage. `out_of_range`: no article is dated within the period asked about.
+`late`: reading the sources took the time the answer needed (a host slowed after its pace
+was measured), so nothing could be checked and shown within BOT_TIMEOUT."""
 
 
 class Citation(BaseModel):

@@ -671,6 +671,22 @@ def test_scripted_sentence_finished_nearer_the_deadline_than_a_check_takes_stops
 
 
 @pytest.mark.slow  # waits out a real deadline
+def test_scripted_reading_that_takes_the_answers_time_is_a_late_refusal_at_once(
+    scripted_bot,
+) -> None:
+    """The reading of the sources stalls, as its prefill does on a host slowed after its
+    pace was measured: nothing could be checked in time, so the reader is told so at the
+    answer's deadline, not shown a passage checked past it."""
+    backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
+    model = StallingModel(pieces=[backed], stalls_reading=True)
+    answer = scripted_bot(model, timeout=STALLED, second_reading=True).ask(MUSK)
+    assert not model.read  # the answer did not wait for the stalled reading
+    model.release.set()
+    assert answer.refused and answer.refusal_reason == "late"
+    assert answer.text == localized("late", "en") and answer.citations == []
+
+
+@pytest.mark.slow  # waits out a real deadline
 def test_scripted_answer_of_which_nothing_came_in_time_shows_the_closest_passage(
     scripted_bot,
 ) -> None:

@@ -104,8 +104,7 @@ def test_chinese_sentences_are_joined_without_a_space_as_they_were_written() -> 
     sentences = split_sentences("百度发布了模型。他说：「很好。」然后走了！")
     assert joined(sentences) == "百度发布了模型。他说：「很好。」然后走了！"
     assert (
-        joined(["截至2025-04-11：", "微信有14亿用户[3]。"])
-        == "截至2025-04-11：微信有14亿用户[3]。"
+        joined(["截至2025-04-11：", "微信有14亿用户[3]。"]) == "截至2025-04-11：微信有14亿用户[3]。"
     )
     assert (
         joined(["As of 2025-04-11:", "", "It is [1].", "Yes."])

@@ -48,7 +48,7 @@ from bot.answer.questions import (
 from bot.answer.translating import GROWTH, SLACK, faithful, translate, translation_prompt
 from bot.core.article import ArticleFilter
 from bot.core.config import Settings, load_settings
-from bot.core.errors import BotError, DeadlineError
+from bot.core.errors import BotError
 from bot.core.language import detect_language
 from bot.core.periods import period
 from bot.core.results import Answer, AnswerStream, Citation, Retrieved, Status
@@ -362,10 +362,7 @@ class Bot:
         if reply < SLACK:
             return None
         call = partial(read_sources, self.chat_model, inputs, reply, deadline)
-        try:
-            return guarded_call(call, deadline, self.settings.max_retries, self.endpoint)
-        except DeadlineError:  # the answer's time went on it: `_generate` says so
-            return None
+        return guarded_call(call, deadline, self.settings.max_retries, self.endpoint)
 
     def _guessed(self, inputs: dict[str, str], deadline: float) -> str:
         """After a reading that found none, the words the model copies out when it may not

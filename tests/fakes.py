@@ -99,7 +99,8 @@ class EndingModel(GenericFakeChatModel):
 class StallingModel(GenericFakeChatModel):
     """Streams `pieces`, then stalls before the last one until `release` is set (or
     `stall` seconds pass), as a server on a busy host can; the second reading of the sources
-    gets nothing, at once or, with `stalls_reading`, after the same stall (then `read`).
+    gets nothing, or, with `stalls_reading`, its first word and then the same stall (then
+    `read`): a server that sends nothing at all is a timeout, not a slow host.
     `closed` turns true when the answer's stream is closed, as an HTTP response's is."""
 
     messages: Iterator[AIMessage] = iter(())
@@ -113,7 +114,8 @@ class StallingModel(GenericFakeChatModel):
 
     def _stream(self, messages, stop=None, run_manager=None, **kwargs):
         if asks_to_read(messages):
-            if self.stalls_reading:
+            if self.stalls_reading:  # a first word, then the rest held up
+                yield _reading_chunk("97,4")
                 self.release.wait(self.stall)
                 self.read = True
             yield _reading_chunk("")

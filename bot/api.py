@@ -63,7 +63,7 @@ from bot.models.llm import (
     token_counter,
 )
 from bot.models.local_model import Endpoint
-from bot.models.pace import Pace, measure_pace
+from bot.models.pace import Pace, PaceMeter, measure_pace
 from bot.retrieval.retriever import Retriever
 from bot.store.chroma_store import open_store
 from bot.store.embeddings import make_embeddings
@@ -131,20 +131,29 @@ class Bot:
     @property
     def chat_model(self) -> BaseChatModel:
         """The chat model: passed in, or a client for the configured endpoint."""
-        return self._part("chat_model", lambda: chat_client(self.settings, self.endpoint))
+        return self._part(
+            "chat_model", lambda: chat_client(self.settings, self.endpoint, [self._meter])
+        )
+
+    @property
+    def _meter(self) -> PaceMeter:
+        """Times the chat model's requests (`pace`)."""
+        return self._part("meter", PaceMeter)
 
     @property
     def pace(self) -> Pace | None:
-        """The embedded model's reading and writing speed on this host, measured as it starts;
-        None for an endpoint (its speed is its own) or a model passed in."""
-        return self._part(
-            "pace",
-            lambda: (
+        """The embedded model's reading and writing speed on this host: measured as it starts,
+        then as its last requests took; None for an endpoint (its speed is its own) or a
+        model passed in."""
+        self._part(
+            "probe",
+            lambda: self._meter.started(
                 measure_pace(self.endpoint, load_prompt("pace"), load_prompt("system"))
                 if self.endpoint and self.endpoint.embedded
                 else None
             ),
         )
+        return self._meter.pace
 
     @property
     def count_tokens(self) -> Callable[[str], int]:

@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import httpx
 import openai
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_openai import ChatOpenAI
 from tqdm import tqdm
 
@@ -56,8 +57,11 @@ def server_spec(settings: Settings) -> ServerSpec:
     return ServerSpec(path, alias, settings.local_threads, settings.local_parallel)
 
 
-def chat_client(settings: Settings, endpoint: Endpoint) -> ChatOpenAI:
-    """One client for every endpoint: bounded output, timeout and retries with backoff."""
+def chat_client(
+    settings: Settings, endpoint: Endpoint, callbacks: list[BaseCallbackHandler] | None = None
+) -> ChatOpenAI:
+    """One client for every endpoint: bounded output, timeout and retries with backoff;
+    `callbacks` see each request (the pace meter times them)."""
     extra: dict[str, object] = {}
     if "api.openai.com" not in endpoint.base_url:
         extra["max_tokens"] = settings.max_tokens  # some Ollama versions ignore the newer name
@@ -73,6 +77,7 @@ def chat_client(settings: Settings, endpoint: Endpoint) -> ChatOpenAI:
         max_retries=0,  # Bot retries, with backoff, within BOT_TIMEOUT
         extra_body=extra or None,
         stream_usage=True,
+        callbacks=callbacks,
     )
 
 

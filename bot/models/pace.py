@@ -1,17 +1,31 @@
-"""How fast the chat model reads and writes on this host, measured once when it starts, so
-that an answer's sources are sized to end within BOT_TIMEOUT, and a translation is only
-asked for when it fits."""
+"""How fast the chat model reads and writes on this host: measured when it starts, then
+timed again by every request that reads or writes enough to time, so that an answer's
+sources are sized to end within BOT_TIMEOUT on the host as it is now, and a translation is
+only asked for when it fits."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+from uuid import UUID
 
 import httpx
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.outputs import LLMResult
 
 from bot.models.local_model import Endpoint
 
 PROBE_TOKENS = 16
 """Reply tokens the probe asks for: enough to time decoding, few enough to take a second."""
+READ_TIMED = 64
+"""A request re-times reading when it read this many prompt tokens the server had not
+cached: its clock also holds the request's overhead and its first word (about 0.1 s), which
+a shorter read would be mostly made of (the answer's 16 tokens after its reading)."""
+WRITE_TIMED = 8
+"""A request re-times writing when it wrote this many tokens after its first: the clock
+between them holds nothing but writing."""
 
 
 @dataclass(frozen=True)
@@ -62,3 +76,71 @@ def measure_pace(
     except (httpx.HTTPError, ValueError, KeyError, AttributeError):
         return None
     return Pace(float(prefill), float(decode)) if prefill > 0 and decode > 0 else None
+
+
+class PaceMeter(BaseCallbackHandler):
+    """The pace as last timed: the start's probe, then each streamed request's own reading
+    (from its start to its first word) and writing (from its first word to its last), in the
+    tokens its usage reports. A host that slows after the probe gets smaller source budgets
+    from the next request on, rather than readings that take the answer's time; one that
+    recovers gets them back. Callbacks come from the threads that read the replies."""
+
+    def __init__(self) -> None:
+        self.pace: Pace | None = None
+        """None until the probe: an endpoint that is not timed stays untimed."""
+        self._lock = threading.Lock()
+        self._runs: dict[UUID, list[float]] = {}
+
+    def started(self, probe: Pace | None) -> Pace | None:
+        """The probe's pace, the first one."""
+        self.pace = probe
+        return probe
+
+    def on_chat_model_start(
+        self, serialized: Any, messages: Any, *, run_id: UUID, **_: Any
+    ) -> None:
+        """The request's clock starts."""
+        with self._lock:
+            self._runs[run_id] = [time.monotonic()]
+
+    def on_llm_new_token(self, token: str, *, run_id: UUID, **_: Any) -> None:
+        """The first word ends the reading; the last one, the writing."""
+        if token:
+            with self._lock:
+                times, now = self._runs.get(run_id), time.monotonic()
+                if times is not None:
+                    if len(times) == 1:
+                        times.append(now)  # the first word
+                    times[2:] = [now]  # the last, so far
+
+    def on_llm_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
+        """A request closed early (a deadline, a first paragraph) has no usage to time."""
+        with self._lock:
+            self._runs.pop(run_id, None)
+
+    def on_llm_end(self, response: LLMResult, *, run_id: UUID, **_: Any) -> None:
+        """Re-time the pace from the request's usage: the tokens it read and wrote."""
+        with self._lock:
+            times = self._runs.pop(run_id, None)
+        usage = _usage(response)
+        if self.pace is None or times is None or len(times) < 3 or usage is None:
+            return
+        start, first, last = times
+        read, written = usage
+        with self._lock:
+            if read >= READ_TIMED and first > start:
+                self.pace = replace(self.pace, prefill=read / (first - start))
+            if written - 1 >= WRITE_TIMED and last > first:
+                self.pace = replace(self.pace, decode=(written - 1) / (last - first))
+
+
+def _usage(response: LLMResult) -> tuple[int, int] | None:
+    """(prompt tokens read, not cached; reply tokens written), or None without usage."""
+    try:
+        usage = response.generations[0][0].message.usage_metadata  # type: ignore[attr-defined]
+    except (IndexError, AttributeError):
+        return None
+    if not usage:
+        return None
+    cached = (usage.get("input_token_details") or {}).get("cache_read") or 0
+    return usage["input_tokens"] - cached, usage["output_tokens"]

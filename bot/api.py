@@ -88,6 +88,7 @@ class Bot:
         self.settings = settings or load_settings()
         self._lock = threading.RLock()
         self._judging = {True: Durations(), False: Durations()}  # a candidate, or the sources
+        self._overrun = Durations()  # how far past its deadline an answer that reached it ended
         given = {"store": store, "chat_model": chat_model, "embeddings": embeddings}
         given |= {"retriever": retriever, "grounder": grounder}
         self._parts: dict[str, object] = {k: v for k, v in given.items() if v is not None}
@@ -203,10 +204,20 @@ class Bot:
         return AnswerStream(self._answer(check_question(question, self.settings), history, only))
 
     def _deadline(self, asked_at: float) -> float:
-        """BOT_TIMEOUT after the question came, not counting the model's first start."""
+        """BOT_TIMEOUT after the question came, not counting the model's first start, less
+        what the last answers that reached theirs took past it (`_overran`)."""
         starting = time.monotonic()
         _ = self.chat_model, self.pace  # the embedded server starts and is timed on first use
-        return asked_at + self.settings.timeout + (time.monotonic() - starting)
+        started = time.monotonic() - starting
+        return asked_at + self.settings.timeout + started - self._overrun.typical()
+
+    def _overran(self, deadline: float) -> None:
+        """Keep how far past its deadline an answer ended that reached it: the checks and the
+        passage chosen after the model's last word take seconds more on a busy host, and the
+        next deadlines come that much sooner, so whole answers end within BOT_TIMEOUT."""
+        past = time.monotonic() - deadline
+        if past >= 0:
+            self._overrun.record(past)
 
     def _source_budget(self, deadline: float) -> int:
         """Source tokens the model reads in its share of the time left (BOT_READING_SHARE),
@@ -251,6 +262,7 @@ class Bot:
         else:  # the model may be asked: its start is off the clock
             deadline = deadline or self._deadline(asked_at)
             answer = yield from self._from_sources(hits, asked, language, deadline)
+            self._overran(deadline)
             if not answer.refused:
                 return answer
         yield answer.text
@@ -379,7 +391,7 @@ class Bot:
         shown. "" for an endpoint other than llama.cpp (it cannot bar a word), or no time."""
         if self.endpoint and not self.endpoint.embedded:
             return ""
-        reply = self._writable(self.count_tokens(reading_prompt(inputs)), SPAN_TOKENS, deadline)
+        reply = self._writable(0, SPAN_TOKENS, deadline)  # the reading's prompt: cached
         call = partial(read_sources, self.chat_model, inputs, reply, deadline, barred=True)
         return self._side_call(lambda: call() or "", reply, deadline)
 

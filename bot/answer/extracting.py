@@ -54,9 +54,9 @@ def extract(
 
 
 def reading_prompt(inputs: dict[str, str]) -> str:
-    """The second reading as the model reads it (the sources and the question), to count
-    its tokens."""
-    return chat_prompt("read").format(**inputs)
+    """What the server reads anew of the second reading, to count its tokens: the sources and
+    the question; not the system prompt, which every request before it left cached."""
+    return str(chat_prompt("read").format_messages(**inputs)[-1].content)
 
 
 def read_sources(

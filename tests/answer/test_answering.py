@@ -305,6 +305,8 @@ def test_the_second_reading_shares_the_answers_prompt_up_to_the_question() -> No
     ends = reading[1].content.index("Q?") + 2
     assert reading[1].content[:ends] == answering[1].content[:ends]
     assert reading_prompt(inputs).endswith(load_prompt("read"))
+    # What the server reads anew: the system prompt, counted too, skipped readings that fit.
+    assert load_prompt("system") not in reading_prompt(inputs)
 
 
 def test_copied_words_say_the_question_back_as_words_not_syllables() -> None:
@@ -639,7 +641,7 @@ def test_scripted_answer_stalled_after_its_first_sentence_shows_it_cut_short(
 ) -> None:
     backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
     model = StallingModel(pieces=[backed, " He also", " said more."])
-    bot = scripted_bot(model, timeout=STALLED)
+    bot = scripted_bot(model, timeout=3.0)
     # The sources' sentences embedded, and a check as quick as its own: the first sentence is
     # shown well within the second, however busy the host and whatever the last test took.
     scripted_bot(scripted_model(backed)).ask(MUSK)
@@ -710,3 +712,19 @@ def test_scripted_translation_cut_off_by_its_token_limit_or_the_deadline_is_not_
     model = EndingModel(messages=iter([whole, whole]))
     assert translate(model, "Musk offered 97.4.", "fr", 50, later) == "Musk a proposé 97,4."
     assert translate(model, "Musk offered 97.4.", "fr", 50, time.monotonic() - 1) == ""
+
+
+def test_scripted_answers_that_ended_past_their_deadline_bring_the_next_ones_forward(
+    scripted_bot,
+) -> None:
+    """The checks and the closest passage after the model's last word take seconds more on
+    a busy host: the next answers' deadlines come the typical overrun sooner, so whole
+    answers end within BOT_TIMEOUT. Answers that ended before theirs say nothing of it."""
+    bot = scripted_bot(scripted_model("unused"), timeout=15.0)
+    asked = time.monotonic()
+    assert bot._deadline(asked) == pytest.approx(asked + 15.0, abs=0.05)
+    bot._overran(time.monotonic() + 5.0)  # ended 5 s early: no overrun
+    assert bot._deadline(asked) == pytest.approx(asked + 15.0, abs=0.05)
+    for past in (2.0, 3.0, 2.5):
+        bot._overran(time.monotonic() - past)
+    assert bot._deadline(asked) == pytest.approx(asked + 15.0 - 2.5, abs=0.05)

@@ -205,16 +205,17 @@ class Bot:
 
     def _deadline(self, asked_at: float) -> float:
         """BOT_TIMEOUT after the question came, not counting the model's first start, less
-        what the last answers that reached theirs took past it (`_overran`)."""
+        the longest the last answers that reached theirs took past it (`_overran`)."""
         starting = time.monotonic()
         _ = self.chat_model, self.pace  # the embedded server starts and is timed on first use
         started = time.monotonic() - starting
-        return asked_at + self.settings.timeout + started - self._overrun.typical()
+        return asked_at + self.settings.timeout + started - self._overrun.longest()
 
     def _overran(self, deadline: float) -> None:
         """Keep how far past its deadline an answer ended that reached it: the checks and the
-        passage chosen after the model's last word take seconds more on a busy host, and the
-        next deadlines come that much sooner, so whole answers end within BOT_TIMEOUT."""
+        passage chosen after the model's last word take seconds more on a busy host (most end
+        on time; a few, seconds late), and the next deadlines come the longest recent overrun
+        sooner, so whole answers end within BOT_TIMEOUT."""
         past = time.monotonic() - deadline
         if past >= 0:
             self._overrun.record(past)

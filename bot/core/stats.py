@@ -31,6 +31,14 @@ class Durations:
 
     def typical(self, unknown: float = 0.0) -> float:
         """The median of the recent timings; `unknown` before the first."""
+        return self._rank(50, unknown)
+
+    def longest(self, unknown: float = 0.0) -> float:
+        """The longest of the recent timings, for a bound; `unknown` before the first."""
+        return self._rank(100, unknown)
+
+    def _rank(self, q: float, unknown: float) -> float:
+        """The q-th percentile of the recent timings; `unknown` before the first."""
         with self._lock:
             recent = list(self._recent)
-        return nearest_rank(recent, 50) if recent else unknown
+        return nearest_rank(recent, q) if recent else unknown

@@ -26,6 +26,17 @@ def test_one_slow_timing_does_not_steer_the_typical_one() -> None:
     assert durations.typical() == 0.25
 
 
+def test_the_longest_recent_timing_is_kept_for_a_bound_until_it_is_forgotten() -> None:
+    durations = Durations()
+    assert durations.longest() == 0.0
+    for seconds in (0.0, 5.0, 0.1):  # most answers end on time; one, seconds late
+        durations.record(seconds)
+    assert durations.longest() == 5.0
+    for _ in range(RECENT):
+        durations.record(0.1)
+    assert durations.longest() == 0.1
+
+
 def test_durations_follow_the_host_when_its_load_changes() -> None:
     durations = Durations()
     for _ in range(RECENT):

@@ -14,7 +14,7 @@ import math
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
 
-from bot.answer.prompts import chat_prompt
+from bot.answer.prompts import chat_prompt, within
 
 YES = frozenset({"yes", "có", "oui", "co"})
 NO = frozenset({"no", "không", "non", "khong"})
@@ -37,9 +37,12 @@ def yes_probability(reply: AIMessage) -> float:
     return yes / (yes + no) if yes + no > 0 else 0.0
 
 
-def judge(llm: BaseChatModel, inputs: dict[str, str], candidate: str = "") -> float:
-    """P(yes): do the sources answer the question (no `candidate`), or does `candidate`?"""
+def judge(
+    llm: BaseChatModel, inputs: dict[str, str], candidate: str = "", deadline: float | None = None
+) -> float:
+    """P(yes): do the sources answer the question (no `candidate`), or does `candidate`?
+    A request not answered by the `deadline` fails (APITimeoutError)."""
     tail = "judge_candidate" if candidate else "judge_sources"
-    bound = llm.bind(logprobs=True, top_logprobs=TOP_LOGPROBS, max_tokens=1)
+    bound = within(llm, deadline).bind(logprobs=True, top_logprobs=TOP_LOGPROBS, max_tokens=1)
     reply = (chat_prompt(tail) | bound).invoke({**inputs, "candidate": candidate})
     return yes_probability(reply)

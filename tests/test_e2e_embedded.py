@@ -76,9 +76,9 @@ def test_default_model_reads_the_answer_out_of_the_sources_before_answering(
 def test_default_model_drops_a_request_closed_while_it_reads_the_prompt(
     default_model_bot: Bot,
 ) -> None:
-    """A reply not begun by its deadline is closed just after, and the server stops reading
-    its prompt within a batch, instead of reading all 2,400 tokens (30 s here) on the cores
-    the answer's last checks, and the next question, need."""
+    """A reply not begun by its deadline is closed, and the server stops reading its prompt
+    within a batch, instead of reading all 2,400 tokens (30 s here) on the cores the
+    answer's last checks, and the next question, need."""
     model = default_model_bot.chat_model
     items = " ".join(f"Item {k}: firm {k} earned {k * 7} million." for k in range(180))
     prompt = ChatPromptValue(messages=[HumanMessage(f"{uuid4()} {items} Which firm earned most?")])

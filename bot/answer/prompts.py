@@ -24,11 +24,8 @@ from bot.core.errors import ConfigError
 T = TypeVar("T")
 LATE = "deadline"
 """Why a reply ended when its deadline came before its end (beside "stop" and "length")."""
-GRACE = 0.5
-"""Seconds past its deadline a request is closed: the reader's own wait ends at the deadline
-and takes that for what it is (a reply cut short), so the request's timeout must come after
-it, on a busy host too; at the deadline itself it won that race and failed 5 of 49 answers
-as "the server timed out"."""
+MIN_TIMEOUT = 0.1
+"""Seconds a request bound to a deadline already passed still gets: it fails at once."""
 
 _CANDIDATES = (
     Path(__file__).resolve().parents[2] / "prompts",  # a source checkout
@@ -133,13 +130,12 @@ def streamed(
 
 
 def within(llm: BaseChatModel | Runnable, deadline: float | None) -> BaseChatModel | Runnable:
-    """The model with the time left before `deadline` (a monotonic time), and `GRACE`, as its
-    requests' timeout: a request still reading its prompt then is closed, and the embedded
-    server drops it within one `PREFILL_BATCH`, rather than reading on into the time of what
-    follows."""
+    """The model with the time left before `deadline` (a monotonic time) as its requests'
+    timeout: a request still reading its prompt then is closed, and the embedded server drops
+    it within one `PREFILL_BATCH`, rather than reading on into the time of what follows."""
     if deadline is None:
         return llm
-    return llm.bind(timeout=max(0.0, deadline - time.monotonic()) + GRACE)
+    return llm.bind(timeout=max(MIN_TIMEOUT, deadline - time.monotonic()))
 
 
 def in_time(items: Iterator[T], deadline: float | None) -> Generator[T, None, bool]:

@@ -36,7 +36,7 @@ from bot.answer.extracting import (
 )
 from bot.answer.grounding import Grounder
 from bot.answer.judging import judge
-from bot.answer.prompts import load_prompt, localized, within
+from bot.answer.prompts import load_prompt, localized
 from bot.answer.provenance import article_asked, asked_about, provenance
 from bot.answer.questions import (
     History,
@@ -359,7 +359,7 @@ class Bot:
         started = time.monotonic()
         retries, endpoint = self.settings.max_retries, self.endpoint
         chance = guarded_call(
-            lambda: judge(self.chat_model, inputs, candidate, deadline), deadline, retries, endpoint
+            lambda: judge(self.chat_model, inputs, candidate), deadline, retries, endpoint
         )
         self._judging[bool(candidate)].record(time.monotonic() - started)
         return chance
@@ -447,8 +447,7 @@ class Bot:
 
     def _standalone(self, question: str, history: History, deadline: float) -> str:
         """Rewrite a follow-up so retrieval sees what "it" and "they" refer to."""
-        chain = condense_chain(within(self.chat_model, deadline))
-        inputs = condense_inputs(question, history)
+        chain, inputs = condense_chain(self.chat_model), condense_inputs(question, history)
         retries, endpoint = self.settings.max_retries, self.endpoint
         stream = guarded(lambda: collect(chain.stream(inputs)), deadline, retries, endpoint)
         return standalone(question, history, "".join(stream))

@@ -8,17 +8,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
-from langchain_core.messages import HumanMessage
-from langchain_core.prompt_values import ChatPromptValue
 
 from bot import ask
 from bot.answer.answering import prompt_inputs
 from bot.answer.composing import compose, composed
 from bot.answer.extracting import SPAN_TOKENS, agrees, confirms, read_sources
-from bot.answer.prompts import streamed
 from bot.api import Bot, default_bot
 from bot.core.errors import EndpointError, QuestionError
 from bot.core.language import detect_language
@@ -26,7 +22,7 @@ from bot.core.text import markers, split_sentences
 from bot.models.llm import server_spec
 from bot.models.local_model import embedded_endpoint
 
-from .conftest import ROOT, SEEDS, make_settings, until
+from .conftest import ROOT, SEEDS, make_settings
 
 pytestmark = pytest.mark.slow
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
@@ -71,27 +67,6 @@ def test_default_model_reads_the_answer_out_of_the_sources_before_answering(
     reading = read_sources(default_model_bot.chat_model, inputs, SPAN_TOKENS, time.monotonic() + 60)
     assert reading and "97" in reading
     assert agrees("Musk offered 97.4 billion dollars [1].", reading, MUSK, 0.5)
-
-
-def test_default_model_drops_a_request_closed_while_it_reads_the_prompt(
-    default_model_bot: Bot,
-) -> None:
-    """A reply not begun by its deadline is closed, and the server stops reading its prompt
-    within a batch, instead of reading all 2,400 tokens (30 s here) on the cores the
-    answer's last checks, and the next question, need."""
-    model = default_model_bot.chat_model
-    items = " ".join(f"Item {k}: firm {k} earned {k * 7} million." for k in range(180))
-    prompt = ChatPromptValue(messages=[HumanMessage(f"{uuid4()} {items} Which firm earned most?")])
-    with pytest.raises(TimeoutError):
-        list(streamed(model, prompt, time.monotonic() + 1.0))
-    until(lambda: _cores_busy(1.0) < 0.25, "the server to drop the closed request", timeout=8)
-
-
-def _cores_busy(seconds: float) -> float:
-    """Cores this process (the embedded server's threads among them) keeps busy over a while."""
-    start = sum(os.times()[:2])
-    time.sleep(seconds)
-    return (sum(os.times()[:2]) - start) / seconds
 
 
 def test_default_model_barred_from_saying_none_guesses_and_an_unsourced_guess_confirms_nothing(

@@ -14,7 +14,7 @@ import math
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
 
-from bot.answer.prompts import chat_prompt, within
+from bot.answer.prompts import chat_prompt
 
 YES = frozenset({"yes", "có", "oui", "co"})
 NO = frozenset({"no", "không", "non", "khong"})
@@ -37,12 +37,9 @@ def yes_probability(reply: AIMessage) -> float:
     return yes / (yes + no) if yes + no > 0 else 0.0
 
 
-def judge(
-    llm: BaseChatModel, inputs: dict[str, str], candidate: str = "", deadline: float | None = None
-) -> float:
-    """P(yes): do the sources answer the question (no `candidate`), or does `candidate`?
-    A request not answered by the `deadline` fails (APITimeoutError)."""
+def judge(llm: BaseChatModel, inputs: dict[str, str], candidate: str = "") -> float:
+    """P(yes): do the sources answer the question (no `candidate`), or does `candidate`?"""
     tail = "judge_candidate" if candidate else "judge_sources"
-    bound = within(llm, deadline).bind(logprobs=True, top_logprobs=TOP_LOGPROBS, max_tokens=1)
+    bound = llm.bind(logprobs=True, top_logprobs=TOP_LOGPROBS, max_tokens=1)
     reply = (chat_prompt(tail) | bound).invoke({**inputs, "candidate": candidate})
     return yes_probability(reply)

@@ -17,15 +17,12 @@ from typing import Any, TypeVar
 from langchain_core.language_models import BaseChatModel
 from langchain_core.prompt_values import PromptValue
 from langchain_core.prompts import ChatPromptTemplate
-from langchain_core.runnables import Runnable
 
 from bot.core.errors import ConfigError
 
 T = TypeVar("T")
 LATE = "deadline"
 """Why a reply ended when its deadline came before its end (beside "stop" and "length")."""
-MIN_TIMEOUT = 0.1
-"""Seconds a request bound to a deadline already passed still gets: it fails at once."""
 
 _CANDIDATES = (
     Path(__file__).resolve().parents[2] / "prompts",  # a source checkout
@@ -112,7 +109,7 @@ def streamed(
     end first (15 s of decoding on 2 cores), past the deadline and into the next question.
     """
     ended, said = "", False
-    chunks = in_time(within(llm, deadline).stream(messages), deadline)
+    chunks = in_time(llm.stream(messages), deadline)
     with closing(chunks):
         try:
             while True:
@@ -127,15 +124,6 @@ def streamed(
             if not said:
                 raise TimeoutError("no reply came before the deadline") from None
             return LATE
-
-
-def within(llm: BaseChatModel | Runnable, deadline: float | None) -> BaseChatModel | Runnable:
-    """The model with the time left before `deadline` (a monotonic time) as its requests'
-    timeout: a request still reading its prompt then is closed, and the embedded server drops
-    it within one `PREFILL_BATCH`, rather than reading on into the time of what follows."""
-    if deadline is None:
-        return llm
-    return llm.bind(timeout=max(MIN_TIMEOUT, deadline - time.monotonic()))
 
 
 def in_time(items: Iterator[T], deadline: float | None) -> Generator[T, None, bool]:

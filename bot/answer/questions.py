@@ -38,7 +38,7 @@ def check_question(question: str, settings: Settings) -> str:
     return " ".join(cleaned.split())
 
 
-def condense_chain(llm: BaseChatModel | Runnable) -> Runnable:
+def condense_chain(llm: BaseChatModel) -> Runnable:
     """Follow-up + history -> one standalone question for retrieval."""
     prompt = ChatPromptTemplate.from_messages([("human", load_prompt("condense"))])
     return prompt | llm | StrOutputParser()

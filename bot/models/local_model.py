@@ -16,11 +16,6 @@ from bot.core.errors import ConfigError
 CONTEXT_PER_SLOT = 4096
 IDLE_BELOW = 0.5
 """Cores busy with other work below which the host counts as idle."""
-PREFILL_BATCH = 128
-"""Prompt tokens the server reads between looks at its queue: a request closed while its
-prompt is read is dropped within one such batch (about 1.6 s idle here), not at the end of
-the prompt (2048, llama.cpp's default: the whole prompt, on the cores the answer's last
-checks need). Reads as fast as 2048 on 2 cores; 64 was 4 % slower."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +61,6 @@ class EmbeddedServer:
         params.warmup = False
         params.cpuparams.n_threads = decode
         params.cpuparams_batch.n_threads = prefill
-        params.n_batch = params.n_ubatch = PREFILL_BATCH
         try:
             self._server = xllamacpp.Server(params)
         except Exception as exc:  # llama.cpp reports a bad file as a bare RuntimeError

@@ -102,8 +102,11 @@ class Bot:
 
     @property
     def embeddings(self) -> Embeddings:
-        """The embedder that filled the store and embeds questions and reply sentences."""
-        return self._part("embeddings", lambda: make_embeddings(self.settings))
+        """The embedder that filled the store, embedding questions and reply sentences on
+        BOT_EMBED_THREADS."""
+        return self._part(
+            "embeddings", lambda: make_embeddings(self.settings, self.settings.embed_threads)
+        )
 
     @property
     def store(self) -> VectorStore:

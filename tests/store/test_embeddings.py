@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
+from bot.core.config import usable_cores
 from bot.store.embeddings import E5Embeddings
 
 
@@ -16,8 +15,7 @@ def _threads_after(embeddings: E5Embeddings) -> int:
 def test_each_e5_call_takes_its_own_embedders_threads() -> None:
     """The answer's e5 and ingest's share the model and may share a thread (the eval ingests,
     then answers): each call sets its own count, so neither inherits the other's."""
-    cores = os.cpu_count() or 1
     assert _threads_after(E5Embeddings(threads=1)) == 1
-    assert _threads_after(E5Embeddings()) == cores
+    assert _threads_after(E5Embeddings()) == usable_cores()
     assert _threads_after(E5Embeddings(threads=1)) == 1
     assert E5Embeddings(threads=1).embed_documents(["a"]) == E5Embeddings().embed_documents(["a"])

@@ -25,7 +25,7 @@ from bot.core.language import (
     written_in,
 )
 from bot.core.patterns import NUMBER_WORDS
-from bot.core.text import is_syllable, name_tokens, names, tokenize
+from bot.core.text import is_syllable, name_tokens, names, plain_numbers, tokenize
 
 _AROUND = " \t\"'“”«»()[],.;:!?"
 """What stands around words, not in them: not part of what was copied."""
@@ -75,7 +75,7 @@ def composed(sentence: str, question: str, span: str, language: str) -> bool:
     name or a number is in every language)."""
     if not sentence or "?" in sentence or not holds(sentence, span):
         return False
-    if span.casefold() not in sentence.casefold() or not _in_order(sentence, question):
+    if not _writes_as_copied(sentence, span) or not _in_order(sentence, question):
         return False  # "30m" for "£30m"; "Wear OS … in Gemini" for "Gemini … in Wear OS"
     numbers = {t for t in tokenize(sentence) if t in NUMBER_WORDS}  # "triệu", "billion"
     if terms(name_tokens(sentence) | numbers) - terms([*tokenize(question), *tokenize(span)]):
@@ -83,6 +83,13 @@ def composed(sentence: str, question: str, span: str, language: str) -> bool:
     if _strays(re.sub(re.escape(span), " ", sentence, flags=re.IGNORECASE), language):
         return False  # "The St. Johns River runs dọc theo Jacksonville", for either reader
     return detect_language(sentence) == language and written_in(span, language)
+
+
+def _writes_as_copied(sentence: str, span: str) -> bool:
+    """Whether the sentence writes the copied words with every symbol they stand with
+    ("£30m", not "30m"); the separators of a number's digits may be the reader's ("40,000"
+    for "40.000")."""
+    return plain_numbers(span).casefold() in plain_numbers(sentence).casefold()
 
 
 def _strays(around: str, language: str) -> bool:

@@ -136,9 +136,7 @@ def fold(text: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Syllables and words of any script (pairs of characters in Chinese and Japanese),
     accent-folded, elisions dropped, numbers in one canonical form."""
-    text = _ELISION.sub(" ", text)
-    text = _THOUSANDS.sub("", text)
-    text = _DECIMAL.sub(".", text)
+    text = plain_numbers(_ELISION.sub(" ", text))
     tokens = _TOKEN.findall(fold(text))
     if text.isascii():
         return tokens
@@ -146,6 +144,12 @@ def tokenize(text: str) -> list[str]:
     if not UNSPACED_RUN.search(text):
         return letters
     return [word for token in letters for word in _unspaced_words(token)]
+
+
+def plain_numbers(text: str) -> str:
+    """The text with its numbers in one form, whatever its language's: no separators
+    between groups of digits ("40.000", "40,000" and "40 000" are 40000), a decimal point."""
+    return _DECIMAL.sub(".", _THOUSANDS.sub("", text))
 
 
 def one_by_one(text: str) -> str:
@@ -285,8 +289,16 @@ def stems(tokens: Iterable[str]) -> set[str]:
 
 
 def name_tokens(text: str) -> set[str]:
-    """The folded tokens of a text's names and numbers, for matching against evidence."""
-    return set(tokenize(" ".join(names(text))))
+    """The folded tokens of a text's names and numbers, for matching against evidence. The
+    numbers are read in the text, where "3 500 000" is one and "687 and 760" two; names
+    written in a row would run two numbers into one ("687760")."""
+    words = {token for name in names(text) for token in tokenize(name) if not _digits(token)}
+    return words | set(filter(_digits, tokenize(text)))
+
+
+def _digits(token: str) -> bool:
+    """Whether a token writes a digit: a number, or a name such as "A4"."""
+    return any(ch.isdigit() for ch in token)
 
 
 def snippet(text: str, limit: int = 240) -> str:

@@ -11,6 +11,7 @@ SCHEELE = "When did Carl Wilhelm Scheele discover oxygen?"
 FEES = "Phí phát sóng hàng năm cho các kênh là bao nhiêu?"
 GEMINI = "What role could Gemini play in Wear OS?"
 OFFER = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"
+PLAGUE = "How many people died of plague in Paris in 1466?"
 
 
 @pytest.mark.parametrize(
@@ -19,8 +20,16 @@ OFFER = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"
         ("Carl Wilhelm Scheele discovered oxygen in 1773.", SCHEELE, "1773", "en"),
         ("Gemini could play a role in Wear OS.", GEMINI, "a role", "en"),
         ("Phí phát sóng hàng năm cho các kênh là £30m.", FEES, "£30m", "vi"),
+        ("40,000 people died of plague in Paris in 1466.", PLAGUE, "40.000", "en"),
+        ("The bands peak at 687 and 760 nm.", "Where do the bands peak?", "687 and 760 nm", "en"),
     ],
-    ids=["a year", "the question's names in its order", "an amount"],
+    ids=[
+        "a year",
+        "the question's names in its order",
+        "an amount",
+        "a number's digits grouped as the reader groups them",
+        "two numbers",
+    ],
 )
 def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
     sentence: str, question: str, span: str, language: str

@@ -272,8 +272,7 @@ def written_names(text: str) -> set[str]:
     """The folded tokens of the words a text writes as names (a capital or a digit, anywhere):
     the "who" of "people who" is not the "Who" of "Doctor Who"."""
     words = [_POSSESSIVE.sub("", w.rstrip(".,")) for w in _WORD.findall(_spaced(text))]
-    written = [w for w in words if any(ch.isupper() or ch.isdigit() for ch in w)]
-    return set(tokenize(" ".join(written)))
+    return _name_tokens([w for w in words if any(ch.isupper() for ch in w)], text)
 
 
 def is_coined(name: str) -> bool:
@@ -289,10 +288,15 @@ def stems(tokens: Iterable[str]) -> set[str]:
 
 
 def name_tokens(text: str) -> set[str]:
-    """The folded tokens of a text's names and numbers, for matching against evidence. The
-    numbers are read in the text, where "3 500 000" is one and "687 and 760" two; names
-    written in a row would run two numbers into one ("687760")."""
-    words = {token for name in names(text) for token in tokenize(name) if not _digits(token)}
+    """The folded tokens of a text's names and numbers, for matching against evidence."""
+    return _name_tokens(names(text), text)
+
+
+def _name_tokens(named: list[str], text: str) -> set[str]:
+    """The folded tokens of the `named` words of a text, each read alone, and of every number
+    as the text writes it ("3 500 000" is one, "687 and 760" two): joined, the words ran two
+    numbers into one ("687760")."""
+    words = {token for name in named for token in tokenize(name) if not _digits(token)}
     return words | set(filter(_digits, tokenize(text)))
 
 

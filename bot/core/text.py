@@ -272,7 +272,7 @@ def written_names(text: str) -> set[str]:
     """The folded tokens of the words a text writes as names (a capital or a digit, anywhere):
     the "who" of "people who" is not the "Who" of "Doctor Who"."""
     words = [_POSSESSIVE.sub("", w.rstrip(".,")) for w in _WORD.findall(_spaced(text))]
-    return _name_tokens([w for w in words if any(ch.isupper() for ch in w)], text)
+    return _name_tokens([w for w in words if _digits(w) or any(ch.isupper() for ch in w)], text)
 
 
 def is_coined(name: str) -> bool:

@@ -162,6 +162,7 @@ def test_numbers_next_in_the_names_stay_apart_and_one_written_in_groups_stays_wh
     assert name_tokens("The bands peak at 687 and 760 nm.") == {"687", "760"}
     assert name_tokens("Có 3 500 000 người ở Hà Nội.") == {"3500000", "ha", "noi"}
     assert written_names("Oxygen absorbs at 687 and 760 nm") == {"oxygen", "687", "760"}
+    assert written_names("people who knew gpt-5") == {"gpt", "5"}
 
 
 def test_a_possessive_is_not_part_of_a_name() -> None:

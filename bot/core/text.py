@@ -227,7 +227,7 @@ def _sentence_names(text: str) -> list[str]:
             continue
         inner_caps = any(ch.isupper() for ch in word[1:])
         capital = word[0].isupper() and (i > 0 or uncased or _foreign_first_word(word, text))
-        if any(ch.isdigit() for ch in word) or inner_caps or capital:
+        if _digits(word) or inner_caps or capital:
             keep.append(word)
     return keep
 
@@ -279,7 +279,7 @@ def is_coined(name: str) -> bool:
     """A name no language translates: it has a digit or a capital inside (GPT-6, iPhone);
     a capital after a hyphen starts a compound's next word (États-Unis, Jean-Pierre)."""
     inner = [ch for prev, ch in pairwise(name) if prev != "-"]
-    return any(ch.isdigit() for ch in name) or any(ch.isupper() for ch in inner)
+    return _digits(name) or any(ch.isupper() for ch in inner)
 
 
 def stems(tokens: Iterable[str]) -> set[str]:
@@ -301,7 +301,7 @@ def _name_tokens(named: list[str], text: str) -> set[str]:
 
 
 def _digits(token: str) -> bool:
-    """Whether a token writes a digit: a number, or a name such as "A4"."""
+    """Whether a word writes a digit: a number, or a name such as "A4"."""
     return any(ch.isdigit() for ch in token)
 
 

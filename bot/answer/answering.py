@@ -346,15 +346,20 @@ def _copied(
     passage: str, question: str, verifier: Verifier, quoting: QuotePolicy, reading: str | None
 ) -> str:
     """The words of the passage that answer, whichever reading copied them out, when they
-    check out (`answers_in`): the second reading's, of all the sources, else those the model
-    copies out of the passage alone (`quoting.extract`), asked only then: its time is left to
-    a translation. "" when neither does."""
+    check out (`answers_in`) and state what is asked, as a sentence of the model's must (a
+    number for how many or which year: "MBH99" is no year): the second reading's, of all
+    the sources, else those the model copies out of the passage alone (`quoting.extract`),
+    asked only then: its time is left to a translation. "" when neither does."""
     new = verifier.grounder.thresholds.span_new
+
+    def answers(span: str) -> bool:
+        return answers_in(span, passage, question, new) and states_what_is_asked(span, question)
+
     read = without_markers(reading or "")
-    if answers_in(read, passage, question, new):
+    if answers(read):
         return read
     extracted = quoting.extract(passage) if quoting.extract else ""
-    return extracted if answers_in(extracted, passage, question, new) else ""
+    return extracted if answers(extracted) else ""
 
 
 def _answer(question: str, language: str, contexts: list[Citation], draft: _Draft) -> Answer:

@@ -210,6 +210,23 @@ def test_scripted_copied_words_that_do_not_check_out_leave_the_closest_passage(
 
 
 @pytest.mark.parametrize(
+    ("copied", "shown"),
+    [("97,4 milliards de dollars", True), ("acquérir OpenAI", False)],
+    ids=["an amount", "no number"],
+)
+def test_scripted_copied_words_must_state_the_number_a_how_much_question_asks(
+    scripted_bot, copied: str, shown: bool
+) -> None:
+    """Words copied out of the closest passage make it the answer only when they say what is
+    asked, as a sentence of the model's must: how much takes a number."""
+    how_much, reply = "How much did Elon Musk offer?", "Elon Musk did offer [1]."
+    answered = f"Elon Musk offered {copied}."
+    answer = scripted_bot(scripted_model(reply, copied, answered)).ask(how_much)
+    assert answer.refused is not shown and (answer.refusal_reason == "closest") is not shown
+    assert "97,4 milliards" in answer.text
+
+
+@pytest.mark.parametrize(
     ("reading", "shown"),
     [
         (SPAN, True),

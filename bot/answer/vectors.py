@@ -23,6 +23,7 @@ class SentenceVectors:
     def __init__(self, embeddings: Embeddings) -> None:
         self.embeddings = embeddings
         self.chunk_vector = lru_cache(maxsize=2048)(self._passage)
+        self.embed_query = lru_cache(maxsize=256)(self._query)
         self._sentences: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -49,6 +50,7 @@ class SentenceVectors:
                 self._sentences.popitem(last=False)
         return vectors
 
-    def embed_query(self, text: str) -> np.ndarray:
-        """A question or reply sentence as a unit vector on e5's query side."""
+    def _query(self, text: str) -> np.ndarray:
+        """A question or reply sentence as a unit vector on e5's query side; cached, as the
+        evidence and the verifier both take the question's."""
         return unit(self.embeddings.embed_query(text))

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.api import Bot
-from bot.app.ui import ERROR_MARK, respond
+from bot.app.chat import ERROR_MARK, respond
 from bot.core.config import Settings
 from bot.core.errors import EndpointError
 from bot.core.model_catalog import DEFAULT_LOCAL_MODEL
@@ -98,7 +98,7 @@ def test_the_chat_turns_a_fault_into_a_message_and_keeps_the_question(
     bot = _bot_on(faulty, seeded_settings, tmp_path, timeout=10.0)
     *_, (box, history) = respond(bot, MUSK, [])
     assert box == MUSK  # the question stays in the box, to send again
-    last = history[-1].content
+    last = history[-1]["content"]
     assert last.startswith(ERROR_MARK) and "stopped in the middle" in last
     assert SECRET not in str(history)
 

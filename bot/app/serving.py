@@ -1,5 +1,6 @@
-"""Serving the web chat and the API: where they listen, who may use them, and refusing or
-warning when anyone on the network could."""
+"""Serving the API, and what serving the web chat (`ui.launch`) shares with it: where they
+listen, who may use them, and refusing or warning when anyone on the network could. No
+Gradio here: the API and its tests do without its two seconds of imports."""
 
 from __future__ import annotations
 
@@ -11,55 +12,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import gradio as gr
 import uvicorn
 
 from bot.api import Bot
 from bot.app.openai_api import build_api
-from bot.app.ui import build_app
 from bot.core.config import Settings
 from bot.core.errors import ConfigError
 from bot.ingest.watching import watch_in_background
 
 log = logging.getLogger(__name__)
-
-
-def launch(
-    settings: Settings,
-    host: str | None = None,
-    port: int | None = None,
-    *,
-    block: bool = True,
-    bot: Bot | None = None,
-    watch: bool = False,
-) -> gr.Blocks:
-    """Serve the chat; warn when it is reachable from other machines without a login. With
-    `watch`, the corpus folder is mirrored into the store while it runs."""
-    host = host or settings.ui_host
-    auth = login(settings)
-    if not is_loopback(host) and auth is None:
-        log.warning(
-            "The chat is bound to %s without a login; anyone on the network can use it. "
-            "Set BOT_UI_AUTH=user:password to require one.",
-            host,
-        )
-    bot = bot or Bot(settings)
-    bot.warm_up_in_background()
-    app = build_app(bot).queue(default_concurrency_limit=settings.answering_at_once)
-    if watch:
-        stop_watching = watch_in_background(settings)
-        app.close = _then(app.close, stop_watching)  # type: ignore[method-assign]
-    app.launch(
-        server_name=host,
-        server_port=port or settings.ui_port,
-        auth=auth,
-        theme=gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["monospace"]),
-        footer_links=[],
-        show_error=False,
-        prevent_thread_lock=not block,
-        quiet=not block,
-    )
-    return app
 
 
 def login(settings: Settings) -> tuple[str, str] | None:
@@ -156,13 +117,3 @@ def _check_free(host: str, port: int) -> None:
                 f"Cannot listen on {host}:{port} ({exc.strerror}); stop what uses it, or pick "
                 "another port with --port or BOT_API_PORT."
             ) from None
-
-
-def _then(first: Callable[[], object], second: Callable[[], None]) -> Callable[[], None]:
-    """`first`, then `second`: closing the chat also stops its watch."""
-
-    def both() -> None:
-        first()
-        second()
-
-    return both

@@ -1,20 +1,20 @@
-"""The Gradio web chat: a thin shell over `Bot.ask_stream`; every rendered string is escaped."""
+"""The Gradio web chat page, and serving it: a thin shell over the chat turn (`chat`)."""
 
 from __future__ import annotations
 
 import functools
 import html
 import logging
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable
 
 import gradio as gr
 
-from bot.answer.questions import History
 from bot.api import Bot
-from bot.core.article import ArticleFilter
+from bot.app.chat import ERROR_MARK, respond
+from bot.app.serving import is_loopback, login
+from bot.core.config import Settings
 from bot.core.errors import BotError
-from bot.core.results import Answer, Citation, Retrieved, left_out_note
+from bot.ingest.watching import watch_in_background
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +23,6 @@ EXAMPLES = [
     "Pour combien d'années le contrat entre Meta et Google Cloud a-t-il été signé ?",
     "WeChat có bao nhiêu người dùng?",
 ]
-ERROR_MARK = "⚠️"
-SOURCES_TITLE = "Sources"
-READING_TITLE = "Sources found: reading them…"
-UNEXPECTED = "Something went wrong on our side (see the server log); please try again."
-
-Message = dict[str, Any]
 
 
 def build_app(bot: Bot) -> gr.Blocks:
@@ -96,107 +90,49 @@ def outlet_choices(bot: Bot) -> gr.Dropdown:
         return gr.Dropdown(choices=[])
 
 
-def respond(
-    bot: Bot,
-    message: str,
-    history: list[Message],
-    since: str = "",
-    until: str = "",
-    outlets: list[str] | None = None,
-) -> Iterator[tuple[str, list]]:
-    """Stream one turn into the chat, from the articles the filters admit; errors become a
-    chat message and the page stays usable."""
-    shown: list[Message | gr.ChatMessage] = [*history, user_message(message)]
-    yield "", shown
-    try:
-        text, found = "", []
-        only = ArticleFilter.of(since, until, outlets)
-        stream = bot.ask_stream(message, conversation(history), only)
-        for event in stream.events():  # only verified sentences ever arrive as text
-            if isinstance(event, Retrieved):
-                found = [sources_message(list(enumerate(event.contexts, 1)), READING_TITLE)]
-            else:
-                text += event
-            reply = [gr.ChatMessage(role="assistant", content=escape(text))] if text else []
-            yield "", [*shown, *reply, *found]
-        yield "", [*shown, *answer_messages(stream.answer)]
-    except BotError as exc:
-        yield message, [*shown, error_message(str(exc))]
-    except Exception:  # the UI must survive anything; the log keeps the traceback
-        log.exception("Unexpected error while answering %r", message[:200])
-        yield message, [*shown, error_message(UNEXPECTED)]
-
-
-def user_message(message: str) -> gr.ChatMessage:
-    """The question as the user typed it, shown as text."""
-    return gr.ChatMessage(role="user", content=escape(message))
-
-
-def error_message(sentence: str) -> gr.ChatMessage:
-    """One readable sentence, marked so it is never fed back as conversation."""
-    return gr.ChatMessage(role="assistant", content=f"{ERROR_MARK} {escape(sentence)}")
-
-
-def answer_messages(answer: Answer) -> list[gr.ChatMessage]:
-    """The answer text, then its numbered sources (omitted for refusals)."""
-    messages = [gr.ChatMessage(role="assistant", content=escape(answer.text))]
-    if answer.citations:
-        messages.append(sources_message(answer.numbered_citations(), SOURCES_TITLE))
-    if answer.unsupported:
-        messages.append(
-            gr.ChatMessage(
-                role="assistant",
-                content="\n".join(f"- ✗ <s>{escape(s)}</s>" for s in answer.unsupported),
-                metadata={"title": left_out_note(len(answer.unsupported)), "status": "done"},
-            )
+def launch(
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    *,
+    block: bool = True,
+    bot: Bot | None = None,
+    watch: bool = False,
+) -> gr.Blocks:
+    """Serve the chat; warn when it is reachable from other machines without a login. With
+    `watch`, the corpus folder is mirrored into the store while it runs."""
+    host = host or settings.ui_host
+    auth = login(settings)
+    if not is_loopback(host) and auth is None:
+        log.warning(
+            "The chat is bound to %s without a login; anyone on the network can use it. "
+            "Set BOT_UI_AUTH=user:password to require one.",
+            host,
         )
-    return messages
-
-
-def sources_message(numbered: list[tuple[int, Citation]], title: str) -> gr.ChatMessage:
-    """A collapsible list of numbered sources under `title`."""
-    return gr.ChatMessage(
-        role="assistant", content=sources_markdown(numbered), metadata={"title": title}
+    bot = bot or Bot(settings)
+    bot.warm_up_in_background()
+    app = build_app(bot).queue(default_concurrency_limit=settings.answering_at_once)
+    if watch:
+        stop_watching = watch_in_background(settings)
+        app.close = _then(app.close, stop_watching)  # type: ignore[method-assign]
+    app.launch(
+        server_name=host,
+        server_port=port or settings.ui_port,
+        auth=auth,
+        theme=gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["monospace"]),
+        footer_links=[],
+        show_error=False,
+        prevent_thread_lock=not block,
+        quiet=not block,
     )
+    return app
 
 
-def sources_markdown(numbered: list[tuple[int, Citation]]) -> str:
-    """Number, file, title, relevance and snippet per source; the full chunk folds out."""
-    blocks = []
-    for n, c in numbered:
-        blocks.append(
-            f"<details><summary><b>[{n}]</b> <code>{html.escape(c.provenance)}</code> · "
-            f"{html.escape(c.title)} · relevance {c.score:.2f}<br>"
-            f"<i>{html.escape(c.snippet)}</i></summary>\n\n{escape(c.text)}\n\n</details>"
-        )
-    return "\n".join(blocks)
+def _then(first: Callable[[], object], second: Callable[[], None]) -> Callable[[], None]:
+    """`first`, then `second`: closing the chat also stops its watch."""
 
+    def both() -> None:
+        first()
+        second()
 
-def escape(text: str) -> str:
-    """Show document and model text literally: no HTML from an article or model ever runs."""
-    return html.escape(text, quote=False)
-
-
-def conversation(history: list[Message]) -> History:
-    """(question, answer) pairs from the chat, skipping source lists and error notes."""
-    pairs: History = []
-    question: str | None = None
-    for message in history:
-        text = html.unescape(message_text(message))
-        if message.get("role") == "user":
-            question = text
-        elif question is not None and not (message.get("metadata") or {}).get("title"):
-            if not text.startswith(ERROR_MARK):
-                pairs.append((question, text))
-            question = None
-    return pairs
-
-
-def message_text(message: Message) -> str:
-    """Gradio 6 sends content as a list of typed parts; older clients send a string."""
-    content = message.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
-    return ""
+    return both

@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from bot.app.chat import ERROR_MARK, message_text
 from bot.app.serving import is_loopback
-from bot.app.ui import ERROR_MARK, message_text
 from bot.core.errors import ConfigError
 from bot.core.stats import nearest_rank
 

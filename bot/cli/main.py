@@ -135,7 +135,7 @@ def ui(host: str | None, port: int | None, watch: bool) -> None:
     """Open the web chat: streamed answers with numbered, expandable sources."""
     import logging
 
-    from bot.app.serving import launch
+    from bot.app.ui import launch
     from bot.core.config import load_settings
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")

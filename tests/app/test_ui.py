@@ -13,8 +13,7 @@ from gradio_client import Client
 from pydantic import SecretStr
 
 from bot.api import Bot
-from bot.app.serving import launch
-from bot.app.ui import ERROR_MARK, READING_TITLE, conversation, sources_markdown
+from bot.app.chat import ERROR_MARK, READING_TITLE, conversation, sources_markdown
 from bot.core.config import Settings
 from bot.core.text import markers, split_sentences
 from bot.models.local_model import EmbeddedServer
@@ -30,7 +29,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 def _serve(settings: Settings, bot: Bot | None = None) -> Iterator[str]:
-    """Run the real app on a free loopback port for the duration of a fixture."""
+    """Run the real app on a free loopback port for the duration of a fixture (Gradio is
+    imported here, not by the fast lane)."""
+    from bot.app.ui import launch
     from bot.models.local_model import free_port
 
     port = free_port()
@@ -353,6 +354,7 @@ def test_browser_shows_a_stopped_endpoint_as_a_message(
 def test_binding_beyond_loopback_without_login_warns(
     seeded_settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from bot.app.ui import launch
     from bot.models.local_model import free_port
 
     app = launch(seeded_settings, "0.0.0.0", free_port(), block=False)

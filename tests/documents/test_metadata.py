@@ -73,8 +73,8 @@ def test_every_citation_carries_its_articles_metadata(meta_hit) -> None:
 
 
 def test_the_chat_and_the_api_show_who_published_it_and_when(meta_hit) -> None:
+    from bot.app.chat import sources_markdown
     from bot.app.openai_api import extras
-    from bot.app.ui import sources_markdown
     from bot.core.results import Answer
 
     assert "Tuổi Trẻ · 2025-09-02 · 000_ca31535c36e48615.txt" in sources_markdown([(1, meta_hit)])

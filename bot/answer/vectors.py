@@ -52,5 +52,5 @@ class SentenceVectors:
 
     def _query(self, text: str) -> np.ndarray:
         """A question or reply sentence as a unit vector on e5's query side; cached, as the
-        evidence and the verifier both take the question's."""
+        evidence, the verifier and the provenance check each take the question's."""
         return unit(self.embeddings.embed_query(text))

@@ -10,7 +10,15 @@ from bot.answer.claims import attributes_truly
 from bot.answer.grounding import Grounder
 from bot.core.language import detect_language
 from bot.core.results import Citation
-from bot.core.text import content_words, markers, name_tokens, stems, tokenize, without_markers
+from bot.core.text import (
+    content_words,
+    has_digit,
+    markers,
+    name_tokens,
+    stems,
+    tokenize,
+    without_markers,
+)
 
 MADE_UP_NAME = 2
 """Name words no document writes that make a name up: one may be a translation."""
@@ -68,7 +76,7 @@ class Verifier:
         Quốc"), and in a language no document is written in any may be."""
         if language not in self.vocabularies:
             return False
-        added = {t for t in name_tokens(text) - self.names if not any(c.isdigit() for c in t)}
+        added = {t for t in name_tokens(text) - self.names if not has_digit(t)}
         unwritten = [t for t in added - self.credited_words if not self._written(t)]
         return len(unwritten) >= MADE_UP_NAME
 

@@ -227,7 +227,7 @@ def _sentence_names(text: str) -> list[str]:
             continue
         inner_caps = any(ch.isupper() for ch in word[1:])
         capital = word[0].isupper() and (i > 0 or uncased or _foreign_first_word(word, text))
-        if _digits(word) or inner_caps or capital:
+        if has_digit(word) or inner_caps or capital:
             keep.append(word)
     return keep
 
@@ -272,14 +272,14 @@ def written_names(text: str) -> set[str]:
     """The folded tokens of the words a text writes as names (a capital or a digit, anywhere):
     the "who" of "people who" is not the "Who" of "Doctor Who"."""
     words = [_POSSESSIVE.sub("", w.rstrip(".,")) for w in _WORD.findall(_spaced(text))]
-    return _name_tokens([w for w in words if _digits(w) or any(ch.isupper() for ch in w)], text)
+    return _name_tokens([w for w in words if has_digit(w) or any(ch.isupper() for ch in w)], text)
 
 
 def is_coined(name: str) -> bool:
     """A name no language translates: it has a digit or a capital inside (GPT-6, iPhone);
     a capital after a hyphen starts a compound's next word (États-Unis, Jean-Pierre)."""
     inner = [ch for prev, ch in pairwise(name) if prev != "-"]
-    return _digits(name) or any(ch.isupper() for ch in inner)
+    return has_digit(name) or any(ch.isupper() for ch in inner)
 
 
 def stems(tokens: Iterable[str]) -> set[str]:
@@ -296,11 +296,11 @@ def _name_tokens(named: list[str], text: str) -> set[str]:
     """The folded tokens of the `named` words of a text, each read alone, and of every number
     as the text writes it ("3 500 000" is one, "687 and 760" two): joined, the words ran two
     numbers into one ("687760")."""
-    words = {token for name in named for token in tokenize(name) if not _digits(token)}
-    return words | set(filter(_digits, tokenize(text)))
+    words = {token for name in named for token in tokenize(name) if not has_digit(token)}
+    return words | set(filter(has_digit, tokenize(text)))
 
 
-def _digits(token: str) -> bool:
+def has_digit(token: str) -> bool:
     """Whether a word writes a digit: a number, or a name such as "A4"."""
     return any(ch.isdigit() for ch in token)
 

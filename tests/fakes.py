@@ -84,10 +84,13 @@ class StreamedModel(GenericFakeChatModel):
 
 class EndingModel(GenericFakeChatModel):
     """Streams each reply whole, then an empty last chunk that says why it ended, as an
-    OpenAI-compatible stream does (its `finish_reason`)."""
+    OpenAI-compatible stream does (its `finish_reason`). The second reading of the sources
+    gets nothing back, unless `reads`: then it is the next reply too."""
+
+    reads: bool = False
 
     def _stream(self, messages, stop=None, run_manager=None, **kwargs):
-        if asks_to_read(messages):
+        if asks_to_read(messages) and not self.reads:
             yield _reading_chunk("")
             return
         message = next(self.messages)

@@ -67,11 +67,14 @@ def read_sources(
     barred: bool = False,
 ) -> str | None:
     """The words of the sources the model says answer the question, asked with the answer's
-    own prefix (which the server then has cached); "" when it says none do, None when
-    nothing came back in `max_tokens` or before the `deadline`. `barred`: it may not say
-    none, and copies out its best guess."""
+    own prefix (which the server then has cached); "" when it says none do, None when no
+    whole word came back in `max_tokens` or before the `deadline`. A copy that ran past
+    `max_tokens` (a whole sentence, where a few words were asked for) is still what the
+    model read: its whole words so far, which the answer must agree with as with any.
+    `barred`: it may not say none, and copies out its best guess."""
     model = llm.bind(logit_bias=BARRED) if barred else llm
-    reply = side_reply(model, chat_prompt("read").invoke(inputs), max_tokens, deadline)
+    prompt = chat_prompt("read").invoke(inputs)
+    reply = side_reply(model, prompt, max_tokens, deadline, partial=True)
     return _span(reply) if reply.strip() else None
 
 

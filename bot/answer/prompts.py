@@ -169,10 +169,17 @@ def alone(name: str, inputs: dict[str, str]) -> PromptValue:
     return ChatPromptTemplate.from_messages([("human", load_prompt(name))]).invoke(inputs)
 
 
-def side_reply(llm: BaseChatModel, messages: PromptValue, max_tokens: int, deadline: float) -> str:
-    """The first paragraph of the reply to `messages`; empty when `max_tokens` or the
-    `deadline` (a monotonic time) cut it off, so the deadline holds however slowly the host
-    writes."""
+def side_reply(
+    llm: BaseChatModel,
+    messages: PromptValue,
+    max_tokens: int,
+    deadline: float,
+    partial: bool = False,
+) -> str:
+    """The first paragraph of the reply to `messages`; empty when the `deadline` (a
+    monotonic time) cut it off, so the deadline holds however slowly the host writes, or
+    `max_tokens` did, unless `partial`: then its whole words so far (the last may be cut
+    in two)."""
     pieces = streamed(llm.bind(max_tokens=max_tokens), messages, deadline)
     written = ""
     with closing(pieces):
@@ -182,6 +189,8 @@ def side_reply(llm: BaseChatModel, messages: PromptValue, max_tokens: int, deadl
                 if time.monotonic() > deadline:
                     return ""
         except StopIteration as done:
-            if done.value in ("length", LATE):
+            if done.value == LATE or (done.value == "length" and not partial):
                 return ""
+            if done.value == "length":
+                written = written.strip().rpartition(" ")[0]
     return written.strip().split("\n\n")[0].strip()

@@ -22,7 +22,7 @@ from bot.answer.amounts import (
 )
 from bot.answer.answering import looks_like_refusal
 from bot.answer.claims import states_what_is_asked
-from bot.answer.extracting import agrees, answers_in, holds, reading_prompt
+from bot.answer.extracting import agrees, answers_in, holds, read_sources, reading_prompt
 from bot.answer.judging import yes_probability
 from bot.answer.prompts import LATE, chat_prompt, load_prompt, localized, streamed
 from bot.core.patterns import WRITTEN_MAGNITUDES
@@ -729,6 +729,21 @@ def test_scripted_translation_cut_off_by_its_token_limit_or_the_deadline_is_not_
     model = EndingModel(messages=iter([whole, whole]))
     assert translate(model, "Musk offered 97.4.", "fr", 50, later) == "Musk a proposé 97,4."
     assert translate(model, "Musk offered 97.4.", "fr", 50, time.monotonic() - 1) == ""
+
+
+def test_scripted_reading_cut_off_by_its_token_limit_is_its_whole_words_so_far() -> None:
+    """A copy that runs past its tokens (a sentence, where a few words were asked for) is
+    still what the model read, and the answer must agree with it, where before it went
+    unchecked; a word cut in two is not a copied word, and without a whole one there is no
+    reading."""
+    inputs = {"sources": "S", "question": "Luật nào?", "language": "Vietnamese"}
+    cut = [
+        AIMessage(text, response_metadata={"finish_reason": "length"})
+        for text in ("Luật điều chỉnh giáo dục tư nhân ở Nam Ph", "Supercalifragi")
+    ]
+    model, later = EndingModel(messages=iter(cut), reads=True), time.monotonic() + 60
+    assert read_sources(model, inputs, 12, later) == "Luật điều chỉnh giáo dục tư nhân ở Nam"
+    assert read_sources(model, inputs, 12, later) is None
 
 
 def test_scripted_answers_that_ended_past_their_deadline_bring_the_next_ones_forward(

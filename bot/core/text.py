@@ -44,6 +44,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?|[^\W\d_a-z]+")
 _UNSPACED_SPLIT = re.compile(f"({UNSPACED_RUN.pattern})")
 _UNSPACED_END = re.compile(f"{UNSPACED_RUN.pattern}$")
 _NUMBER = re.compile(r"^\d")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|er|re|e|ème|eme)", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_][\w'\u2019.,-]*")
 _ELIDED_START = re.compile(r"^(?:[ldjmnstc]|qu)['\u2019]", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
@@ -196,6 +197,12 @@ def shingles(text: str, size: int = 3) -> set[str]:
 def is_number(token: str) -> bool:
     """A token that states a quantity, a year or a version."""
     return bool(_NUMBER.match(token))
+
+
+def is_ordinal(token: str) -> bool:
+    """A number with an ordinal ending (15th, 15e, 1er): a rank, which a text may write in
+    words, in its own language's ordinal or as a year ("c. 1455" for the 15th century)."""
+    return bool(_ORDINAL.fullmatch(token))
 
 
 def content_words(sentence: str) -> set[str]:

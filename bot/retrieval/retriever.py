@@ -21,7 +21,7 @@ from bot.core.article import ArticleFilter, ArticleMeta
 from bot.core.language import detect_language
 from bot.core.patterns import LATEST
 from bot.core.results import Citation
-from bot.core.text import is_coined, names, tokenize, written_names
+from bot.core.text import is_coined, is_ordinal, names, tokenize, written_names
 from bot.retrieval.diversity import balanced
 from bot.retrieval.keywords import KeywordIndex
 from bot.retrieval.language_pools import LanguagePool, calibrate, debiased, language_pools
@@ -90,8 +90,9 @@ class Retriever:
         """The question's names and numbers the corpus mentions, and those it surely never does.
 
         Numbers and coined names (GPT-6, iPhone) are written the same in every language, so
-        their absence is proof. A plain name may be translated (China / Trung Quốc, Kublai /
-        Hốt Tất Liệt), so its absence counts only when every document is in the question's
+        their absence is proof; not a rank's (15th), which a text may write as a year of the
+        century it names. A plain name may be translated (China / Trung Quốc, Kublai / Hốt
+        Tất Liệt), so its absence counts only when every document is in the question's
         language.
         """
         keywords, pools = self._indexes()
@@ -100,7 +101,7 @@ class Retriever:
         for name in dict.fromkeys(names(question)):
             if keywords.writes(name):
                 present.append(name)
-            elif monolingual or is_coined(name):
+            elif (monolingual or is_coined(name)) and not is_ordinal(name):
                 missing.append(name)
         return present, missing
 

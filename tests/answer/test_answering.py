@@ -491,6 +491,16 @@ def test_names_in_a_chinese_question_are_its_words_in_other_letters(seeded_bot) 
     assert seeded_bot.retriever.mentions("苹果为GPT-6定价多少？") == ([], ["GPT-6"])
 
 
+def test_a_rank_the_articles_never_write_does_not_prove_them_silent(seeded_bot) -> None:
+    # "the 15th century" is written "c. 1455" in XQuAD's Huguenot article: the rank is not
+    # a coined name that every text writes alike, as GPT-6 is.
+    assert seeded_bot.retriever.mentions("What did Meta build in the 21st century?") == (
+        ["Meta"],
+        [],
+    )
+    assert seeded_bot.retriever.mentions("Is GPT-6 the 2nd model?") == ([], ["GPT-6"])
+
+
 def test_follow_up_is_condensed_before_retrieval(scripted_bot) -> None:
     bot = scripted_bot(scripted_model(MUSK, "He offered 97.4 billion dollars to buy OpenAI [1]."))
     answer = bot.ask("And how much did he offer?", history=[("Who is Elon Musk?", "A CEO.")])

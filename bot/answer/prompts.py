@@ -189,8 +189,8 @@ def side_reply(
                 if time.monotonic() > deadline:
                     return ""
         except StopIteration as done:
-            if done.value == LATE or (done.value == "length" and not partial):
+            if done.value == "length" and partial:
+                written = written.strip().rpartition(" ")[0]  # a word cut in two is none
+            elif done.value in ("length", LATE):
                 return ""
-            if done.value == "length":
-                written = written.strip().rpartition(" ")[0]
     return written.strip().split("\n\n")[0].strip()

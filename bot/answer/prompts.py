@@ -19,6 +19,7 @@ from langchain_core.prompt_values import PromptValue
 from langchain_core.prompts import ChatPromptTemplate
 
 from bot.core.errors import ConfigError
+from bot.core.text import whole_words
 
 T = TypeVar("T")
 LATE = "deadline"
@@ -178,8 +179,8 @@ def side_reply(
 ) -> str:
     """The first paragraph of the reply to `messages`; empty when the `deadline` (a
     monotonic time) cut it off, so the deadline holds however slowly the host writes, or
-    `max_tokens` did, unless `partial`: then its whole words so far (the last may be cut
-    in two)."""
+    `max_tokens` did, unless `partial`: then its whole words so far (`whole_words`: the
+    last may be cut in two, in any script)."""
     pieces = streamed(llm.bind(max_tokens=max_tokens), messages, deadline)
     written = ""
     with closing(pieces):
@@ -190,7 +191,7 @@ def side_reply(
                     return ""
         except StopIteration as done:
             if done.value == "length" and partial:
-                written = written.strip().rpartition(" ")[0]  # a word cut in two is none
+                written = whole_words(written)
             elif done.value in ("length", LATE):
                 return ""
     return written.strip().split("\n\n")[0].strip()

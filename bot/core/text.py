@@ -172,6 +172,15 @@ def _unspaced_words(token: str) -> list[str]:
     return words
 
 
+def whole_words(cut: str) -> str:
+    """A text cut off mid-word, less its last word, which may be cut in two: what follows
+    its last space, or in a script written without spaces, its last character."""
+    text = cut.strip()
+    if _UNSPACED_END.search(text):
+        return text[:-1].rstrip()
+    return text.rpartition(" ")[0]
+
+
 def word_count(text: str) -> int:
     """How many words a text holds, two characters a word where none are spaced (Chinese,
     Japanese): how long a line is, whatever its script."""

@@ -745,15 +745,18 @@ def test_scripted_reading_cut_off_by_its_token_limit_is_its_whole_words_so_far()
     """A copy that runs past its tokens (a sentence, where a few words were asked for) is
     still what the model read, and the answer must agree with it, where before it went
     unchecked; a word cut in two is not a copied word, and without a whole one there is no
-    reading."""
+    reading. In a script written without spaces, the last character is left out."""
     inputs = {"sources": "S", "question": "Luật nào?", "language": "Vietnamese"}
     cut = [
         AIMessage(text, response_metadata={"finish_reason": "length"})
-        for text in ("Luật điều chỉnh giáo dục tư nhân ở Nam Ph", "Supercalifragi")
+        for text in ("Luật điều chỉnh giáo dục tư nhân ở Nam Ph", "Supercalifragi", "出价974亿美")
     ]
     model, later = EndingModel(messages=iter(cut), reads=True), time.monotonic() + 60
     assert read_sources(model, inputs, 12, later) == "Luật điều chỉnh giáo dục tư nhân ở Nam"
     assert read_sources(model, inputs, 12, later) is None
+    # Chinese writes no spaces: a character is the smallest whole piece, and the last may be
+    # half a word ("美" of "美元").
+    assert read_sources(model, inputs, 12, later) == "出价974亿"
 
 
 def test_scripted_answers_that_ended_past_their_deadline_bring_the_next_ones_forward(

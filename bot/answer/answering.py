@@ -270,7 +270,7 @@ def _quote(
     copies out as the answer (`_copied`), when the judge (if any) agrees; else all
     of them as the closest passage, in a refusal; a plain refusal without any. Two readings
     must meet: the quote the reply pointed to, and the words the model copied out of it."""
-    found = quote(verifier, reply) if quoting.allowed else []
+    found = quote(verifier, reply, without_markers(draft.reading or "")) if quoting.allowed else []
     if not found:
         return refusal(question, language, "unbacked", contexts, unsupported=draft.unsupported)
     copied = _copied(without_markers(" ".join(found)), question, verifier, quoting, draft.reading)

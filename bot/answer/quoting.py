@@ -13,6 +13,7 @@ import re
 import numpy as np
 
 from bot.answer.claims import added_terms, claimed, corroboration, states_what_is_asked
+from bot.answer.extracting import answers_in
 from bot.answer.verification import Verifier
 from bot.core.language import detect_language
 from bot.core.patterns import INJECTION, QUANTITY
@@ -25,13 +26,15 @@ from bot.core.text import (
     written_names,
 )
 
-# A whole statement: it opens with a word and ends with a full stop, not a heading or a cut.
-_STATEMENT = re.compile(r"[^\W\d_]{2}[^.!?]*[.!。][\"'»”)]*$")
+# A whole statement: it holds a word and ends with a full stop, not a heading or a cut; its
+# last word may be an abbreviation or a number ("in the U.S.).", "family size was 3.62.").
+_STATEMENT = re.compile(r"[^\W\d_]{2}.*[.!。][\"'»”)]*$")
 
 
-def quote(verifier: Verifier, reply: str = "") -> list[str]:
+def quote(verifier: Verifier, reply: str = "", reading: str = "") -> list[str]:
     """The chunk sentences that best answer the question, each with its `[n]`; among them,
-    those that corroborate the model's unbacked `reply` when any does."""
+    those that corroborate the model's unbacked `reply` when any does. A sentence that
+    writes the words the second `reading` copied out as the answer is one."""
     limits = verifier.grounder.thresholds
     candidates = [
         (n, s)
@@ -42,6 +45,9 @@ def quote(verifier: Verifier, reply: str = "") -> list[str]:
         and not s.startswith("…")
         and not INJECTION.search(s)
     ]
+    # The sentences that write the words the second reading copied out as the answer: there
+    # the model read it, whatever names they write (the German term, not "Đức").
+    read = {s for _, s in candidates if answers_in(reading, s, verifier.asked, limits.span_new)}
     # A quote must be about what the question names: a question on Nvidia's share price is
     # not answered by a sentence on capital spending that never mentions Nvidia; and it
     # must write the name as a name (the "Who" of "Doctor Who", not "people who").
@@ -52,7 +58,7 @@ def quote(verifier: Verifier, reply: str = "") -> list[str]:
         candidates = [
             (n, s)
             for n, s in candidates
-            if not asked[n - 1] or asked[n - 1] & stems(written_names(s))
+            if s in read or not asked[n - 1] or asked[n - 1] & stems(written_names(s))
         ]
     if not candidates:
         return []
@@ -65,7 +71,7 @@ def quote(verifier: Verifier, reply: str = "") -> list[str]:
     ]
     closeness = vectors @ verifier.question_vector + np.array(gaps)
     # On topic as a sentence of the model's must be (`on_topic`): a passage on something
-    # else is no answer, whatever words it shares with the reply.
+    # else is no answer, whatever words it shares with the reply or the reading copied.
     kept = np.flatnonzero(closeness >= limits.on_topic)
     if not len(kept):
         return []
@@ -100,7 +106,9 @@ def quote(verifier: Verifier, reply: str = "") -> list[str]:
             else 0
             for n, s in candidates
         ]
-    # The sentence that states most of what the model said is the one it read its answer in.
+    # The sentence that states most of what the model said, its reading among it, is the one
+    # it read its answer in.
+    told = [t + (s in read) for t, (_, s) in zip(told, candidates, strict=True)]
     most = max(told)
     pool = np.flatnonzero(np.array(told) == most)
     order = pool[np.argsort(-scores[pool])][: limits.quote_limit]

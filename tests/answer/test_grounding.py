@@ -215,12 +215,52 @@ def test_a_passage_off_the_questions_topic_is_no_quote_whatever_it_shares(
     grounder: Grounder,
 ) -> None:
     """It holds the reply's number and name, but it is about the weather: not even the
-    closest passage."""
+    closest passage, nor when the second reading copied its number out."""
     text = "The weather in Lyon was mild all week, with 97.4 mm of rain, Musk fans said."
     chunk = Citation(
         source="a.txt", title="t", snippet="s", score=0.9, chunk_id="c1", text=text, language="en"
     )
-    assert quote(Verifier(grounder, MUSK, [chunk]), "Musk offered 97.4 billion dollars.") == []
+    verifier = Verifier(grounder, MUSK, [chunk])
+    assert quote(verifier, "Musk offered 97.4 billion dollars.") == []
+    assert quote(verifier, "Musk offered 97.4 billion dollars.", reading="97.4 mm") == []
+
+
+def test_a_statement_may_end_in_an_abbreviation_inside_brackets(grounder: Grounder) -> None:
+    """A news sentence often ends "in the U.S." or in brackets: it is whole, and quotable."""
+    text = (
+        "ABC dominated American television during the 1970s (by 1980, the three major "
+        "networks represented 90% of all prime-time television viewership in the U.S.)."
+    )
+    chunk = Citation(
+        source="a.txt", title="t", snippet="s", score=0.9, chunk_id="c1", text=text, language="en"
+    )
+    question = "What share of prime-time viewers did the three major networks have in 1980?"
+    quoted = quote(Verifier(grounder, question, [chunk]))
+    assert len(quoted) == 1 and "90%" in quoted[0] and "[1]" in quoted[0]
+
+
+def test_the_sentence_the_second_reading_copied_from_is_quoted_whatever_it_names(
+    grounder: Grounder,
+) -> None:
+    """The XQuAD passage that answers writes the German term, not Germany ("Đức"), which
+    the question names: the model read its answer there, so it is a quote all the same."""
+    answer = (
+        "Ergänzungsschulen là các trường trung học hoặc sau trung học (không phải đại học), "
+        "được điều hành bởi các cá nhân, tổ chức tư nhân hoặc hiếm khi là các nhóm tôn giáo."
+    )
+    other = "Tuy nhiên, các trường dạy nghề này không thuộc hệ thống giáo dục kép của Đức."
+    chunk = Citation(
+        source="a.txt",
+        title="t",
+        snippet="s",
+        score=0.9,
+        chunk_id="c1",
+        text=f"{answer} {other}",
+        language="vi",
+    )
+    verifier = Verifier(grounder, "Các trường trung học tư thục ở Đức được gọi là gì?", [chunk])
+    assert "Ergänzungsschulen" not in " ".join(quote(verifier))
+    assert quote(verifier, reading="Ergänzungsschulen") == [answer[:-1] + " [1]."]
 
 
 @pytest.mark.parametrize(

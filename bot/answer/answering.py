@@ -270,10 +270,11 @@ def _quote(
     copies out as the answer (`_copied`), when the judge (if any) agrees; else all
     of them as the closest passage, in a refusal; a plain refusal without any. Two readings
     must meet: the quote the reply pointed to, and the words the model copied out of it."""
-    found = quote(verifier, reply, without_markers(draft.reading or "")) if quoting.allowed else []
+    read = without_markers(draft.reading or "")  # "Jean Ribault [1]": the marker is no word
+    found = quote(verifier, reply, read) if quoting.allowed else []
     if not found:
         return refusal(question, language, "unbacked", contexts, unsupported=draft.unsupported)
-    copied = _copied(without_markers(" ".join(found)), question, verifier, quoting, draft.reading)
+    copied = _copied(without_markers(" ".join(found)), question, verifier, quoting, read)
     answers = [s for s in found if holds(s, copied)]
     quoted = answers or found
     text = joined(quoted)
@@ -343,7 +344,7 @@ def _in_readers_words(
 
 
 def _copied(
-    passage: str, question: str, verifier: Verifier, quoting: QuotePolicy, reading: str | None
+    passage: str, question: str, verifier: Verifier, quoting: QuotePolicy, reading: str
 ) -> str:
     """The words of the passage that answer, whichever reading copied them out, when they
     check out (`answers_in`) and state what is asked, as a sentence of the model's must (a
@@ -355,9 +356,8 @@ def _copied(
     def answers(span: str) -> bool:
         return answers_in(span, passage, question, new) and states_what_is_asked(span, question)
 
-    read = without_markers(reading or "")
-    if answers(read):
-        return read
+    if answers(reading):
+        return reading
     extracted = quoting.extract(passage) if quoting.extract else ""
     return extracted if answers(extracted) else ""
 

@@ -5,13 +5,16 @@ It replaces the passage's translation as the answer. It is a few words to write 
 translation is the whole passage again (two seconds here against five, which often did not
 fit in the time left), and it says what was asked where the passage says much else. It is
 checked word for word, not for closeness: it writes the copied words as they stand, names
-what the question names in the question's order, adds no name, number or magnitude that
-neither the question nor those words give, and is not a question.
+what the question names in the question's order, says the question's words back as they are
+written, adds no name, number or magnitude that neither the question nor those words give,
+and is not a question.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from itertools import pairwise
 
 from langchain_core.language_models import BaseChatModel
 
@@ -25,10 +28,11 @@ from bot.core.language import (
     written_in,
 )
 from bot.core.patterns import NUMBER_WORDS
-from bot.core.text import is_syllable, name_tokens, names, plain_numbers, tokenize
+from bot.core.text import fold, is_syllable, name_tokens, names, plain_numbers, tokenize
 
 _AROUND = " \t\"'“”«»()[],.;:!?"
 """What stands around words, not in them: not part of what was copied."""
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def compose_inputs(question: str, span: str, language: str) -> dict[str, str]:
@@ -70,19 +74,48 @@ def as_written(span: str, passage: str) -> str:
 def composed(sentence: str, question: str, span: str, language: str) -> bool:
     """Whether the sentence answers with the copied words and adds nothing of its own: it
     writes `span` as it stands, names what the question names in the question's order,
-    every name, number and magnitude in it is the question's or the span's, it is not a
-    question, and it is in the reader's `language`, the span too where its letters tell (a
-    name or a number is in every language)."""
+    says the question's words back with their accents, every name, number and magnitude in
+    it is the question's or the span's, it is not a question, and it is in the reader's
+    `language`, the span too where its letters tell (a name or a number is in every
+    language)."""
     if not sentence or "?" in sentence or not holds(sentence, span):
         return False
     if not _writes_as_copied(sentence, span) or not _in_order(sentence, question):
         return False  # "30m" for "£30m"; "Wear OS … in Gemini" for "Gemini … in Wear OS"
+    if _rewrites_asked(sentence, question):
+        return False  # "Bà mạng lưới" (Mrs Network) for "Ba mạng lưới" (the three networks)
     numbers = {t for t in tokenize(sentence) if t in NUMBER_WORDS}  # "triệu", "billion"
     if terms(name_tokens(sentence) | numbers) - terms([*tokenize(question), *tokenize(span)]):
         return False  # a name, a number or a magnitude neither gave: made up
     if _strays(re.sub(re.escape(span), " ", sentence, flags=re.IGNORECASE), language):
         return False  # "The St. Johns River runs dọc theo Jacksonville", for either reader
     return detect_language(sentence) == language and written_in(span, language)
+
+
+def _rewrites_asked(sentence: str, question: str) -> bool:
+    """Whether the sentence says back two of the question's words in a row with other
+    accents: every other check folds them away, and in Vietnamese a tone mark is another
+    word ("Bà", Mrs, for "Ba", three). Where a word sets its mark is spelling ("hoà",
+    "hòa"), not another word."""
+    asked: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for pair in pairwise(_words(question)):
+        asked.setdefault(tuple(map(fold, pair)), set()).add(tuple(map(_accents, pair)))
+    for pair in pairwise(_words(sentence)):
+        written = asked.get(tuple(map(fold, pair)))
+        if written and tuple(map(_accents, pair)) not in written:
+            return True
+    return False
+
+
+def _words(text: str) -> list[str]:
+    """The words of a text, its letters and their marks as one character each."""
+    return _LETTERS.findall(unicodedata.normalize("NFC", text))
+
+
+def _accents(word: str) -> str:
+    """The marks a word's letters carry, wherever they stand on it."""
+    marks = (ch for ch in unicodedata.normalize("NFD", word) if unicodedata.category(ch) == "Mn")
+    return "".join(sorted(marks))
 
 
 def _writes_as_copied(sentence: str, span: str) -> bool:

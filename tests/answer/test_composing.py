@@ -12,6 +12,7 @@ FEES = "Phí phát sóng hàng năm cho các kênh là bao nhiêu?"
 GEMINI = "What role could Gemini play in Wear OS?"
 OFFER = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"
 PLAGUE = "How many people died of plague in Paris in 1466?"
+NETWORKS = "Ba mạng lưới chiếm bao nhiêu phần trăm số người xem?"
 
 
 @pytest.mark.parametrize(
@@ -22,6 +23,8 @@ PLAGUE = "How many people died of plague in Paris in 1466?"
         ("Phí phát sóng hàng năm cho các kênh là £30m.", FEES, "£30m", "vi"),
         ("40,000 people died of plague in Paris in 1466.", PLAGUE, "40.000", "en"),
         ("The bands peak at 687 and 760 nm.", "Where do the bands peak?", "687 and 760 nm", "en"),
+        ("Ba mạng lưới chiếm 90% số người xem.", NETWORKS, "90%", "vi"),
+        ("Hiệp ước hòa bình được ký năm 1763.", "Hiệp ước hoà bình được ký năm nào?", "1763", "vi"),
     ],
     ids=[
         "a year",
@@ -29,6 +32,8 @@ PLAGUE = "How many people died of plague in Paris in 1466?"
         "an amount",
         "a number's digits grouped as the reader groups them",
         "two numbers",
+        "the question's words as it writes them",
+        "the question's words with their marks set elsewhere",
     ],
 )
 def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
@@ -65,6 +70,7 @@ def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
             "The St. Johns River",
             "vi",
         ),
+        ("Bà mạng lưới chiếm 90% số người xem.", NETWORKS, "90%", "vi"),
         ("", SCHEELE, "1773", "en"),
     ],
     ids=[
@@ -78,6 +84,7 @@ def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
         "copied words in another language",
         "its own words in another language",
         "a word of another language among the reader's",
+        "the question's words with other tone marks",
         "nothing written",
     ],
 )

@@ -5,8 +5,8 @@ It replaces the passage's translation as the answer. It is a few words to write 
 translation is the whole passage again (two seconds here against five, which often did not
 fit in the time left), and it says what was asked where the passage says much else. It is
 checked word for word, not for closeness: it writes the copied words as they stand, names
-what the question names in the question's order, says the question's words back as they are
-written, adds no name, number or magnitude that neither the question nor those words give,
+what the question names in the question's order, says the question's words back with their
+accents, adds no name, number or magnitude that neither the question nor those words give,
 and is not a question.
 """
 

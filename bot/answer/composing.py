@@ -28,7 +28,15 @@ from bot.core.language import (
     written_in,
 )
 from bot.core.patterns import NUMBER_WORDS
-from bot.core.text import fold, is_syllable, name_tokens, names, plain_numbers, tokenize
+from bot.core.text import (
+    fold,
+    is_syllable,
+    marks,
+    name_tokens,
+    names,
+    plain_numbers,
+    tokenize,
+)
 
 _AROUND = " \t\"'“”«»()[],.;:!?"
 """What stands around words, not in them: not part of what was copied."""
@@ -99,10 +107,10 @@ def _rewrites_asked(sentence: str, question: str) -> bool:
     "hòa"), not another word."""
     asked: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
     for pair in pairwise(_words(question)):
-        asked.setdefault(tuple(map(fold, pair)), set()).add(tuple(map(_accents, pair)))
+        asked.setdefault(tuple(map(fold, pair)), set()).add(tuple(map(marks, pair)))
     for pair in pairwise(_words(sentence)):
         written = asked.get(tuple(map(fold, pair)))
-        if written and tuple(map(_accents, pair)) not in written:
+        if written and tuple(map(marks, pair)) not in written:
             return True
     return False
 
@@ -110,12 +118,6 @@ def _rewrites_asked(sentence: str, question: str) -> bool:
 def _words(text: str) -> list[str]:
     """The words of a text, its letters and their marks as one character each."""
     return _LETTERS.findall(unicodedata.normalize("NFC", text))
-
-
-def _accents(word: str) -> str:
-    """The marks a word's letters carry, wherever they stand on it."""
-    marks = (ch for ch in unicodedata.normalize("NFD", word) if unicodedata.category(ch) == "Mn")
-    return "".join(sorted(marks))
 
 
 def _writes_as_copied(sentence: str, span: str) -> bool:

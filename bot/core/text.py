@@ -36,7 +36,8 @@ _ELISION = re.compile(r"\b(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['\u2019](?=\w)",
 # 97,4 / 97.4 / 1,4 / 1.4: one number whatever the decimal mark; 10 000 / 10,000 -> 10000.
 _THOUSANDS = re.compile(r"(?<=\d)[ ,.\u00a0\u202f](?=\d{3}\b)")
 _DECIMAL = re.compile(r"(?<=\d),(?=\d)")
-_SPELLED_OUT = str.maketrans({"đ": "d", "ß": "ss", "ł": "l", "œ": "oe", "æ": "ae", "ø": "o"})
+_SPELLED_OUT_LETTERS = {"đ": "d", "ß": "ss", "ł": "l", "œ": "oe", "æ": "ae", "ø": "o"}
+_SPELLED_OUT = str.maketrans(_SPELLED_OUT_LETTERS)
 # Letters of any script are words (Cyrillic, Greek, Arabic, Hangul), and Latin ones are a-z
 # once folded; Chinese and Japanese write no spaces, so their runs of characters are read
 # as overlapping pairs, the usual stand-in for their words.
@@ -128,10 +129,22 @@ def fold(text: str) -> str:
     """Lowercase and strip diacritics (đ -> d), so `Mỹ` and `My` or `Élysée` and `elysee` match;
     the letters Unicode does not decompose (đ, ß, ł, œ) are spelled out: "cœur" is "coeur"
     as a reader types it, not "c ur"."""
-    text = text.lower().translate(_SPELLED_OUT)
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    decomposed = unicodedata.normalize("NFD", text.lower().translate(_SPELLED_OUT))
+    bare = "".join(ch for ch in decomposed if not _is_mark(ch))
     return bare if bare.isascii() else unicodedata.normalize("NFC", bare)  # Hangul whole
+
+
+def marks(word: str) -> str:
+    """What `fold` takes off a word, wherever it stands on it: its marks, and the letters it
+    spells out. In Vietnamese a mark makes another word: "Bà" (Mrs) is not "Ba" (three),
+    nor "Đa" "Da"."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(sorted(ch for ch in decomposed if _is_mark(ch) or ch in _SPELLED_OUT_LETTERS))
+
+
+def _is_mark(ch: str) -> bool:
+    """A combining mark: an accent or a tone, not a letter."""
+    return unicodedata.category(ch) == "Mn"
 
 
 def tokenize(text: str) -> list[str]:

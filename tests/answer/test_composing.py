@@ -71,6 +71,7 @@ def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
             "vi",
         ),
         ("Bà mạng lưới chiếm 90% số người xem.", NETWORKS, "90%", "vi"),
+        ("Da số khán giả xem kênh ABC.", "Đa số khán giả xem kênh nào?", "ABC", "vi"),
         ("", SCHEELE, "1773", "en"),
     ],
     ids=[
@@ -85,6 +86,7 @@ def test_a_sentence_of_the_question_and_the_copied_words_is_the_answer(
         "its own words in another language",
         "a word of another language among the reader's",
         "the question's words with other tone marks",
+        "the question's đ written as d",
         "nothing written",
     ],
 )

@@ -8,9 +8,11 @@ from bot.answer.claims import attributed, attributes_truly
 from bot.core.text import (
     complete_sentences,
     content_words,
+    fold,
     is_syllable,
     joined,
     markers,
+    marks,
     name_tokens,
     names,
     shingles,
@@ -73,6 +75,12 @@ def test_tokens_fold_accents_elisions_and_number_formats() -> None:
     assert tokenize("Hợp đồng 10 000 USD") == ["hop", "dong", "10000", "usd"]
     assert tokenize("Dreißig Złoty, cœur") == ["dreissig", "zloty", "coeur"]  # NFD keeps them
     assert content_words("Meta đã ký 6 năm") == {"meta", "6", "nam"}
+
+
+def test_marks_are_what_folding_takes_off_a_word_wherever_they_stand() -> None:
+    assert marks("Ba") == "" and marks("Bà") != marks("Ba")
+    assert marks("hoà") == marks("hòa")  # where a mark stands is spelling
+    assert marks("Đa") == "đ" and fold("Đa") == "da"
 
 
 def test_words_in_other_scripts_are_tokens_and_unspaced_ones_pairs_of_characters() -> None:

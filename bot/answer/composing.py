@@ -102,9 +102,9 @@ def composed(sentence: str, question: str, span: str, language: str) -> bool:
 
 def _rewrites_asked(sentence: str, question: str) -> bool:
     """Whether the sentence says back two of the question's words in a row with other
-    accents: every other check folds them away, and in Vietnamese a tone mark is another
-    word ("Bà", Mrs, for "Ba", three). Where a word sets its mark is spelling ("hoà",
-    "hòa"), not another word."""
+    marks (`marks`): every other check folds them away, and in Vietnamese a tone mark is
+    another word ("Bà", Mrs, for "Ba", three). Where a word sets its mark is spelling
+    ("hoà", "hòa"), not another word."""
     asked: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
     for pair in pairwise(_words(question)):
         asked.setdefault(tuple(map(fold, pair)), set()).add(tuple(map(marks, pair)))

@@ -38,6 +38,8 @@ _THOUSANDS = re.compile(r"(?<=\d)[ ,.\u00a0\u202f](?=\d{3}\b)")
 _DECIMAL = re.compile(r"(?<=\d),(?=\d)")
 _SPELLED_OUT_LETTERS = {"đ": "d", "ß": "ss", "ł": "l", "œ": "oe", "æ": "ae", "ø": "o"}
 _SPELLED_OUT = str.maketrans(_SPELLED_OUT_LETTERS)
+_MARK = "Mn"
+"""The Unicode category of a combining mark, an accent or a tone: what `fold` drops."""
 # Letters of any script are words (Cyrillic, Greek, Arabic, Hangul), and Latin ones are a-z
 # once folded; Chinese and Japanese write no spaces, so their runs of characters are read
 # as overlapping pairs, the usual stand-in for their words.
@@ -130,7 +132,7 @@ def fold(text: str) -> str:
     the letters Unicode does not decompose (đ, ß, ł, œ) are spelled out: "cœur" is "coeur"
     as a reader types it, not "c ur"."""
     decomposed = unicodedata.normalize("NFD", text.lower().translate(_SPELLED_OUT))
-    bare = "".join(ch for ch in decomposed if not _is_mark(ch))
+    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != _MARK)
     return bare if bare.isascii() else unicodedata.normalize("NFC", bare)  # Hangul whole
 
 
@@ -139,12 +141,10 @@ def marks(word: str) -> str:
     spells out. In Vietnamese a mark makes another word: "Bà" (Mrs) is not "Ba" (three),
     nor "Đa" "Da"."""
     decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(sorted(ch for ch in decomposed if _is_mark(ch) or ch in _SPELLED_OUT_LETTERS))
-
-
-def _is_mark(ch: str) -> bool:
-    """A combining mark: an accent or a tone, not a letter."""
-    return unicodedata.category(ch) == "Mn"
+    kept = (
+        ch for ch in decomposed if unicodedata.category(ch) == _MARK or ch in _SPELLED_OUT_LETTERS
+    )
+    return "".join(sorted(kept))
 
 
 def tokenize(text: str) -> list[str]:

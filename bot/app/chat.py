@@ -13,7 +13,7 @@ from bot.answer.questions import History
 from bot.api import Bot
 from bot.core.article import ArticleFilter
 from bot.core.errors import BotError
-from bot.core.results import Answer, Citation, Retrieved, left_out_note
+from bot.core.results import CUT_SHORT_NOTE, Answer, Citation, Retrieved, left_out_note
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,11 @@ def error_message(sentence: str) -> Message:
 
 
 def answer_messages(answer: Answer) -> list[Message]:
-    """The answer text, then its numbered sources (omitted for refusals)."""
+    """The answer text (marked when cut short), then its numbered sources (omitted for
+    refusals) and the sentences left out."""
     messages = [said(escape(answer.text))]
+    if answer.cut_short:
+        messages.append(said(f"<i>{escape(CUT_SHORT_NOTE)}</i>", title="Cut short"))
     if answer.citations:
         messages.append(sources_message(answer.numbered_citations(), SOURCES_TITLE))
     if answer.unsupported:

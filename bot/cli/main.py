@@ -83,7 +83,7 @@ def ask(
     """Answer QUESTION from the corpus, then list the numbered sources it cites."""
     from bot.api import default_bot
     from bot.core.article import ArticleFilter
-    from bot.core.results import left_out_note
+    from bot.core.results import CUT_SHORT_NOTE, left_out_note
 
     only = ArticleFilter.of(since, until, outlets)
     stream = default_bot().ask_stream(question, only=only)
@@ -95,6 +95,8 @@ def ask(
         click.echo(answer.model_dump_json(indent=2))
         return
     click.echo()
+    if answer.cut_short:
+        click.echo(f"\n{CUT_SHORT_NOTE}")
     if answer.citations:
         click.echo("\nSources:")
         for n, citation in answer.numbered_citations():

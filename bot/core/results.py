@@ -107,7 +107,8 @@ class Answer(BaseModel):
     refusal_reason: RefusalReason = ""
     """Why `refused` is True; empty for an answer."""
     cut_short: bool = False
-    """BOT_TIMEOUT ran out while the model was writing: `text` is what was verified by then."""
+    """BOT_TIMEOUT (or the reply's length) ran out while the model was writing: `text` is
+    what was verified by then."""
     answerable: float | None = None
     """The model's P(yes) that the sources answer the question (None: not asked)."""
     quote_confidence: float | None = None
@@ -122,6 +123,13 @@ class Answer(BaseModel):
     def numbered_citations(self) -> list[tuple[int, Citation]]:
         """Each cited chunk with the number `[n]` the text uses for it."""
         return [(self.contexts.index(c) + 1, c) for c in self.citations]
+
+
+CUT_SHORT_NOTE = (
+    "Cut short: the answer's time (BOT_TIMEOUT) or length ran out before the model finished. "
+    "What is shown was verified; the rest was not shown."
+)
+"""How the chat and the CLI mark an answer that is not whole, so it is not read as one."""
 
 
 def left_out_note(count: int) -> str:

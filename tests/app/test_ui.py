@@ -13,8 +13,15 @@ from gradio_client import Client
 from pydantic import SecretStr
 
 from bot.api import Bot
-from bot.app.chat import ERROR_MARK, READING_TITLE, conversation, sources_markdown
+from bot.app.chat import (
+    ERROR_MARK,
+    READING_TITLE,
+    answer_messages,
+    conversation,
+    sources_markdown,
+)
 from bot.core.config import Settings
+from bot.core.results import CUT_SHORT_NOTE, Answer
 from bot.core.text import markers, split_sentences
 from bot.models.local_model import EmbeddedServer
 
@@ -73,6 +80,17 @@ def test_conversation_pairs_skip_sources_and_errors() -> None:
         {"role": "user", "content": "q3"},
     ]
     assert conversation(history) == [("q1", "a1 <b>")]
+
+
+def test_cut_short_answer_is_marked_so_and_the_mark_is_no_part_of_the_conversation() -> None:
+    text = "Musk offered 97.4 billion dollars [1]."
+    whole = Answer(text=text, citations=[], contexts=[], refused=False)
+    cut = whole.model_copy(update={"cut_short": True})
+    assert [m["content"] for m in answer_messages(whole)] == [text]
+    shown = answer_messages(cut)
+    assert shown[0]["content"] == text and CUT_SHORT_NOTE in shown[1]["content"]
+    assert shown[1]["metadata"]["title"] == "Cut short"
+    assert conversation([{"role": "user", "content": "q"}, *shown]) == [("q", text)]
 
 
 def test_sources_markdown_escapes_document_html(seeded_bot) -> None:

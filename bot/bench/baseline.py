@@ -12,10 +12,24 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnablePassthrough
+from langchain_openai import ChatOpenAI
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from bot.answer.prompts import load_prompt
+from bot.core.config import Settings
 from bot.core.tokens import count_tokens
+from bot.models.llm import chat_client
+from bot.models.local_model import Endpoint
+
+TUTORIAL_TIMEOUT = 600.0
+"""The tutorial's client waits as long as openai's does by default, ten minutes."""
+
+
+def tutorial_model(settings: Settings, endpoint: Endpoint) -> ChatOpenAI:
+    """The same endpoint, model and reply cap as ours, without BOT_TIMEOUT: the tutorial has
+    no deadline, and an answer cut at ours would be left out of its medians, which would
+    then be those of its fastest answers, or none at all on a slow host."""
+    return chat_client(settings.model_copy(update={"timeout": TUTORIAL_TIMEOUT}), endpoint)
 
 
 def baseline_chain(llm: Runnable, store: Chroma) -> Runnable:

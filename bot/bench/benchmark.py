@@ -18,7 +18,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from bot.api import Bot
-from bot.bench.baseline import baseline_chain, baseline_ingest
+from bot.bench.baseline import baseline_chain, baseline_ingest, tutorial_model
 from bot.bench.measuring import PeakMemory, stream_timings, time_each, timed
 from bot.bench.model_bench import bench_models
 from bot.core.config import Settings
@@ -103,8 +103,8 @@ def bench_size(
         ms = [s * 1000 for s in seconds]
         run.extra["first_query_s"] = round(first, 3)
         run.retrieval_p50_ms, run.retrieval_p95_ms = nearest_rank(ms, 50), nearest_rank(ms, 95)
-    if answer_questions:
-        chain = baseline_chain(bot.chat_model, store)
+    if answer_questions and (endpoint := bot.endpoint):
+        chain = baseline_chain(tutorial_model(settings, endpoint), store)
         for run, pieces in ((ours_run, bot.ask_stream), (base_run, chain.stream)):
             timings, failures = [], []
             for q in answer_questions:

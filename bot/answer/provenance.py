@@ -27,7 +27,7 @@ def article_asked(question: str, hits: list[Citation], vectors: SentenceVectors)
     for hit in hits:
         firsts.setdefault(hit.source, hit)
     asked = vectors.embed_query(question)
-    return max(firsts.values(), key=lambda h: float(vectors.chunk_vector(h.title) @ asked))
+    return max(firsts.values(), key=lambda h: float(vectors.title_vector(h.title) @ asked))
 
 
 def provenance(question: str, language: str, field: str, article: Citation) -> Answer:

@@ -1,5 +1,6 @@
-"""Sentence and chunk vectors on the store's embedder, cached: the same chunks come back
-question after question, and evidence, verification and quoting all embed their sentences."""
+"""Sentence and title vectors on the store's embedder, cached: the same chunks and articles
+come back question after question, and evidence, verification and quoting all embed their
+sentences."""
 
 from __future__ import annotations
 
@@ -18,17 +19,18 @@ SENTENCE_CACHE = 8192
 
 
 class SentenceVectors:
-    """Unit vectors of questions (e5's query side), chunks and sentences (its passage side)."""
+    """Unit vectors of questions (e5's query side), titles and sentences (its passage side)."""
 
     def __init__(self, embeddings: Embeddings) -> None:
         self.embeddings = embeddings
-        self.chunk_vector = lru_cache(maxsize=2048)(self._passage)
+        self.title_vector = lru_cache(maxsize=2048)(self._passage)
         self.embed_query = lru_cache(maxsize=256)(self._query)
         self._sentences: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def _passage(self, text: str) -> np.ndarray:
-        """One chunk's vector; cached, as the same chunks come back question after question."""
+        """An article title's vector; cached, as the same articles come back question after
+        question."""
         return unit(self.embeddings.embed_documents([text]))[0]
 
     def sentence_vectors(self, text: str) -> np.ndarray:

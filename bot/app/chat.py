@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 ERROR_MARK = "⚠️"
 SOURCES_TITLE = "Sources"
+CUT_SHORT_TITLE = "Cut short"
 READING_TITLE = "Sources found: reading them…"
 UNEXPECTED = "Something went wrong on our side (see the server log); please try again."
 
@@ -80,7 +81,7 @@ def answer_messages(answer: Answer) -> list[Message]:
     refusals) and the sentences left out."""
     messages = [said(escape(answer.text))]
     if answer.cut_short:
-        messages.append(said(f"<i>{escape(CUT_SHORT_NOTE)}</i>", title="Cut short"))
+        messages.append(said(f"<i>{escape(CUT_SHORT_NOTE)}</i>", title=CUT_SHORT_TITLE))
     if answer.citations:
         messages.append(sources_message(answer.numbered_citations(), SOURCES_TITLE))
     if answer.unsupported:

@@ -276,7 +276,10 @@ class Bot:
         self, hits: list[Citation], asked: str, language: str, deadline: float
     ) -> Generator[str, None, Answer]:
         """The sentences of the relevant hits the model can read in time, then its verified
-        answer; a refusal when no hit is relevant or the judge finds no answer there."""
+        answer; a refusal when no hit is relevant or the judge finds no answer there. The
+        hits' sentence vectors come from the store, where ingest put them."""
+        stored = self.retriever.store.sentence_vectors([hit.chunk_id for hit in hits])
+        self.grounder.vectors.remember(stored)
         evidence = select_evidence(
             hits,
             asked,

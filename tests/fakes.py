@@ -20,6 +20,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import Field
 
 from bot.answer.prompts import load_prompt
+from bot.core.text import passage_sentences
 from bot.documents.chunking import Chunk
 from bot.store.embeddings import HashingEmbeddings, unit
 from bot.store.protocol import Hit, Record, scored
@@ -156,12 +157,28 @@ class ExplodingModel(FakeListChatModel):
         raise AssertionError("the model must not be called")
 
 
+class CountingEmbeddings(Embeddings):
+    """Another embedder, keeping every passage it was asked to embed."""
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner = inner
+        self.passages: list[str] = []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.passages += texts
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
 class MemoryStore:
     """The VectorStore protocol in a dict: what Chroma does, without a database."""
 
     def __init__(self, embeddings: Embeddings | None = None) -> None:
         self.embeddings = embeddings or HashingEmbeddings()
         self.rows: dict[str, Record] = {}
+        self.sentences: dict[str, dict[str, np.ndarray]] = {}
         self.writes = 0
 
     def count(self) -> int:
@@ -199,7 +216,17 @@ class MemoryStore:
             )
         self.writes += 1
 
+    def write_sentences(self, chunks: list[Chunk]) -> None:
+        for chunk in chunks:
+            texts = passage_sentences(chunk.text)
+            vectors = unit(self.embeddings.embed_documents(texts))
+            self.sentences[chunk.id] = dict(zip(texts, vectors, strict=True))
+
+    def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        return {text: v for i in ids for text, v in self.sentences.get(i, {}).items()}
+
     def delete(self, ids: list[str]) -> None:
         for chunk_id in ids:
             self.rows.pop(chunk_id, None)
+            self.sentences.pop(chunk_id, None)
         self.writes += 1

@@ -15,7 +15,7 @@ from html import escape
 from bot.answer.vectors import SentenceVectors
 from bot.core.patterns import INJECTION
 from bot.core.results import Citation
-from bot.core.text import split_sentences
+from bot.core.text import passage_sentences, split_sentences
 
 _SOURCE_TAG = re.compile(r"</?source\b", re.IGNORECASE)
 
@@ -45,7 +45,7 @@ def select_evidence(
     if best < min_relevance:
         return Evidence(contexts=[], refused=True, relevance=best)
     relevant = [h for h in hits if h.relevance >= min_relevance]
-    sentences = [split_sentences(h.text) or [h.text] for h in relevant]
+    sentences = [passage_sentences(h.text) for h in relevant]
     asked = vectors.embed_query(question)
     # A sentence scores as its chunk does: the language gap (relevance - score) is added, so
     # the answer in another language is not crowded out by same-language small talk.

@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot.core.text import split_sentences
+from bot.core.text import passage_sentences
 from bot.store.embeddings import unit
 
 SENTENCE_CACHE = 8192
@@ -36,7 +36,16 @@ class SentenceVectors:
     def sentence_vectors(self, text: str) -> np.ndarray:
         """A passage's sentences as vectors: a claim is usually backed by one of them, and a
         translated sentence is much closer to its original than to the whole chunk."""
-        return self.embed_sentences(split_sentences(text) or [text])
+        return self.embed_sentences(passage_sentences(text))
+
+    def remember(self, stored: dict[str, np.ndarray]) -> None:
+        """Take sentence vectors the store kept from ingest: the hits' sentences are then not
+        embedded again as the evidence is chosen (0.6 s an answer on one thread)."""
+        with self._lock:
+            for sentence, vector in stored.items():
+                self._sentences[sentence] = vector
+                self._sentences.move_to_end(sentence)
+            self._trim()
 
     def embed_sentences(self, sentences: list[str]) -> np.ndarray:
         """Sentences as passage vectors, cached by sentence: excerpts of one chunk share them."""
@@ -48,9 +57,13 @@ class SentenceVectors:
             for sentence in sentences:
                 self._sentences.move_to_end(sentence)
             vectors = np.stack([self._sentences[s] for s in sentences])
-            while len(self._sentences) > SENTENCE_CACHE:
-                self._sentences.popitem(last=False)
+            self._trim()
         return vectors
+
+    def _trim(self) -> None:
+        """Drop the least recently used sentences past SENTENCE_CACHE; under the lock."""
+        while len(self._sentences) > SENTENCE_CACHE:
+            self._sentences.popitem(last=False)
 
     def _query(self, text: str) -> np.ndarray:
         """A question or reply sentence as a unit vector on e5's query side; cached, as the

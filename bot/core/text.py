@@ -65,6 +65,12 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
+def passage_sentences(text: str) -> list[str]:
+    """A passage's sentences, or the passage whole when it has none: the units the evidence
+    picks and the verifier checks, whose vectors ingest stores beside the chunk's."""
+    return split_sentences(text) or [text]
+
+
 def complete_sentences(text: str) -> list[str]:
     """The sentences of text still being written that can no longer change.
 

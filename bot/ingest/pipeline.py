@@ -142,13 +142,16 @@ def _plan(
 
 
 def _add(store: VectorStore, chunks: list[Chunk], progress: bool | None) -> None:
-    """Embed in small batches (progress bar), write in large ones (few store round trips)."""
+    """Embed in small batches (progress bar), write in large ones (few store round trips);
+    each chunk's sentences too, which answering would otherwise embed question after question."""
     disable = None if progress is None else not progress
     with tqdm(total=len(chunks), desc="Embedding", unit="chunk", disable=disable) as bar:
         for start in range(0, len(chunks), WRITE_BATCH):
             batch = chunks[start : start + WRITE_BATCH]
             vectors: list[list[float]] = []
             for offset in range(0, len(batch), BATCH_SIZE):
-                vectors += store.embed(batch[offset : offset + BATCH_SIZE])
-                bar.update(min(BATCH_SIZE, len(batch) - offset))
+                part = batch[offset : offset + BATCH_SIZE]
+                vectors += store.embed(part)
+                store.write_sentences(part)  # before the chunks: a stored chunk has them
+                bar.update(len(part))
             store.write(batch, vectors)

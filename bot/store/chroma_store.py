@@ -13,6 +13,7 @@ from langchain_core.embeddings import Embeddings
 from bot.core.article import ArticleMeta
 from bot.core.config import Settings
 from bot.core.errors import StoreError
+from bot.core.text import passage_sentences
 from bot.documents.chunking import Chunk
 from bot.store.chroma_client import WRITE_ERRORS, connect, missing_store
 from bot.store.embeddings import unit
@@ -20,10 +21,16 @@ from bot.store.protocol import Hit, Record, scored
 
 SCHEMA_VERSION = 1
 _BUILDING_SUFFIX = "__building"
+_SENTENCES_SUFFIX = "__sentences"
+"""The collection beside the chunks' that holds their sentences' vectors."""
+_PAGE = 1000
+"""Rows per write, and chunk ids per `$in` filter: well under SQLite's bound on a query's
+variables."""
 
 
 class ChromaStore:
-    """The `VectorStore` protocol over one Chroma collection."""
+    """The `VectorStore` protocol over one Chroma collection of chunks, and one beside it of
+    their sentences (`__sentences`; a store an older ingest wrote has none)."""
 
     def __init__(
         self,
@@ -36,6 +43,7 @@ class ChromaStore:
         self.collection = collection
         self.embeddings = embeddings
         self.label = label
+        self._sentences: tuple[uuid.UUID, chromadb.Collection | None] | None = None
 
     def version(self) -> str:
         """The collection's write stamp, read afresh: another process's ingest changes it, and
@@ -97,16 +105,72 @@ class ChromaStore:
             )
             self._stamp()
         except WRITE_ERRORS as exc:
-            raise StoreError(
-                f"Could not write to the store in {self.label} ({exc}); check free disk space "
-                "and write permission, then run `bot ingest` again: chunks already stored are kept."
-            ) from None
+            raise self._unwritten(exc) from None
+
+    def write_sentences(self, chunks: list[Chunk]) -> None:
+        """Embed each sentence once (chunks overlap by whole sentences), keep it per chunk."""
+        rows = [
+            (f"{chunk.id}:{n}", chunk.id, text)
+            for chunk in chunks
+            for n, text in enumerate(passage_sentences(chunk.text))
+        ]
+        texts = list(dict.fromkeys(text for *_, text in rows))
+        vectors = dict(zip(texts, self.embeddings.embed_documents(texts), strict=True))
+        try:
+            sentences = self._sentence_rows(create=True)
+            for start in range(0, len(rows), _PAGE):
+                page = rows[start : start + _PAGE]
+                sentences.upsert(
+                    ids=[row_id for row_id, *_ in page],
+                    embeddings=[vectors[text] for *_, text in page],
+                    documents=[text for *_, text in page],
+                    metadatas=[{"chunk": chunk_id} for _, chunk_id, _ in page],
+                )
+        except WRITE_ERRORS as exc:
+            raise self._unwritten(exc) from None
+
+    def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The named chunks' stored sentence vectors, in one read."""
+        sentences = self._sentence_rows()
+        if sentences is None or not ids:
+            return {}
+        try:
+            got = sentences.get(
+                where={"chunk": {"$in": list(ids)}},
+                include=["documents", "embeddings"],
+            )
+        except WRITE_ERRORS as exc:
+            raise StoreError(f"Could not read the store in {self.label} ({exc}).") from None
+        if not got["ids"]:
+            return {}
+        return dict(zip(got["documents"], unit(got["embeddings"]), strict=True))
+
+    def _sentence_rows(self, create: bool = False) -> chromadb.Collection | None:
+        """The sentences' collection for the chunks' collection now live (a rebuild swaps
+        both); None while no ingest of this release has written any, unless `create`."""
+        name = self.collection.name + _SENTENCES_SUFFIX
+        known = self._sentences
+        if known is None or known[0] != self.collection.id or known[1] is None:
+            found = _create(self.client, name) if create else _find(self.client, name)
+            self._sentences = known = (self.collection.id, found)
+        return known[1]
+
+    def _unwritten(self, exc: Exception) -> StoreError:
+        """The one sentence for a failed write: what to check, and that nothing is lost."""
+        return StoreError(
+            f"Could not write to the store in {self.label} ({exc}); check free disk space "
+            "and write permission, then run `bot ingest` again: chunks already stored are kept."
+        )
 
     def delete(self, ids: list[str]) -> None:
-        """Remove chunks whose file changed or disappeared."""
+        """Remove chunks whose file changed or disappeared, and their sentences."""
         try:
-            for start in range(0, len(ids), 5000):
-                self.collection.delete(ids=ids[start : start + 5000])
+            sentences = self._sentence_rows()
+            for start in range(0, len(ids), _PAGE):
+                page = ids[start : start + _PAGE]
+                if sentences is not None:
+                    sentences.delete(where={"chunk": {"$in": page}})
+                self.collection.delete(ids=page)
             if ids:
                 self._stamp()
         except WRITE_ERRORS as exc:
@@ -173,6 +237,7 @@ def open_store(
     name = settings.collection + (_BUILDING_SUFFIX if rebuild else "")
     if rebuild:
         _drop(client, name)
+        _drop(client, name + _SENTENCES_SUFFIX)
     existing = _find(client, name)
     if existing is None and not create:
         raise missing_store(label)
@@ -202,10 +267,21 @@ def open_store(
 
 
 def promote_rebuilt(settings: Settings) -> None:
-    """Swap a fully built `__building` collection in place of the live one."""
+    """Swap a fully built `__building` collection, and its sentences', in place of the live."""
     client, _ = connect(settings, create=True)
-    _drop(client, settings.collection)
-    client.get_collection(settings.collection + _BUILDING_SUFFIX).modify(name=settings.collection)
+    for suffix in (_SENTENCES_SUFFIX, ""):
+        live = settings.collection + suffix
+        built = _find(client, settings.collection + _BUILDING_SUFFIX + suffix)
+        _drop(client, live)
+        if built is not None:
+            built.modify(name=live)
+
+
+def _create(client: chromadb.ClientAPI, name: str) -> chromadb.Collection:
+    """A collection of our own vectors, compared by cosine; the existing one if any."""
+    return client.get_or_create_collection(
+        name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+    )
 
 
 def _find(client: chromadb.ClientAPI, name: str) -> chromadb.Collection | None:

@@ -1,4 +1,5 @@
-"""The store protocol: the few operations ingest and retrieval need from a vector store.
+"""The store protocol: the few operations ingest, retrieval and answering need from a vector
+store.
 
 Chroma (`chroma_store.py`) is the one engine; another is a module whose class has these
 methods, chosen in `Bot(store=...)` and `ingest(store=...)`.
@@ -75,7 +76,8 @@ def scored(records: Iterable[Record], query: np.ndarray) -> list[Hit]:
 
 
 class VectorStore(Protocol):
-    """Chunks with their vectors: written by ingest, searched by retrieval."""
+    """Chunks with their vectors, and their sentences': written by ingest, searched by retrieval,
+    read by answering."""
 
     def count(self) -> int:
         """Number of chunks stored."""
@@ -113,6 +115,17 @@ class VectorStore(Protocol):
         """Upsert embedded chunks; a retry never duplicates."""
         ...
 
+    def write_sentences(self, chunks: list[Chunk]) -> None:
+        """Embed and keep the chunks' sentences (`passage_sentences`), by chunk: answering
+        reads their vectors instead of embedding them. Written before the chunks, so a
+        stored chunk has its sentences; a retry never duplicates."""
+        ...
+
+    def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The named chunks' sentences as unit vectors, by sentence; a chunk stored without
+        them (by an ingest older than them) has none."""
+        ...
+
     def delete(self, ids: list[str]) -> None:
-        """Remove chunks by id."""
+        """Remove chunks by id, and their sentences."""
         ...

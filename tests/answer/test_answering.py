@@ -23,14 +23,22 @@ from bot.answer.amounts import (
 from bot.answer.answering import looks_like_refusal
 from bot.answer.claims import states_what_is_asked
 from bot.answer.extracting import agrees, answers_in, holds, read_sources, reading_prompt
+from bot.answer.grounding import Grounder
 from bot.answer.judging import yes_probability
 from bot.answer.prompts import LATE, chat_prompt, load_prompt, localized, streamed
+from bot.api import Bot
 from bot.core.patterns import WRITTEN_MAGNITUDES
 from bot.core.stats import Durations
-from bot.core.text import whole_names, without_markers
+from bot.core.text import passage_sentences, whole_names, without_markers
 
 from ..conftest import until
-from ..fakes import EndingModel, ExplodingModel, StallingModel, scripted_model
+from ..fakes import (
+    CountingEmbeddings,
+    EndingModel,
+    ExplodingModel,
+    StallingModel,
+    scripted_model,
+)
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
 SPAN = "97,4 milliards de dollars"
@@ -88,6 +96,22 @@ def test_scripted_backed_reply_is_shown_with_its_marker(scripted_bot) -> None:
     assert not answer.refused and answer.unsupported == []
     assert "".join(pieces) == answer.text == "Musk offered 97.4 billion dollars to buy OpenAI [1]."
     assert answer.citations[0].source == "003_ec62060a0c8869d6.txt"
+
+
+def test_scripted_answer_reads_the_hits_sentence_vectors_from_the_store(seeded_bot) -> None:
+    counting = CountingEmbeddings(seeded_bot.embeddings)
+    bot = Bot(
+        seeded_bot.settings,
+        chat_model=scripted_model("Musk offered 97.4 billion dollars to buy OpenAI [1]."),
+        store=seeded_bot.store,
+        retriever=seeded_bot.retriever,
+        embeddings=counting,
+        grounder=Grounder(counting, seeded_bot.settings.thresholds),
+    )
+    answer = bot.ask(MUSK)
+    hit_sentences = {s for hit in bot.retrieve(MUSK) for s in passage_sentences(hit.text)}
+    assert not answer.refused and answer.citations
+    assert hit_sentences and not hit_sentences & set(counting.passages)
 
 
 def test_scripted_invented_sentence_is_left_out_not_shown(scripted_bot) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from bot.api import Bot
 from bot.core.errors import CorpusError, StoreError
+from bot.core.text import passage_sentences
 from bot.ingest.pipeline import ingest
 from bot.store.chroma_client import write_lock
 from bot.store.chroma_store import open_store
@@ -97,6 +98,25 @@ def test_rebuild_swaps_in_a_complete_store(tmp_path: Path, corpus: Path) -> None
     rebuilt = ingest(settings, rebuild=True, progress=False, embeddings=HASHING)
     assert rebuilt.added == first.chunks
     assert sum(len(v) for v in _stored_sources(settings).values()) == first.chunks
+    _assert_every_sentence_stored(settings)
+
+
+def test_ingest_stores_every_chunks_sentences_and_drops_a_gone_files(tmp_path, corpus) -> None:
+    settings = make_settings(tmp_path, corpus_dir=corpus)
+    ingest(settings, progress=False, embeddings=HASHING)
+    _assert_every_sentence_stored(settings)
+    gone = _stored_sources(settings)["000_ca31535c36e48615.txt"]
+    (corpus / "000_ca31535c36e48615.txt").unlink()
+    ingest(settings, progress=False, embeddings=HASHING)
+    assert open_store(settings, HASHING).sentence_vectors(sorted(gone)) == {}
+    _assert_every_sentence_stored(settings)
+
+
+def _assert_every_sentence_stored(settings) -> None:
+    """Each stored chunk's sentences come back from the live store, none missing."""
+    store = open_store(settings, HASHING)
+    for record in store.iter_chunks():
+        assert set(store.sentence_vectors([record.id])) == set(passage_sentences(record.text))
 
 
 def test_missing_store_names_the_command_that_builds_it(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 from bot.core.article import ArticleMeta
 from bot.documents.chunking import Chunk, chunk_id
 from bot.store.chroma_store import open_store
-from bot.store.embeddings import HashingEmbeddings
+from bot.store.embeddings import HashingEmbeddings, unit
 from bot.store.protocol import VectorStore
 
 from ..conftest import make_settings
@@ -81,6 +81,34 @@ class StoreContract:
         filled.delete(sorted(mars))
         filled.delete([])
         assert filled.count() == 2 and set(filled.ids_by_source()) == {"moon.txt"}
+
+    def test_sentences_come_back_by_chunk_as_the_embedder_gives_them(
+        self, store: VectorStore
+    ) -> None:
+        article = ArticleMeta("phobos.txt", "PHOBOS", "en")
+        text = "Mars has two moons. Phobos is the larger one."
+        two = Chunk(chunk_id(article, text), text, article, "en", 11)
+        chunks = [*_chunks(), two]
+        store.write_sentences(chunks)
+        store.write(chunks, store.embed(chunks))
+        got = store.sentence_vectors([two.id, "no-such-id"])
+        sentences = ["Mars has two moons.", "Phobos is the larger one."]
+        assert list(got) == sentences
+        expected = unit(HashingEmbeddings().embed_documents(sentences))
+        assert np.allclose(np.stack(list(got.values())), expected, atol=1e-5)
+        assert store.sentence_vectors([]) == {}
+
+    def test_a_deleted_chunk_takes_its_sentences_and_an_older_one_has_none(
+        self, store: VectorStore
+    ) -> None:
+        chunks = _chunks()
+        store.write_sentences(chunks[:2])
+        store.write(chunks, store.embed(chunks))
+        moon = [c.id for c in chunks[:2]]
+        assert set(store.sentence_vectors(moon)) == set(TEXTS["moon.txt"])
+        assert store.sentence_vectors([chunks[2].id]) == {}  # written without them
+        store.delete([moon[0]])
+        assert list(store.sentence_vectors(moon)) == [TEXTS["moon.txt"][1]]
 
     def test_the_version_changes_with_every_write_and_only_then(self, store: VectorStore) -> None:
         empty = store.version()

@@ -49,7 +49,7 @@ from bot.answer.translating import GROWTH, SLACK, faithful, translate, translati
 from bot.core.article import ArticleFilter
 from bot.core.config import Settings, load_settings
 from bot.core.errors import BotError
-from bot.core.language import detect_language
+from bot.core.language import detect_language, load_language_model
 from bot.core.periods import period
 from bot.core.results import Answer, AnswerStream, Citation, Retrieved, Status
 from bot.core.stats import Durations
@@ -168,8 +168,10 @@ class Bot:
         )
 
     def warm_up(self) -> None:
-        """Start the model, time it and open the store before the first question, so that
-        question does not wait for them; a failure is left for the question to report."""
+        """Start the model, time it, open the store and load the language detector before
+        the first question, so that question does not wait for them; a failure is left for
+        the question to report."""
+        load_language_model()
         with contextlib.suppress(BotError):
             self.retriever.prepare()
             _ = self.grounder, self.chat_model, self.pace

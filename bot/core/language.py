@@ -54,6 +54,11 @@ SWITCH_WORDS = 8
 only their letters can."""
 
 
+def load_language_model() -> None:
+    """Load py3langid's model now: it loads on first use, 0.7 s of a first question."""
+    py3langid.classify("load")
+
+
 def detect_language(text: str, default: str = "en") -> str:
     """Return an ISO 639-1 code; short or letterless text falls back to `default`."""
     sample = text[:4000]

@@ -33,6 +33,8 @@ class IngestReport:
     seconds: float
     tokens: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    sentenced: int = 0
+    """Chunks an older release stored whose sentences this ingest embedded."""
 
     def summary(self) -> str:
         """The one line `bot ingest` ends with."""
@@ -40,6 +42,8 @@ class IngestReport:
             f"Ingested {self.files} files into {self.chunks} chunks "
             f"({self.added} added, {self.removed} removed) in {self.seconds:.1f} s."
         )
+        if self.sentenced:
+            line += f" Embedded the sentences of {self.sentenced} chunks stored before."
         if self.skipped:
             line += (
                 f" Skipped {len(self.skipped)} file(s): "
@@ -111,7 +115,11 @@ def _mirror(
     new, stale = _plan(
         chunks, target.ids_by_source(), keep={source for source, _ in loaded.skipped}
     )
+    # A store an older release built: the chunks it keeps get their sentences, once.
+    added = {c.id for c in new}
+    kept = [c for c in chunks if c.id not in added] if target.lacks_sentences() else []
     _add(target, new, progress)
+    _add_sentences(target, kept, progress)
     target.delete(stale)
     return IngestReport(
         files=len(loaded.documents),
@@ -121,6 +129,7 @@ def _mirror(
         seconds=time.perf_counter() - started,
         tokens=sum(c.tokens for c in new),
         skipped=loaded.skipped,
+        sentenced=len(kept),
     )
 
 
@@ -155,3 +164,13 @@ def _add(store: VectorStore, chunks: list[Chunk], progress: bool | None) -> None
                 store.write_sentences(part)  # before the chunks: a stored chunk has them
                 bar.update(len(part))
             store.write(batch, vectors)
+
+
+def _add_sentences(store: VectorStore, chunks: list[Chunk], progress: bool | None) -> None:
+    """Embed and store the sentences of chunks already stored without them (progress bar)."""
+    disable = None if progress is None else not progress
+    with tqdm(total=len(chunks), desc="Sentences", unit="chunk", disable=disable) as bar:
+        for start in range(0, len(chunks), BATCH_SIZE):
+            part = chunks[start : start + BATCH_SIZE]
+            store.write_sentences(part)
+            bar.update(len(part))

@@ -129,6 +129,10 @@ class ChromaStore:
         except WRITE_ERRORS as exc:
             raise self._unwritten(exc) from None
 
+    def lacks_sentences(self) -> bool:
+        """Chunks stored, and no sentences' collection beside them."""
+        return self._sentence_rows() is None and self.count() > 0
+
     def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The named chunks' stored sentence vectors, in one read."""
         sentences = self._sentence_rows()

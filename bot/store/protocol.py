@@ -121,6 +121,11 @@ class VectorStore(Protocol):
         stored chunk has its sentences; a retry never duplicates."""
         ...
 
+    def lacks_sentences(self) -> bool:
+        """Whether the stored chunks have no sentences, the store being an older release's:
+        ingest then embeds those of the chunks it keeps."""
+        ...
+
     def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The named chunks' sentences as unit vectors, by sentence; a chunk stored without
         them (by an ingest older than them) has none."""

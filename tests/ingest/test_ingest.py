@@ -112,6 +112,18 @@ def test_ingest_stores_every_chunks_sentences_and_drops_a_gone_files(tmp_path, c
     _assert_every_sentence_stored(settings)
 
 
+def test_an_older_releases_store_gets_its_sentences_at_the_next_ingest(tmp_path, corpus) -> None:
+    settings = make_settings(tmp_path, corpus_dir=corpus)
+    first = ingest(settings, progress=False, embeddings=HASHING)
+    store = open_store(settings, HASHING)
+    store.client.delete_collection(f"{settings.collection}__sentences")  # as one left it
+    again = ingest(settings, progress=False, embeddings=HASHING)
+    assert (again.added, again.sentenced) == (0, first.chunks)
+    assert f"Embedded the sentences of {first.chunks} chunks stored before." in again.summary()
+    _assert_every_sentence_stored(settings)
+    assert ingest(settings, progress=False, embeddings=HASHING).sentenced == 0
+
+
 def _assert_every_sentence_stored(settings) -> None:
     """Each stored chunk's sentences come back from the live store, none missing."""
     store = open_store(settings, HASHING)

@@ -102,8 +102,12 @@ class StoreContract:
         self, store: VectorStore
     ) -> None:
         chunks = _chunks()
+        assert not store.lacks_sentences()
+        store.write(chunks[2:], store.embed(chunks[2:]))
+        assert store.lacks_sentences()  # as an older release stored it
         store.write_sentences(chunks[:2])
-        store.write(chunks, store.embed(chunks))
+        store.write(chunks[:2], store.embed(chunks[:2]))
+        assert not store.lacks_sentences()
         moon = [c.id for c in chunks[:2]]
         assert set(store.sentence_vectors(moon)) == set(TEXTS["moon.txt"])
         assert store.sentence_vectors([chunks[2].id]) == {}  # written without them

@@ -279,9 +279,7 @@ class Bot:
     ) -> Generator[str, None, Answer]:
         """The sentences of the relevant hits the model can read in time, then its verified
         answer; a refusal when no hit is relevant or the judge finds no answer there. The
-        hits' sentence vectors come from the store, where ingest put them."""
-        stored = self.retriever.store.sentence_vectors([hit.chunk_id for hit in hits])
-        self.grounder.vectors.remember(stored)
+        relevant hits' sentence vectors come from the store, where ingest put them."""
         evidence = select_evidence(
             hits,
             asked,
@@ -289,6 +287,7 @@ class Bot:
             self.settings.min_relevance,
             self._source_budget(deadline),
             self.count_tokens,
+            self.retriever.store.sentence_vectors,
         )
         if evidence.refused:
             return refusal(asked, language, "off_topic")

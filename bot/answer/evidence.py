@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
+import numpy as np
+
 from bot.answer.vectors import SentenceVectors
 from bot.core.patterns import INJECTION
 from bot.core.results import Citation
@@ -37,14 +39,19 @@ def select_evidence(
     min_relevance: float,
     budget: int,
     count_tokens: Callable[[str], int],
+    stored: Callable[[list[str]], dict[str, np.ndarray]] | None = None,
 ) -> Evidence:
     """Refuse when no hit is relevant enough; else the relevant chunks' sentences closest to
     the question, as many as `budget` tokens hold: prefill is most of a CPU model's wait,
-    and a chunk's other sentences cost as much as its answer without adding to it."""
+    and a chunk's other sentences cost as much as its answer without adding to it.
+    `stored`: the sentence vectors the store kept for the named chunks, read before any is
+    embedded."""
     best = max((h.relevance for h in hits), default=0.0)
     if best < min_relevance:
         return Evidence(contexts=[], refused=True, relevance=best)
     relevant = [h for h in hits if h.relevance >= min_relevance]
+    if stored:
+        vectors.remember(stored([h.chunk_id for h in relevant]))
     sentences = [passage_sentences(h.text) for h in relevant]
     asked = vectors.embed_query(question)
     # A sentence scores as its chunk does: the language gap (relevance - score) is added, so

@@ -153,8 +153,7 @@ def _plan(
 def _add(store: VectorStore, chunks: list[Chunk], progress: bool | None) -> None:
     """Embed in small batches (progress bar), write in large ones (few store round trips);
     each chunk's sentences too, which answering would otherwise embed question after question."""
-    disable = None if progress is None else not progress
-    with tqdm(total=len(chunks), desc="Embedding", unit="chunk", disable=disable) as bar:
+    with _bar(len(chunks), "Embedding", progress) as bar:
         for start in range(0, len(chunks), WRITE_BATCH):
             batch = chunks[start : start + WRITE_BATCH]
             vectors: list[list[float]] = []
@@ -168,9 +167,15 @@ def _add(store: VectorStore, chunks: list[Chunk], progress: bool | None) -> None
 
 def _add_sentences(store: VectorStore, chunks: list[Chunk], progress: bool | None) -> None:
     """Embed and store the sentences of chunks already stored without them (progress bar)."""
-    disable = None if progress is None else not progress
-    with tqdm(total=len(chunks), desc="Sentences", unit="chunk", disable=disable) as bar:
+    with _bar(len(chunks), "Sentences", progress) as bar:
         for start in range(0, len(chunks), BATCH_SIZE):
             part = chunks[start : start + BATCH_SIZE]
             store.write_sentences(part)
             bar.update(len(part))
+
+
+def _bar(total: int, desc: str, progress: bool | None) -> tqdm:
+    """A progress bar over chunks: shown when asked, or on a terminal when not said."""
+    return tqdm(
+        total=total, desc=desc, unit="chunk", disable=None if progress is None else not progress
+    )

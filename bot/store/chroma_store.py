@@ -51,7 +51,7 @@ class ChromaStore:
         try:
             live = self.client.get_collection(self.collection.name)
         except WRITE_ERRORS as exc:
-            raise StoreError(f"Could not read the store in {self.label} ({exc}).") from None
+            raise self._unread(exc) from None
         if live.id != self.collection.id:
             self.collection = live
         return f"{live.id}:{(live.metadata or {}).get('written', '')}"
@@ -144,7 +144,7 @@ class ChromaStore:
                 include=["documents", "embeddings"],
             )
         except WRITE_ERRORS as exc:
-            raise StoreError(f"Could not read the store in {self.label} ({exc}).") from None
+            raise self._unread(exc) from None
         if not got["ids"]:
             return {}
         return dict(zip(got["documents"], unit(got["embeddings"]), strict=True))
@@ -158,6 +158,10 @@ class ChromaStore:
             found = _create(self.client, name) if create else _find(self.client, name)
             self._sentences = known = (self.collection.id, found)
         return known[1]
+
+    def _unread(self, exc: Exception) -> StoreError:
+        """The one sentence for a failed read."""
+        return StoreError(f"Could not read the store in {self.label} ({exc}).")
 
     def _unwritten(self, exc: Exception) -> StoreError:
         """The one sentence for a failed write: what to check, and that nothing is lost."""
@@ -259,12 +263,7 @@ def open_store(
         "schema_version": SCHEMA_VERSION,
     }
     try:
-        collection = existing or client.create_collection(
-            name,
-            metadata=metadata,
-            configuration={"hnsw": {"space": "cosine"}},
-            embedding_function=None,
-        )
+        collection = existing or _create(client, name, metadata)
     except WRITE_ERRORS as exc:
         raise StoreError(f"Could not open the store in {label} ({exc}).") from None
     return ChromaStore(client, collection, embeddings, label)
@@ -281,10 +280,15 @@ def promote_rebuilt(settings: Settings) -> None:
             built.modify(name=live)
 
 
-def _create(client: chromadb.ClientAPI, name: str) -> chromadb.Collection:
+def _create(
+    client: chromadb.ClientAPI, name: str, metadata: dict | None = None
+) -> chromadb.Collection:
     """A collection of our own vectors, compared by cosine; the existing one if any."""
     return client.get_or_create_collection(
-        name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+        name,
+        metadata=metadata,
+        configuration={"hnsw": {"space": "cosine"}},
+        embedding_function=None,
     )
 
 

@@ -222,8 +222,8 @@ class MemoryStore:
             vectors = unit(self.embeddings.embed_documents(texts))
             self.sentences[chunk.id] = dict(zip(texts, vectors, strict=True))
 
-    def lacks_sentences(self) -> bool:
-        return bool(self.rows) and not self.sentences
+    def unsentenced(self) -> set[str]:
+        return set(self.rows) - set(self.sentences)
 
     def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         return {text: v for i in ids for text, v in self.sentences.get(i, {}).items()}

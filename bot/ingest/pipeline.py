@@ -116,8 +116,8 @@ def _mirror(
         chunks, target.ids_by_source(), keep={source for source, _ in loaded.skipped}
     )
     # A store an older release built: the chunks it keeps get their sentences, once.
-    added = {c.id for c in new}
-    kept = [c for c in chunks if c.id not in added] if target.lacks_sentences() else []
+    unsentenced = target.unsentenced()
+    kept = [c for c in chunks if c.id in unsentenced]
     _add(target, new, progress)
     _add_sentences(target, kept, progress)
     target.delete(stale)

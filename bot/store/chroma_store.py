@@ -23,6 +23,8 @@ SCHEMA_VERSION = 1
 _BUILDING_SUFFIX = "__building"
 _SENTENCES_SUFFIX = "__sentences"
 """The collection beside the chunks' that holds their sentences' vectors."""
+_COMPLETE = "complete"
+"""Its metadata's mark that every stored chunk has its sentences."""
 _PAGE = 1000
 """Rows per write, and chunk ids per `$in` filter: well under SQLite's bound on a query's
 variables."""
@@ -78,11 +80,13 @@ class ChromaStore:
             for chunk_id, text, meta, vector in rows:
                 yield _record(chunk_id, text, meta, vector)
 
-    def _pages(self, include: list[str], page: int = 5000) -> Iterator[dict]:
-        """Read the collection in pages of `page` rows."""
+    def _pages(
+        self, include: list[str], page: int = 5000, collection: chromadb.Collection | None = None
+    ) -> Iterator[dict]:
+        """Read the chunks' collection, or the one given, in pages of `page` rows."""
         offset = 0
         while True:
-            got = self.collection.get(include=include, limit=page, offset=offset)
+            got = (collection or self.collection).get(include=include, limit=page, offset=offset)
             if not got["ids"]:
                 return
             got["metadatas"] = got.get("metadatas") or [{}] * len(got["ids"])
@@ -129,9 +133,23 @@ class ChromaStore:
         except WRITE_ERRORS as exc:
             raise self._unwritten(exc) from None
 
-    def lacks_sentences(self) -> bool:
-        """Chunks stored, and no sentences' collection beside them."""
-        return self._sentence_rows() is None and self.count() > 0
+    def unsentenced(self) -> set[str]:
+        """Empty at once when the sentences' collection is marked complete, as it is from its
+        start beside an empty store; otherwise found by reading every row, and marked when
+        none lack theirs."""
+        sentences = self._sentence_rows()
+        if sentences is not None and (sentences.metadata or {}).get(_COMPLETE):
+            return set()
+        try:
+            missing = {i for got in self._pages(include=[]) for i in got["ids"]}
+            if sentences is not None:
+                for got in self._pages(include=["metadatas"], collection=sentences):
+                    missing -= {str(meta.get("chunk")) for meta in got["metadatas"]}
+                if not missing:
+                    sentences.modify(metadata={**(sentences.metadata or {}), _COMPLETE: True})
+        except WRITE_ERRORS as exc:
+            raise self._unread(exc) from None
+        return missing
 
     def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The named chunks' stored sentence vectors, in one read."""
@@ -155,7 +173,10 @@ class ChromaStore:
         name = self.collection.name + _SENTENCES_SUFFIX
         known = self._sentences
         if known is None or known[0] != self.collection.id or known[1] is None:
-            found = _create(self.client, name) if create else _find(self.client, name)
+            found = _find(self.client, name)
+            if found is None and create:
+                # Beside an empty store every chunk comes with its sentences: complete already.
+                found = _create(self.client, name, {_COMPLETE: True} if not self.count() else None)
             self._sentences = known = (self.collection.id, found)
         return known[1]
 

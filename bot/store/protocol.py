@@ -121,9 +121,10 @@ class VectorStore(Protocol):
         stored chunk has its sentences; a retry never duplicates."""
         ...
 
-    def lacks_sentences(self) -> bool:
-        """Whether the stored chunks have no sentences, the store being an older release's:
-        ingest then embeds those of the chunks it keeps."""
+    def unsentenced(self) -> set[str]:
+        """Stored chunk ids without their sentences: none once every chunk has them; some or
+        all in a store an older release wrote, or whose ingest stopped before embedding them
+        all. Ingest embeds those of the chunks it keeps."""
         ...
 
     def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:

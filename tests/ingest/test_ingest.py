@@ -11,6 +11,8 @@ import pytest
 from bot.api import Bot
 from bot.core.errors import CorpusError, StoreError
 from bot.core.text import passage_sentences
+from bot.documents.chunking import split_document
+from bot.documents.loading import load_corpus
 from bot.ingest.pipeline import ingest
 from bot.store.chroma_client import write_lock
 from bot.store.chroma_store import open_store
@@ -120,6 +122,22 @@ def test_an_older_releases_store_gets_its_sentences_at_the_next_ingest(tmp_path,
     again = ingest(settings, progress=False, embeddings=HASHING)
     assert (again.added, again.sentenced) == (0, first.chunks)
     assert f"Embedded the sentences of {first.chunks} chunks stored before." in again.summary()
+    _assert_every_sentence_stored(settings)
+    assert ingest(settings, progress=False, embeddings=HASHING).sentenced == 0
+
+
+def test_a_backfill_cut_short_is_finished_by_the_next_ingest(tmp_path, corpus) -> None:
+    settings = make_settings(tmp_path, corpus_dir=corpus)
+    first = ingest(settings, progress=False, embeddings=HASHING)
+    store = open_store(settings, HASHING)
+    store.client.delete_collection(f"{settings.collection}__sentences")  # an older release's
+    docs = load_corpus(corpus, 10**9).documents
+    chunks = [
+        c for d in docs for c in split_document(d, settings.chunk_tokens, settings.chunk_overlap)
+    ]
+    store.write_sentences(chunks[:5])  # then the ingest that embeds the rest is killed
+    again = ingest(settings, progress=False, embeddings=HASHING)
+    assert (again.added, again.sentenced) == (0, first.chunks - 5)
     _assert_every_sentence_stored(settings)
     assert ingest(settings, progress=False, embeddings=HASHING).sentenced == 0
 

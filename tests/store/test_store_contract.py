@@ -102,17 +102,20 @@ class StoreContract:
         self, store: VectorStore
     ) -> None:
         chunks = _chunks()
-        assert not store.lacks_sentences()
+        assert store.unsentenced() == set()
         store.write(chunks[2:], store.embed(chunks[2:]))
-        assert store.lacks_sentences()  # as an older release stored it
+        assert store.unsentenced() == {chunks[2].id}  # as an older release stored it
         store.write_sentences(chunks[:2])
         store.write(chunks[:2], store.embed(chunks[:2]))
-        assert not store.lacks_sentences()
+        assert store.unsentenced() == {chunks[2].id}  # a backfill cut short: still missing
         moon = [c.id for c in chunks[:2]]
         assert set(store.sentence_vectors(moon)) == set(TEXTS["moon.txt"])
         assert store.sentence_vectors([chunks[2].id]) == {}  # written without them
+        store.write_sentences(chunks[2:])
+        assert store.unsentenced() == set() == store.unsentenced()
         store.delete([moon[0]])
         assert list(store.sentence_vectors(moon)) == [TEXTS["moon.txt"][1]]
+        assert store.unsentenced() == set()
 
     def test_the_version_changes_with_every_write_and_only_then(self, store: VectorStore) -> None:
         empty = store.version()

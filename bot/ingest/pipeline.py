@@ -115,7 +115,8 @@ def _mirror(
     new, stale = _plan(
         chunks, target.ids_by_source(), keep={source for source, _ in loaded.skipped}
     )
-    # A store an older release built: the chunks it keeps get their sentences, once.
+    # A store an older release built, or whose backfill was stopped: the chunks it keeps
+    # that have no sentences yet get them.
     unsentenced = target.unsentenced()
     kept = [c for c in chunks if c.id in unsentenced]
     _add(target, new, progress)

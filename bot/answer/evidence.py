@@ -50,7 +50,7 @@ def select_evidence(
     if best < min_relevance:
         return Evidence(contexts=[], refused=True, relevance=best)
     relevant = [h for h in hits if h.relevance >= min_relevance]
-    if stored:
+    if stored is not None:
         vectors.remember(stored([h.chunk_id for h in relevant]))
     sentences = [passage_sentences(h.text) for h in relevant]
     asked = vectors.embed_query(question)

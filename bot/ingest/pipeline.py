@@ -34,7 +34,8 @@ class IngestReport:
     tokens: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     sentenced: int = 0
-    """Chunks an older release stored whose sentences this ingest embedded."""
+    """Stored chunks without their sentences (an older release's, or a stopped backfill's)
+    whose sentences this ingest embedded."""
 
     def summary(self) -> str:
         """The one line `bot ingest` ends with."""

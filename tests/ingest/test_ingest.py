@@ -114,30 +114,22 @@ def test_ingest_stores_every_chunks_sentences_and_drops_a_gone_files(tmp_path, c
     _assert_every_sentence_stored(settings)
 
 
-def test_an_older_releases_store_gets_its_sentences_at_the_next_ingest(tmp_path, corpus) -> None:
+@pytest.mark.parametrize("done", [0, 5], ids=["older-release", "backfill-cut-short"])
+def test_an_older_stores_sentences_are_embedded_by_the_next_ingest(tmp_path, corpus, done) -> None:
     settings = make_settings(tmp_path, corpus_dir=corpus)
     first = ingest(settings, progress=False, embeddings=HASHING)
     store = open_store(settings, HASHING)
     store.client.delete_collection(f"{settings.collection}__sentences")  # as one left it
-    again = ingest(settings, progress=False, embeddings=HASHING)
-    assert (again.added, again.sentenced) == (0, first.chunks)
-    assert f"Embedded the sentences of {first.chunks} chunks stored before." in again.summary()
-    _assert_every_sentence_stored(settings)
-    assert ingest(settings, progress=False, embeddings=HASHING).sentenced == 0
-
-
-def test_a_backfill_cut_short_is_finished_by_the_next_ingest(tmp_path, corpus) -> None:
-    settings = make_settings(tmp_path, corpus_dir=corpus)
-    first = ingest(settings, progress=False, embeddings=HASHING)
-    store = open_store(settings, HASHING)
-    store.client.delete_collection(f"{settings.collection}__sentences")  # an older release's
     docs = load_corpus(corpus, 10**9).documents
     chunks = [
         c for d in docs for c in split_document(d, settings.chunk_tokens, settings.chunk_overlap)
     ]
-    store.write_sentences(chunks[:5])  # then the ingest that embeds the rest is killed
+    if done:  # an ingest that embedded some, then was killed; else no collection at all
+        store.write_sentences(chunks[:done])
     again = ingest(settings, progress=False, embeddings=HASHING)
-    assert (again.added, again.sentenced) == (0, first.chunks - 5)
+    left = first.chunks - done
+    assert (again.added, again.sentenced) == (0, left)
+    assert f"Embedded the sentences of {left} chunks stored before." in again.summary()
     _assert_every_sentence_stored(settings)
     assert ingest(settings, progress=False, embeddings=HASHING).sentenced == 0
 

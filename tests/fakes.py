@@ -9,7 +9,7 @@ real parts.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,7 @@ from bot.answer.prompts import load_prompt
 from bot.core.text import passage_sentences
 from bot.documents.chunking import Chunk
 from bot.store.embeddings import HashingEmbeddings, unit
-from bot.store.protocol import Hit, Record, scored
+from bot.store.protocol import Hit, Passage, Record, scored
 
 __all__ = [
     "EndingModel",
@@ -216,7 +216,7 @@ class MemoryStore:
             )
         self.writes += 1
 
-    def write_sentences(self, chunks: list[Chunk]) -> None:
+    def write_sentences(self, chunks: Sequence[Passage]) -> None:
         for chunk in chunks:
             texts = passage_sentences(chunk.text)
             vectors = unit(self.embeddings.embed_documents(texts))

@@ -17,7 +17,7 @@ from bot.documents.loading import SUPPORTED_SUFFIXES, load_corpus
 from bot.store.chroma_client import write_lock
 from bot.store.chroma_store import open_store, promote_rebuilt
 from bot.store.embeddings import BATCH_SIZE, make_embeddings
-from bot.store.protocol import VectorStore
+from bot.store.protocol import Passage, VectorStore
 
 WRITE_BATCH = 1024  # chunks per store write: a killed ingest loses at most this much work
 
@@ -113,13 +113,15 @@ def _mirror(
         for chunk in split_document(doc, settings.chunk_tokens, settings.chunk_overlap)
     ]
     target = open_target()
-    new, stale = _plan(
-        chunks, target.ids_by_source(), keep={source for source, _ in loaded.skipped}
-    )
+    stored = target.ids_by_source()
+    unread = {source for source, _ in loaded.skipped}
+    new, stale = _plan(chunks, stored, keep=unread)
     # A store an older release built, or whose backfill was stopped: the chunks it keeps
-    # that have no sentences yet get them.
+    # that have no sentences yet get them, those of a file that no longer reads from the
+    # text the store holds.
     unsentenced = target.unsentenced()
-    kept = [c for c in chunks if c.id in unsentenced]
+    kept: list[Passage] = [c for c in chunks if c.id in unsentenced]
+    kept += _stored_passages(target, _ids_of(stored, unread) & unsentenced)
     _add(target, new, progress)
     _add_sentences(target, kept, progress)
     target.delete(stale)
@@ -152,6 +154,16 @@ def _plan(
     return new, stale
 
 
+def _ids_of(stored: dict[str, set[str]], sources: set[str]) -> set[str]:
+    """The stored chunk ids of the named files."""
+    return {cid for source in sources for cid in stored.get(source, ())}
+
+
+def _stored_passages(store: VectorStore, ids: set[str]) -> list[Passage]:
+    """The named chunks as the store holds them; no read when none is named."""
+    return [record for record in store.iter_chunks() if record.id in ids] if ids else []
+
+
 def _add(store: VectorStore, chunks: list[Chunk], progress: bool | None) -> None:
     """Embed in small batches (progress bar), write in large ones (few store round trips);
     each chunk's sentences too, which answering would otherwise embed question after question."""
@@ -167,7 +179,7 @@ def _add(store: VectorStore, chunks: list[Chunk], progress: bool | None) -> None
             store.write(batch, vectors)
 
 
-def _add_sentences(store: VectorStore, chunks: list[Chunk], progress: bool | None) -> None:
+def _add_sentences(store: VectorStore, chunks: list[Passage], progress: bool | None) -> None:
     """Embed and store the sentences of chunks already stored without them (progress bar)."""
     with _bar(len(chunks), "Sentences", progress) as bar:
         for start in range(0, len(chunks), BATCH_SIZE):

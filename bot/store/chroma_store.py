@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import chromadb
 import chromadb.errors
@@ -17,7 +17,7 @@ from bot.core.text import passage_sentences
 from bot.documents.chunking import Chunk
 from bot.store.chroma_client import WRITE_ERRORS, connect, missing_store
 from bot.store.embeddings import unit
-from bot.store.protocol import Hit, Record, scored
+from bot.store.protocol import Hit, Passage, Record, scored
 
 SCHEMA_VERSION = 1
 _BUILDING_SUFFIX = "__building"
@@ -111,7 +111,7 @@ class ChromaStore:
         except WRITE_ERRORS as exc:
             raise self._unwritten(exc) from None
 
-    def write_sentences(self, chunks: list[Chunk]) -> None:
+    def write_sentences(self, chunks: Sequence[Passage]) -> None:
         """Embed each sentence once (chunks overlap by whole sentences), keep it per chunk."""
         rows = [
             (f"{chunk.id}:{n}", chunk.id, text)

@@ -7,7 +7,7 @@ methods, chosen in `Bot(store=...)` and `ingest(store=...)`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -64,6 +64,17 @@ class Record:
     vector: np.ndarray | None = None
 
 
+class Passage(Protocol):
+    """A chunk's id and text, all its sentences need: a chunk read from its file, or one
+    read back from the store (its file no longer reads)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+
 def scored(records: Iterable[Record], query: np.ndarray) -> list[Hit]:
     """Records with vectors as Hits, scored by cosine similarity to the query."""
     q = unit(query)
@@ -115,7 +126,7 @@ class VectorStore(Protocol):
         """Upsert embedded chunks; a retry never duplicates."""
         ...
 
-    def write_sentences(self, chunks: list[Chunk]) -> None:
+    def write_sentences(self, chunks: Sequence[Passage]) -> None:
         """Embed and keep the chunks' sentences (`passage_sentences`), by chunk: answering
         reads their vectors instead of embedding them. Written before the chunks, so a
         stored chunk has its sentences; a retry never duplicates."""

@@ -114,24 +114,34 @@ def test_ingest_stores_every_chunks_sentences_and_drops_a_gone_files(tmp_path, c
     _assert_every_sentence_stored(settings)
 
 
-@pytest.mark.parametrize("done", [0, 5], ids=["older-release", "backfill-cut-short"])
-def test_an_older_stores_sentences_are_embedded_by_the_next_ingest(tmp_path, corpus, done) -> None:
+@pytest.mark.parametrize(
+    ("done", "unread"),
+    [(0, False), (5, False), (0, True)],
+    ids=["older-release", "backfill-cut-short", "older-release-and-a-file-that-no-longer-reads"],
+)
+def test_an_older_stores_sentences_are_embedded_by_the_next_ingest(
+    tmp_path, corpus, done, unread
+) -> None:
     settings = make_settings(tmp_path, corpus_dir=corpus)
     first = ingest(settings, progress=False, embeddings=HASHING)
     store = open_store(settings, HASHING)
-    store.client.delete_collection(f"{settings.collection}__sentences")  # as one left it
+    name = f"{settings.collection}__sentences"
+    store.client.delete_collection(name)  # as one left it
     docs = load_corpus(corpus, 10**9).documents
     chunks = [
         c for d in docs for c in split_document(d, settings.chunk_tokens, settings.chunk_overlap)
     ]
     if done:  # an ingest that embedded some, then was killed; else no collection at all
         store.write_sentences(chunks[:done])
+    if unread:  # its chunks stay in the store, and get their sentences from there
+        (corpus / "002_30bfe6abbca3d24b.txt").write_bytes(b"\x00" * 10)
     again = ingest(settings, progress=False, embeddings=HASHING)
     left = first.chunks - done
-    assert (again.added, again.sentenced) == (0, left)
+    assert (again.added, again.removed, again.sentenced) == (0, 0, left)
     assert f"Embedded the sentences of {left} chunks stored before." in again.summary()
     _assert_every_sentence_stored(settings)
     assert ingest(settings, progress=False, embeddings=HASHING).sentenced == 0
+    assert store.client.get_collection(name).metadata["complete"]  # no full read from now on
 
 
 def _assert_every_sentence_stored(settings) -> None:

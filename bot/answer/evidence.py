@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
 
 import numpy as np
 
@@ -93,7 +94,18 @@ def excerpt(sentences: list[str], kept: set[int]) -> str:
                 runs[-1].append(sentence)
             else:
                 runs.append([sentence])
-    return "\n\n".join(" ".join(run) for run in runs)
+    return "\n\n".join(map(_paragraph, runs))
+
+
+def _paragraph(run: list[str]) -> str:
+    """Adjacent sentences as one paragraph, with a line break after one that ends without a
+    stop (a heading, a byline): glued to the next, it would be read, quoted and checked as
+    part of it ("… l'intelligence artificielle L'accord cash …")."""
+    text = run[0]
+    for before, sentence in pairwise(run):
+        text += " " if split_sentences(f"{before} {sentence}") == [before, sentence] else "\n"
+        text += sentence
+    return text
 
 
 def format_sources(contexts: list[Citation], metadata: bool) -> str:

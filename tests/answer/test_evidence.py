@@ -11,6 +11,7 @@ from bot.answer.evidence import excerpt, format_sources, select_evidence
 from bot.answer.vectors import SentenceVectors
 from bot.core.article import AMBIGUOUS, ArticleMeta
 from bot.core.results import Citation
+from bot.core.text import passage_sentences
 from bot.store.embeddings import E5Embeddings
 from bot.store.protocol import Hit
 
@@ -73,6 +74,19 @@ def test_a_sentence_two_overlapping_chunks_share_is_read_once(vectors: SentenceV
 def test_an_excerpt_marks_left_out_sentences_with_a_paragraph_break() -> None:
     assert excerpt(["A a.", "B b.", "C c."], {0, 2}) == "A a.\n\nC c."
     assert excerpt(["A a.", "B b.", "C c."], {1, 2}) == "B b. C c."
+
+
+def test_a_heading_in_an_excerpt_keeps_its_line_and_splits_back_as_chosen() -> None:
+    chunk = (
+        "Meta et Google Cloud : une bataille d'alliances\n"
+        "L'accord de 10 milliards de dollars s'inscrit dans un écosystème plus vaste. "
+        "Le contrat court sur six ans."
+    )
+    units = passage_sentences(chunk)
+    text = excerpt(units, {0, 1, 2})
+    assert text == chunk  # not "… d'alliances L'accord …", read and quoted as one sentence
+    assert passage_sentences(text) == units  # the verifier's units are the evidence's
+    assert excerpt(["Dr.", "Smith came.", "He left."], {0, 1, 2}) == "Dr.\nSmith came. He left."
 
 
 def test_sources_are_fenced_as_data() -> None:

@@ -123,7 +123,11 @@ def format_sources(contexts: list[Citation], metadata: bool) -> str:
 
 def withhold_instructions(text: str) -> str:
     """Drop sentences that address the assistant ("ignore previous instructions..."): a small
-    model obeys text it is shown, whatever the system prompt says."""
+    model obeys text it is shown, whatever the system prompt says. The rest keep their lines,
+    so a heading stays apart from the sentence after it."""
     if not INJECTION.search(text):
         return text
-    return " ".join(s for s in split_sentences(text) if not INJECTION.search(s))
+    return "\n".join(
+        " ".join(s for s in split_sentences(line) if not INJECTION.search(s))
+        for line in text.split("\n")
+    )

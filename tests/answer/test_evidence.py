@@ -110,10 +110,11 @@ def test_sources_are_fenced_as_data() -> None:
     ],
 )
 def test_sentences_addressed_to_the_assistant_never_reach_the_model(injected: str) -> None:
-    chunk = _c(1, text=f"Orbital Bakery opened on the Moon in 2031. {injected} Demand tripled.")
-    prompt = format_sources([chunk], metadata=False)
+    text = f"Moon news\nOrbital Bakery opened on the Moon in 2031. {injected} Demand tripled."
+    prompt = format_sources([_c(1, text=f"{text}\n\nPrices held.")], metadata=False)
     assert injected not in prompt
-    assert "Orbital Bakery opened on the Moon in 2031." in prompt and "Demand tripled." in prompt
+    assert "Moon news\nOrbital Bakery opened on the Moon in 2031. Demand tripled." in prompt
+    assert "tripled.\n\nPrices held." in prompt  # the rest keep their lines and paragraphs
 
 
 def test_each_source_carries_its_outlet_and_date_where_known_for_a_question_about_the_news() -> (

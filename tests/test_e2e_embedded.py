@@ -204,7 +204,7 @@ def test_cli_round_trip(tmp_path: Path) -> None:
     )
     ingested = _bot_cli("ingest", str(corpus), cwd=tmp_path, env=env)
     assert ingested.returncode == 0, ingested.stderr
-    assert ingested.stdout.startswith("Ingested 1 files into")
+    assert ingested.stdout.startswith("Ingested 1 file into")
     answered = _bot_cli("ask", MUSK, cwd=tmp_path, env=env)
     assert answered.returncode == 0, answered.stderr
     assert answered.stdout.strip()

@@ -22,26 +22,26 @@ from .fakes import HashingEmbeddings, MemoryStore
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
 
 
-def _toy_pdf(raw: bytes) -> str:
-    """A stand-in for a PDF library: the text between the markers of a made-up format."""
+def _toy_docx(raw: bytes) -> str:
+    """A stand-in for a DOCX library: the text after the marker of a made-up format."""
     if not raw.startswith(b"%TOY\x00"):
-        raise ValueError("not a toy PDF")
+        raise ValueError("not a toy DOCX")
     return raw.removeprefix(b"%TOY\x00").decode("utf-8")
 
 
 def test_a_new_format_is_one_converter_in_loading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(loading.CONVERTERS, ".pdf", _toy_pdf)
+    monkeypatch.setitem(loading.CONVERTERS, ".docx", _toy_docx)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     story = "Chipmakers rallied on Tuesday after a cloud provider raised its spending plans. " * 3
-    (corpus / "brief.pdf").write_bytes(b"%TOY\x00Chip stocks rally\n\n" + story.encode())
-    (corpus / "broken.pdf").write_bytes(b"%PDF-1.7\x00\x01")
+    (corpus / "brief.docx").write_bytes(b"%TOY\x00Chip stocks rally\n\n" + story.encode())
+    (corpus / "broken.docx").write_bytes(b"PK\x03\x04\x00\x01")
     store = MemoryStore(HashingEmbeddings())
     report = ingest(make_settings(tmp_path), corpus, store=store, progress=False)
-    assert report.files == 1 and [s for s, _ in report.skipped] == ["broken.pdf"]
-    assert {r.article.source for r in store.iter_chunks()} == {"brief.pdf"}
+    assert report.files == 1 and [s for s, _ in report.skipped] == ["broken.docx"]
+    assert {r.article.source for r in store.iter_chunks()} == {"brief.docx"}
     assert any("cloud provider" in r.text for r in store.iter_chunks())
 
 

@@ -134,8 +134,9 @@ CUT_SHORT_NOTE = (
 
 def left_out_note(count: int) -> str:
     """How the chat and the CLI announce sentences that verification left out."""
-    noun = "sentence was" if count == 1 else "sentences were"
-    return f"{count} {noun} left out: the sources do not support them"
+    if count == 1:
+        return "1 sentence was left out: the sources do not support it"
+    return f"{count} sentences were left out: the sources do not support them"
 
 
 class Status(BaseModel):

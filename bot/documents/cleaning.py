@@ -10,6 +10,7 @@ from collections import Counter
 from bs4 import BeautifulSoup
 
 from bot.core.text import first_sentence, unbulleted, word_count
+from bot.documents.metadata import credit_line
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
@@ -99,7 +100,8 @@ def _repeated_short_lines(lines: list[str]) -> set[str]:
 
 
 def _line_kind(line: str, repeated: set[str]) -> str:
-    """Classify a line as blank, junk, prose or short (a heading or a link-like line)."""
+    """Classify a line as blank, junk, prose, credit (a byline or dateline, which the
+    metadata holds) or short (a heading or a link-like line)."""
     if not line:
         return "blank"
     words = word_count(line)
@@ -118,7 +120,7 @@ def _line_kind(line: str, repeated: set[str]) -> str:
         return "prose"
     if word_count(body) >= 40:
         return "prose"
-    return "short"
+    return "credit" if credit_line(line) else "short"
 
 
 def _drop_short_runs(lines: list[str], kinds: list[str]) -> list[str]:

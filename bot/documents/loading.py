@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,11 +16,22 @@ from bot.core.errors import CorpusError
 from bot.core.language import detect_language
 from bot.documents.cleaning import clean_text, html_to_text, markdown_to_text
 from bot.documents.metadata import FRONT_MATTER, extract, from_html, sidecar_fields
+from bot.documents.pdf import pdf_to_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
-CONVERTERS: dict[str, Callable[[bytes], str]] = {}
-"""Formats that are not text (PDF, DOCX): a converter per suffix (".pdf") turns a file's
+CONVERTERS: dict[str, Callable[[bytes], str]] = {".pdf": pdf_to_text}
+"""Formats that are not text (PDF, DOCX): a converter per suffix (".docx") turns a file's
 bytes into its text; such files are then read as plain text. Register one to add a format."""
+
+
+def article_suffixes() -> tuple[str, ...]:
+    """The suffixes ingest reads: the text formats and every registered converter's."""
+    return SUPPORTED_SUFFIXES + tuple(CONVERTERS)
+
+
+def is_article_file(name: str) -> bool:
+    """Whether ingest reads a file of this name (hidden files never)."""
+    return name.lower().endswith(article_suffixes()) and not name.startswith(".")
 
 
 @dataclass(frozen=True)
@@ -49,15 +60,17 @@ def iter_corpus_files(root: Path) -> Iterator[Path]:
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            suffixes = SUPPORTED_SUFFIXES + tuple(CONVERTERS)
-            if name.lower().endswith(suffixes) and not name.startswith("."):
+            if is_article_file(name):
                 yield Path(folder) / name
 
 
-def load_corpus(root: Path, max_bytes: int) -> LoadReport:
-    """Load every supported file under `root`; unreadable ones are reported, not fatal."""
+def load_corpus(
+    root: Path, max_bytes: int, reading: Callable[[list[Path]], Iterable[Path]] = iter
+) -> LoadReport:
+    """Load every supported file under `root`; unreadable ones are reported, not fatal.
+    `reading` walks the file list (behind a progress bar, for ingest)."""
     report = LoadReport()
-    for path in iter_corpus_files(root):
+    for path in reading(list(iter_corpus_files(root))):
         source = path.relative_to(root).as_posix()
         try:
             report.documents.append(load_document(path, source, max_bytes))

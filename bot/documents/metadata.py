@@ -19,6 +19,9 @@ from bot.core.article import AMBIGUOUS
 from bot.core.text import word_count
 
 FIELDS = ("published", "outlet", "author", "url", "republisher")
+DATELINE_WORDS = 8
+"""A line this short with a date in it is a dateline ("Updated 10:30 EST, May 6, 2025");
+a headline that names a day says more."""
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 
 _MONTHS = {
@@ -221,10 +224,7 @@ def _from_lines(lines: list[str], language: str) -> dict[str, str]:
     found: dict[str, str] = {}
     short = [line for line in lines if word_count(line) <= 14]
     for line in short:
-        if match := _BYLINE.match(line):
-            name = match.group(1).strip(" .,;")
-            if _NAME.match(name):
-                _merge(found, {"author": name})
+        _merge(found, {"author": _byline_name(line)})
         if match := _SOURCE.match(line):
             _merge(found, {"url": match.group(1).rstrip(".,;")})
         if match := _BAO.search(line):
@@ -236,6 +236,21 @@ def _from_lines(lines: list[str], language: str) -> dict[str, str]:
     dates = (_date_in(line, language) for line in short)
     _merge(found, {"published": next((day for day in dates if day), "")})
     return found
+
+
+def credit_line(line: str) -> bool:
+    """Whether a line is a byline or a dateline ("Par Claire Dubois", "Published May 6,
+    2025"): what stands between a headline and its story, and is no headline."""
+    if _byline_name(line):
+        return True
+    return word_count(line) <= DATELINE_WORDS and bool(_date_in(line, ""))
+
+
+def _byline_name(line: str) -> str:
+    """The author a byline names ("By Jane Doe", "Tác giả: Minh Anh"), or ""."""
+    match = _BYLINE.match(line)
+    name = match.group(1).strip(" .,;") if match else ""
+    return name if _NAME.match(name) else ""
 
 
 def _outlet(found: dict[str, str], lines: list[str]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from tqdm import tqdm
 from bot.core.config import Settings
 from bot.core.errors import CorpusError
 from bot.documents.chunking import Chunk, split_document
-from bot.documents.loading import SUPPORTED_SUFFIXES, load_corpus
+from bot.documents.loading import article_suffixes, load_corpus
 from bot.store.chroma_client import write_lock
 from bot.store.chroma_store import open_store, promote_rebuilt
 from bot.store.embeddings import BATCH_SIZE, make_embeddings
@@ -40,18 +40,23 @@ class IngestReport:
     def summary(self) -> str:
         """The one line `bot ingest` ends with."""
         line = (
-            f"Ingested {self.files} files into {self.chunks} chunks "
+            f"Ingested {_count(self.files, 'file')} into {_count(self.chunks, 'chunk')} "
             f"({self.added} added, {self.removed} removed) in {self.seconds:.1f} s."
         )
         if self.sentenced:
             line += f" Embedded the sentences of {self.sentenced} chunks stored before."
         if self.skipped:
             line += (
-                f" Skipped {len(self.skipped)} file(s): "
+                f" Skipped {_count(len(self.skipped), 'file')}: "
                 + "; ".join(f"{source} ({reason})" for source, reason in self.skipped)
                 + "."
             )
         return line
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 file", "3 files": the summary reads as a sentence."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def ingest(
@@ -101,10 +106,10 @@ def _mirror(
     started: float,
 ) -> IngestReport:
     """Load and chunk the folder, then open the store and bring it in line with the files."""
-    loaded = load_corpus(root, int(settings.max_file_mb * 1_000_000))
+    loaded = load_corpus(root, int(settings.max_file_mb * 1_000_000), _reading(progress))
     if not loaded.documents and not loaded.skipped:
         raise CorpusError(
-            f"No {', '.join(SUPPORTED_SUFFIXES)} files found in {root}; "
+            f"No {', '.join(article_suffixes())} files found in {root}; "
             "add articles there or point `bot ingest DIR` at another folder."
         )
     chunks = [
@@ -188,8 +193,20 @@ def _add_sentences(store: VectorStore, chunks: list[Passage], progress: bool | N
             bar.update(len(part))
 
 
-def _bar(total: int, desc: str, progress: bool | None) -> tqdm:
-    """A progress bar over chunks: shown when asked, or on a terminal when not said."""
+def _bar(total: int, desc: str, progress: bool | None, unit: str = "chunk") -> tqdm:
+    """A progress bar over chunks or files: shown when asked, or on a terminal when not said."""
     return tqdm(
-        total=total, desc=desc, unit="chunk", disable=None if progress is None else not progress
+        total=total, desc=desc, unit=unit, disable=None if progress is None else not progress
     )
+
+
+def _reading(progress: bool | None) -> Callable[[list[Path]], Iterator[Path]]:
+    """The files as they are read, behind a progress bar: a PDF takes tens of ms a page."""
+
+    def tracked(files: list[Path]) -> Iterator[Path]:
+        with _bar(len(files), "Reading", progress, unit="file") as bar:
+            for path in files:
+                yield path
+                bar.update()
+
+    return tracked

@@ -8,6 +8,7 @@ seconds: a file still being written, or a burst of copies, costs one pass, not o
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from watchdog.observers import Observer
 
 from bot.core.config import Settings
 from bot.core.errors import BotError, CorpusError
-from bot.documents.loading import SUPPORTED_SUFFIXES
+from bot.documents.loading import is_article_file
 from bot.ingest.pipeline import ingest
 
 log = logging.getLogger(__name__)
@@ -38,14 +39,10 @@ class _Changes(FileSystemEventHandler):
         if event.event_type in ("opened", "closed_no_write"):
             return
         paths = [event.src_path, getattr(event, "dest_path", "")]
-        if event.is_directory or any(_is_article(str(p)) for p in paths if p):
+        if event.is_directory or any(
+            is_article_file(Path(os.fsdecode(p)).name) for p in paths if p
+        ):
             self.flag.set()
-
-
-def _is_article(path: str) -> bool:
-    """A file ingest would read."""
-    name = Path(path).name
-    return not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES
 
 
 def watch(

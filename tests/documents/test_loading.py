@@ -56,6 +56,27 @@ def test_boilerplate_menus_related_links_and_counters_are_stripped() -> None:
         assert junk not in body
 
 
+@pytest.mark.parametrize(
+    ("author", "byline", "dateline"),
+    [
+        ("Jane Doe", "By Jane Doe", "Published May 6, 2025"),
+        ("Claire Dubois", "Par Claire Dubois", "Publié le 6 mai 2025"),
+        ("Minh Anh", "Tác giả: Minh Anh", "Ngày 6 tháng 5 năm 2025"),
+    ],
+)
+def test_a_byline_and_dateline_under_the_headline_leave_it_the_title(
+    tmp_path: Path, author: str, byline: str, dateline: str
+) -> None:
+    (tmp_path / "story.txt").write_text(
+        f"Acme launches a rocket to the Moon\n\n{byline}\n\n{dateline}\n\n{STORY}\n", "utf-8"
+    )
+    document = load_document(tmp_path / "story.txt", "story.txt", 10_000_000)
+    assert document.article.title == "Acme launches a rocket to the Moon"
+    assert document.article.author == author
+    assert document.article.published == "2025-05-06"
+    assert document.text == STORY, "the metadata holds the credits, not the story"
+
+
 def test_seed_articles_keep_story_drop_site_chrome() -> None:
     report = load_corpus(SEEDS, 10_000_000)
     docs = {d.article.source: d for d in report.documents}

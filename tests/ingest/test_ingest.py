@@ -68,7 +68,7 @@ def test_unreadable_file_keeps_its_chunks(tmp_path: Path, corpus: Path) -> None:
     report = ingest(settings, progress=False, embeddings=HASHING)
     assert report.skipped and report.skipped[0][0] == target.name
     assert target.name in _stored_sources(settings)
-    assert "Skipped 1 file(s): 002_30bfe6abbca3d24b.txt (binary" in report.summary()
+    assert "Skipped 1 file: 002_30bfe6abbca3d24b.txt (binary" in report.summary()
 
 
 def test_empty_or_missing_corpus_folder_is_refused(tmp_path: Path) -> None:

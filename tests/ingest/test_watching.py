@@ -4,6 +4,7 @@ each change against a clean ingest of the same folder, and read by a Bot in anot
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -27,6 +28,7 @@ from bot.store.chroma_store import ChromaStore, open_store
 from bot.store.embeddings import make_embeddings
 
 from ..conftest import make_settings, until
+from ..documents.test_pdf import ARTICLE as ARTICLE_PDF
 
 BAKERY = (
     "Moon bakery opens\n\nOrbital Bakery opened its first store on the Moon in 2031, selling "
@@ -123,6 +125,7 @@ def test_watch_mirrors_add_edit_rename_and_delete_as_a_clean_ingest_would(
         ("rename", lambda: (corpus / "bakery.txt").rename(corpus / "moon.txt")),
         ("delete", lambda: next(corpus.glob("000_*")).unlink()),
         ("add a folder", lambda: _write(corpus / "world" / "moon.txt", BAKERY)),
+        ("add a PDF", lambda: shutil.copy(ARTICLE_PDF, corpus / "world" / "openai.pdf")),
     ]
     store = _store(watcher)
     chat = Bot(watcher)  # a running chat in another process, opened before the changes
@@ -131,6 +134,7 @@ def test_watch_mirrors_add_edit_rename_and_delete_as_a_clean_ingest_would(
         change()
         expected = _clean_ingest(corpus, tmp_path / f"clean-{n}")
         until(lambda e=expected: store.ids_by_source() == e, f"the store after {what}")
+    assert "world/openai.pdf" in store.ids_by_source(), "a PDF is an article too"
     time.sleep(RECOUNT_SECONDS)
     found = chat.retrieve("Orbital Bakery hydroponic butter lunar dairy")
     assert found[0].source == "moon.txt", "the running chat sees the watcher's writes"

@@ -52,25 +52,30 @@ def _paragraphs(text: str) -> list[str]:
         [b for b in map(_unwrapped, _PARAGRAPH_BREAK.split(page)) if b] for page in text.split("\f")
     ]
     pages = [page for page in pages if page]
-    edges = Counter(key for page in pages for key in {_key(b) for b in _edges(page)})
+    edges = Counter(
+        key
+        for page in pages
+        for key in {_key(box) for i, box in enumerate(page) if _at_edge(i, len(page))}
+    )
     running = {key for key, count in edges.items() if count > 1}
     story: list[str] = []
     furniture: dict[str, str] = {}
     for page in pages:
-        edge = set(map(id, _edges(page)))
-        body = [b for b in page if not (id(b) in edge and _key(b) in running)]
-        for box in page:
-            if box not in body:
+        body = []
+        for i, box in enumerate(page):
+            if _at_edge(i, len(page)) and _key(box) in running:
                 furniture.setdefault(_key(box), box)
+            else:
+                body.append(box)
         if body and story and _goes_on(story[-1], body[0]):
             story[-1] = f"{story[-1]} {body.pop(0)}"
         story += body
     return story + [box for box in furniture.values() if box not in story]
 
 
-def _edges(page: list[str]) -> list[str]:
-    """The boxes where running heads and feet sit: a page's first and last ones."""
-    return page[:EDGE_BOXES] + page[EDGE_BOXES:][-EDGE_BOXES:]
+def _at_edge(index: int, boxes: int) -> bool:
+    """Whether a page's box sits where running heads and feet do: among its first or last."""
+    return index < EDGE_BOXES or index >= boxes - EDGE_BOXES
 
 
 def _key(box: str) -> str:

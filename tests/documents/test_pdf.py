@@ -9,17 +9,17 @@ and the page number in its margins; `article-locked.pdf` is that file with a pas
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from bot.api import Bot
 from bot.documents.loading import load_corpus, load_document
 from bot.documents.pdf import _paragraphs
+from bot.ingest.pipeline import ingest
+
+from ..conftest import make_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLE = FIXTURES / "article.pdf"
@@ -86,28 +86,23 @@ def test_only_a_paragraph_that_goes_on_in_lower_case_is_joined_across_a_page_bre
 
 
 @pytest.mark.slow
-def test_a_pdf_article_is_ingested_and_cited_with_the_real_model(tmp_path: Path) -> None:
-    """`bot ingest` over a folder of PDFs, then `bot ask` with the default embedded model."""
+def test_a_pdf_article_is_ingested_and_cited_with_the_real_model(
+    tmp_path: Path, default_model_bot: Bot
+) -> None:
+    """A folder of PDFs ingested into a real Chroma store, then asked of the default embedded
+    model (the session's server, as `bot ask` would start it)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for fixture in FIXTURES.glob("*.pdf"):
         shutil.copy(fixture, corpus / fixture.name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "OPENAI_"))}
-    env["BOT_VECTORSTORE_DIR"] = str(tmp_path / "vectorstore")
-
-    def bot(*args: str) -> str:
-        run = subprocess.run(
-            [sys.executable, "-m", "bot", *args], env=env, capture_output=True, text=True
-        )
-        assert run.returncode == 0, run.stderr
-        return run.stdout
-
-    ingested = bot("ingest", str(corpus))
-    assert "Ingested 1 file into" in ingested and "Skipped 2 files:" in ingested
-    answer = json.loads(bot("ask", "--json", "Combien Musk a-t-il offert pour acquérir OpenAI ?"))
-    assert not answer["refused"] and "97,4" in answer["text"], answer["text"]
-    cited = answer["citations"][0]
-    assert (cited["source"], cited["author"], cited["published"]) == (
+    settings = make_settings(tmp_path, corpus_dir=corpus)
+    summary = ingest(settings, progress=False).summary()
+    assert "Ingested 1 file into" in summary and "Skipped 2 files:" in summary
+    parts = {"chat_model": default_model_bot.chat_model, "embeddings": default_model_bot.embeddings}
+    answer = Bot(settings, **parts).ask("Combien Musk a-t-il offert pour acquérir OpenAI ?")
+    assert not answer.refused and "97,4" in answer.text, answer.text
+    cited = answer.citations[0]
+    assert (cited.source, cited.author, cited.published) == (
         "article.pdf",
         "Claire Dubois",
         "2025-04-14",

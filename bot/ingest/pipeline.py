@@ -107,11 +107,8 @@ def _mirror(
 ) -> IngestReport:
     """Load and chunk the folder, then open the store and bring it in line with the files."""
     loaded = load_corpus(root, int(settings.max_file_mb * 1_000_000), _reading(progress))
-    if not loaded.documents and not loaded.skipped:
-        raise CorpusError(
-            f"No {', '.join(article_suffixes())} files found in {root}; "
-            "add articles there or point `bot ingest DIR` at another folder."
-        )
+    if not loaded.documents:
+        raise CorpusError(_nothing_read(root, loaded.skipped))
     chunks = [
         chunk
         for doc in loaded.documents
@@ -139,6 +136,21 @@ def _mirror(
         tokens=sum(c.tokens for c in new),
         skipped=loaded.skipped,
         sentenced=len(kept),
+    )
+
+
+def _nothing_read(root: Path, skipped: list[tuple[str, str]]) -> str:
+    """Why a folder gave no article. The store is left as it is: mirroring a folder none of
+    whose files reads would drop every other article's chunks (a mistyped folder)."""
+    if not skipped:
+        return (
+            f"No {', '.join(article_suffixes())} files found in {root}; "
+            "add articles there or point `bot ingest DIR` at another folder."
+        )
+    reasons = "; ".join(f"{source} ({reason})" for source, reason in skipped)
+    return (
+        f"No file in {root} could be read, so the store is unchanged: {reasons}. "
+        "Fix or replace them, or point `bot ingest DIR` at another folder."
     )
 
 

@@ -71,6 +71,20 @@ def test_unreadable_file_keeps_its_chunks(tmp_path: Path, corpus: Path) -> None:
     assert "Skipped 1 file: 002_30bfe6abbca3d24b.txt (binary" in report.summary()
 
 
+def test_a_folder_none_of_whose_files_reads_leaves_the_store_as_it_is(
+    tmp_path: Path, corpus: Path
+) -> None:
+    settings = make_settings(tmp_path, corpus_dir=corpus)
+    ingest(settings, progress=False, embeddings=HASHING)
+    before = _stored_sources(settings)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "scan.pdf").write_bytes(b"%PDF-1.7\x00\x01")
+    with pytest.raises(CorpusError, match=r"could be read, so the store is unchanged: scan\.pdf"):
+        ingest(settings, broken, progress=False, embeddings=HASHING)
+    assert _stored_sources(settings) == before
+
+
 def test_empty_or_missing_corpus_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(CorpusError, match=r"No \.txt"):

@@ -1,6 +1,6 @@
 """`bot bench`: this project next to the LangChain tutorial setup, built in the same process.
 
-At seed size both systems embed with the real multilingual-e5-small. The 10k and 100k
+At seed size both systems embed with the real multilingual-e5-small. The 1k, 10k and 100k
 corpora are perturbed copies of the seeds; embedding them with e5 would take hours on
 2 cores and measure e5 twice, so at those sizes both systems embed passages with the same
 cheap hashing embedder (e5 still embeds every query) and the numbers measure what grows
@@ -26,7 +26,7 @@ from bot.core.stats import nearest_rank
 from bot.ingest.pipeline import ingest
 from bot.store.embeddings import E5Embeddings, HashingEmbeddings
 
-SIZES = {"seeds": 0, "10k": 10_000, "100k": 100_000}
+SIZES = {"seeds": 0, "1k": 1_000, "10k": 10_000, "100k": 100_000}
 _NUMBER = re.compile(r"\d+")
 
 

@@ -18,7 +18,7 @@ from bot.core.errors import ConfigError
     "--sizes",
     default="seeds,10k,100k",
     show_default=True,
-    help="Comma-separated corpus sizes: seeds, 10k, 100k.",
+    help="Comma-separated corpus sizes: seeds, 1k (a quick check), 10k, 100k.",
 )
 @click.option(
     "--answers",

@@ -55,7 +55,7 @@ class IngestReport:
 
 
 def _count(n: int, noun: str) -> str:
-    """ "1 file", "3 files": the summary reads as a sentence."""
+    """A count with its noun, singular for one ("1 file", "3 files"): the summary is prose."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 

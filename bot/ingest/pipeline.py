@@ -46,11 +46,7 @@ class IngestReport:
         if self.sentenced:
             line += f" Embedded the sentences of {self.sentenced} chunks stored before."
         if self.skipped:
-            line += (
-                f" Skipped {_count(len(self.skipped), 'file')}: "
-                + "; ".join(f"{source} ({reason})" for source, reason in self.skipped)
-                + "."
-            )
+            line += f" Skipped {_count(len(self.skipped), 'file')}: {_listed(self.skipped)}."
         return line
 
 
@@ -139,6 +135,11 @@ def _mirror(
     )
 
 
+def _listed(skipped: list[tuple[str, str]]) -> str:
+    """Files passed over, each with its reason, as the summary and the refusal name them."""
+    return "; ".join(f"{source} ({reason})" for source, reason in skipped)
+
+
 def _nothing_read(root: Path, skipped: list[tuple[str, str]]) -> str:
     """Why a folder gave no article. The store is left as it is: mirroring a folder none of
     whose files reads would drop every other article's chunks (a mistyped folder)."""
@@ -147,9 +148,8 @@ def _nothing_read(root: Path, skipped: list[tuple[str, str]]) -> str:
             f"No {', '.join(article_suffixes())} files found in {root}; "
             "add articles there or point `bot ingest DIR` at another folder."
         )
-    reasons = "; ".join(f"{source} ({reason})" for source, reason in skipped)
     return (
-        f"No file in {root} could be read, so the store is unchanged: {reasons}. "
+        f"No file in {root} could be read, so the store is unchanged: {_listed(skipped)}. "
         "Fix or replace them, or point `bot ingest DIR` at another folder."
     )
 

@@ -15,6 +15,7 @@ from langchain_core.language_models import BaseChatModel
 
 from bot.answer.answering import (
     QuotePolicy,
+    newest_instead,
     not_covered,
     out_of_range,
     prompt_inputs,
@@ -50,6 +51,7 @@ from bot.core.article import ArticleFilter
 from bot.core.config import Settings, load_settings
 from bot.core.errors import BotError
 from bot.core.language import detect_language, load_language_model
+from bot.core.patterns import LATEST
 from bot.core.periods import period
 from bot.core.results import Answer, AnswerStream, Citation, Retrieved, Status
 from bot.core.stats import Durations
@@ -70,6 +72,8 @@ from bot.store.embeddings import make_embeddings
 from bot.store.protocol import VectorStore
 
 T = TypeVar("T")
+NEWEST_LISTED = 3
+"""How many of the newest articles a refused question after "the latest" names."""
 
 
 class Bot:
@@ -271,6 +275,9 @@ class Bot:
             self._overran(deadline)
             if not answer.refused:
                 return answer
+            if LATEST.search(asked) and not present:  # else the passage on what it names
+                newest = self.retriever.newest_articles(asked, NEWEST_LISTED, only)
+                answer = newest_instead(answer, newest)
         yield answer.text
         return answer
 

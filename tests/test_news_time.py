@@ -125,6 +125,28 @@ def test_a_period_no_article_is_dated_in_is_refused_naming_the_newest_date(dated
     assert french.refused and "2025-11-26" in french.text and french.text.startswith("Aucun")
 
 
+def test_scripted_the_latest_news_unanswered_names_the_newest_articles_newest_first(
+    dated_settings,
+):
+    bot = _bot(dated_settings, "I don't know.")
+    answer = bot.ask("What is the latest news?")
+    assert answer.refused and [c.source for c in answer.contexts] == ["newer.md", "older.md"]
+    assert answer.text == (
+        "No article answers this directly. The newest articles: "
+        "“Acme Robotics staff” (Valley Times, 2025-11-26) [1]. "
+        "“Acme Robotics staff” (Ohio Ledger, 2025-11-18) [2]."
+    )
+    assert [n for n, _ in answer.numbered_citations()] == [1, 2]
+    french = bot.ask("Quoi de neuf ?", only=ArticleFilter.of(outlets=["Ohio Ledger"]))
+    assert french.text.startswith("Aucun article ne répond directement à cette question. Les")
+    assert [c.source for c in french.contexts] == ["older.md"]
+
+
+def test_scripted_the_latest_on_a_name_the_articles_write_keeps_its_own_refusal(dated_settings):
+    answer = _bot(dated_settings, "I don't know.").ask("What is the latest on Acme Robotics?")
+    assert answer.refused and "newest articles" not in answer.text
+
+
 def test_a_question_on_a_fixed_fact_gets_no_as_of(dated_settings):
     answer = _bot(dated_settings, "Acme Robotics builds warehouse robots in Ohio [1].").ask(
         "What does Acme Robotics build in Ohio?"
@@ -160,5 +182,7 @@ def test_cli_date_filters_and_the_latest_news_with_the_real_model(dated_settings
     assert {c["source"] for c in newer["contexts"]} == {"newer.md"}
     latest = ask("What is the latest number of employees at Acme Robotics?")
     assert [c["published"] for c in latest["contexts"]][:1] == ["2025-11-26"]
+    news = ask("What is the latest news?")  # no topic: the newest article first, answered or not
+    assert [c["published"] for c in news["contexts"]][:1] == ["2025-11-26"]
     none = ask(f"{STAFF} yesterday?")
     assert none["refusal_reason"] == "out_of_range" and "2025-11-26" in none["text"]

@@ -120,6 +120,22 @@ def unknown_source(question: str, language: str, missing: list[str], outlets: li
     return refusal(question, language, "not_mentioned", text=text)
 
 
+def newest_instead(refused: Answer, newest: list[Citation]) -> Answer:
+    """A refused question after "the latest" names the newest articles instead, cited: what
+    it asks for when no passage answers it, or when it names no topic ("what's new?")."""
+    if not newest:
+        return refused
+    item = localized("newest_article", refused.language)
+    listed = [
+        item.format(
+            title=c.title or c.source, about=", ".join(filter(None, (c.outlet, c.published))), n=n
+        )
+        for n, c in enumerate(newest, 1)
+    ]
+    text = joined([localized("newest", refused.language), *listed])
+    return refused.model_copy(update={"text": text, "contexts": newest, "citations": newest})
+
+
 def out_of_range(question: str, language: str, only: ArticleFilter, newest: str) -> Answer:
     """A refusal for a period no article is dated in, naming the newest article's date."""
     template = localized("out_of_range" if newest else "undated", language)

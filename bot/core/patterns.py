@@ -411,9 +411,9 @@ ASKS_PUBLISHED = _any(
 
 # A question after the newest news: newer articles are read first.
 LATEST = _any(
-    r"\b(?:latest|most recent|newest|recently)\b",
-    r"\b(?:dernière?s?|plus récente?s?|récemment)\b",
-    r"\b(?:mới nhất|gần đây nhất|gần đây)\b",
+    r"\b(?:latest|most recent|newest|recently|lately|what['’]?s new)\b",
+    r"\b(?:dernière?s?|plus récente?s?|récemment|quoi de neuf)\b",
+    r"\b(?:mới nhất|gần đây nhất|gần đây|có gì mới)\b",
     r"\b(?:neueste|jüngste|kürzlich|zuletzt)\w*",
     r"\b(?:más reciente|recientemente|últim[oa]s?)\b",
     r"\b(?:più recent[ei]|recentemente|ultim[oaie])\b",

@@ -143,6 +143,25 @@ class Retriever:
         self._indexes()
         return max((a.date for a in self._articles.values()), default="")
 
+    def newest_articles(
+        self, question: str, n: int, only: ArticleFilter | None = None
+    ) -> list[Citation]:
+        """The `n` newest dated articles `only` admits, newest first, each as its chunk
+        closest to the question: what "the latest" names when no passage answers it."""
+        self._indexes()
+        allowed = self._admitted(only)
+        chunks: dict[str, list[str]] = {}
+        for cid, article in self._articles.items():
+            if article.date and (allowed is None or cid in allowed):
+                chunks.setdefault(article.source, []).append(cid)
+        dated = sorted(chunks, key=lambda s: self._articles[chunks[s][0]].date, reverse=True)
+        query = np.asarray(self.store.embed_query(question), dtype=np.float32)
+        best: dict[str, Hit] = {}
+        for hit in self.store.fetch([cid for s in dated[:n] for cid in chunks[s]], query):
+            if hit.article.source not in best or hit.score > best[hit.article.source].score:
+                best[hit.article.source] = hit
+        return [best[source].citation() for source in dated[:n] if source in best]
+
     def admits_any(self, only: ArticleFilter) -> bool:
         """Whether any stored article passes the filter."""
         self._indexes()

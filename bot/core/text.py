@@ -25,6 +25,8 @@ _SENTENCE_END = re.compile(
     r"[ \t]+(?=[^\s»”)\]])|[ \t]*\n+[ \t]*"
     r"|(?:(?<=[。！？])|(?<=[。！？][」』”）]))(?=[^\s。！？」』”）\[])"
 )
+SENTENCE_CLOSERS = tuple(".!?…\"'»”\u2019)]。！？」』）")
+"""What a finished sentence ends with: a stop, or a quote or bracket closing one."""
 _MARKER_GROUP = r"\[\d+(?:\s*[,;]\s*\d+)*\]"
 MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # Markers between two words, read as one of them ("methods such as [1] and [2]").

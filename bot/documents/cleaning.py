@@ -9,12 +9,11 @@ from collections import Counter
 
 from bs4 import BeautifulSoup
 
-from bot.core.text import first_sentence, unbulleted, word_count
+from bot.core.text import SENTENCE_CLOSERS, first_sentence, unbulleted, word_count
 from bot.documents.metadata import credit_line
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
-_TERMINAL = tuple(".!?…\"»”')。！？」』）")
 _COUNTER = re.compile(r"^[\W\d]*\w{0,20}\s*[(\[]\d+[)\]]\W*$")
 _HTML_DROP = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg")
 _HTML_BLOCKS = (
@@ -116,7 +115,7 @@ def _line_kind(line: str, repeated: set[str]) -> str:
     ):
         return "junk"
     body = unbulleted(line)
-    if word_count(body) >= 15 and body.endswith(_TERMINAL):
+    if word_count(body) >= 15 and body.endswith(SENTENCE_CLOSERS):
         return "prose"
     if word_count(body) >= 40:
         return "prose"
@@ -138,7 +137,7 @@ def _drop_short_runs(lines: list[str], kinds: list[str]) -> list[str]:
                 run.append(j)
             j += 1
         shorts = [k for k in run if kinds[k] == "short"]
-        if len(shorts) >= 3 and not all(lines[k].endswith(_TERMINAL) for k in shorts):
+        if len(shorts) >= 3 and not all(lines[k].endswith(SENTENCE_CLOSERS) for k in shorts):
             for k in shorts[:-1] if j < len(kinds) else shorts:
                 out[k] = "junk"
         i = j

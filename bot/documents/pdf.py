@@ -14,9 +14,10 @@ from pdfminer.high_level import extract_text
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.psexceptions import PSException
 
+from bot.core.text import SENTENCE_CLOSERS
+
 _LIGATURE = re.compile("[\ufb00-\ufb06]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-_SENTENCE_END = re.compile('[.!?…:;»"\u201d\u2019)\\]。！？]$')
 _DIGITS = re.compile(r"\d+")
 EDGE_BOXES = 2
 """Boxes at each end of a page that may be a running head or foot (a date and a title; a
@@ -97,4 +98,4 @@ def _unwrapped(box: str) -> str:
 
 def _goes_on(paragraph: str, following: str) -> bool:
     """Whether `following` continues `paragraph` across a page break."""
-    return not _SENTENCE_END.search(paragraph) and following[:1].islower()
+    return not paragraph.endswith((*SENTENCE_CLOSERS, ":", ";")) and following[:1].islower()

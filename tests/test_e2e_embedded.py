@@ -183,6 +183,37 @@ def test_embedded_server_is_started_once_and_requires_its_key() -> None:
     assert unauthenticated.status_code == 401
 
 
+def test_a_stop_lets_a_reply_still_streaming_end_first() -> None:
+    """The embedded server stopped (as at exit) while a reply streams: the reply ends, then the
+    server goes. llama.cpp's shutdown stalled such a reply for about 30 s, and `bot ask`,
+    which had printed its answer, with it."""
+    import threading
+
+    from openai import OpenAI
+
+    from bot.models.local_model import EmbeddedServer
+
+    server = EmbeddedServer(server_spec(make_settings(Path("."), local_model="smollm2-135m")))
+    client = OpenAI(base_url=server.endpoint.base_url, api_key=server.endpoint.api_key)
+    stream = client.chat.completions.create(
+        model=server.endpoint.model,
+        messages=[{"role": "user", "content": "Tell a long story about a robot."}],
+        stream=True,
+        max_tokens=128,
+    )
+    ended: list[str] = []
+    reader = threading.Thread(
+        target=lambda: ended.extend(
+            c.choices[0].finish_reason for c in stream if c.choices and c.choices[0].finish_reason
+        )
+    )
+    reader.start()
+    assert server.busy()  # the reply is being written
+    server.stop()
+    reader.join(timeout=1)
+    assert ended == ["length"] and not server.busy()
+
+
 def _bot_cli(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],

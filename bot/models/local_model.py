@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import atexit
+import json
 import secrets
 import socket
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from bot.core.errors import ConfigError
 CONTEXT_PER_SLOT = 4096
 IDLE_BELOW = 0.5
 """Cores busy with other work below which the host counts as idle."""
+STOP_WAIT = 5.0
+"""Seconds a stop waits for the replies still streaming to end."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class EmbeddedServer:
         params.cors_origins = ""
         params.verbosity = -1
         params.warmup = False
+        params.endpoint_slots = True  # `busy` reads them
         params.cpuparams.n_threads = decode
         params.cpuparams_batch.n_threads = prefill
         try:
@@ -76,8 +81,25 @@ class EmbeddedServer:
         )
 
     def stop(self) -> None:
-        """Free the port and the model's memory."""
+        """Free the port and the model's memory once no reply is streaming: a reply an
+        answer left is closed at its next token, and llama.cpp's shutdown would otherwise
+        wait about 30 s on it (`bot ask` printed its answer, then hung)."""
+        ends = time.monotonic() + STOP_WAIT
+        while self.busy() and time.monotonic() < ends:
+            time.sleep(0.05)
         self._server = None
+
+    def busy(self) -> bool:
+        """Whether a slot is reading a prompt or writing a reply."""
+        root = self.endpoint.base_url.removesuffix("/v1")
+        request = urllib.request.Request(
+            f"{root}/slots", headers={"Authorization": f"Bearer {self.api_key}"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=1) as reply:
+                return any(slot.get("is_processing") for slot in json.load(reply))
+        except (OSError, ValueError):  # gone, or not a llama.cpp reply
+            return False
 
 
 _lock = threading.Lock()

@@ -49,7 +49,7 @@ from bot.answer.questions import (
 from bot.answer.translating import GROWTH, SLACK, faithful, translate, translation_prompt
 from bot.core.article import ArticleFilter
 from bot.core.config import Settings, load_settings
-from bot.core.errors import BotError
+from bot.core.errors import BotError, StoppingError
 from bot.core.language import detect_language, load_language_model
 from bot.core.patterns import LATEST
 from bot.core.periods import period
@@ -451,6 +451,8 @@ class Bot:
             return ""
         try:
             return guarded_call(call, deadline, self.settings.max_retries, self.endpoint)
+        except StoppingError:
+            raise
         except BotError:
             return ""
 

@@ -18,7 +18,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.prompt_values import PromptValue
 from langchain_core.prompts import ChatPromptTemplate
 
-from bot.core.errors import ConfigError
+from bot.core.errors import ConfigError, StoppingError
 from bot.core.text import whole_words
 
 T = TypeVar("T")
@@ -127,15 +127,62 @@ def streamed(
             return LATE
 
 
-def in_time(items: Iterator[T], deadline: float | None) -> Generator[T, None, bool]:
+class Waits:
+    """The waits for the model in flight, so that a process told to stop (Ctrl+C) ends
+    them at once, as at their deadline, and starts none: llama.cpp ends a request only when
+    its reply is closed, and stopping it with one still being written takes half a minute."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: set[queue.SimpleQueue[tuple[bool, Any]]] = set()
+        self.stopped = False
+
+    def stop(self) -> None:
+        """End every wait now, and every one after it before it starts."""
+        with self._lock:
+            self.stopped = True
+            for arrived in self._open:
+                arrived.put((False, STOPPED))
+
+    def opened(self, arrived: queue.SimpleQueue[tuple[bool, Any]]) -> bool:
+        """Count a wait in; False when the process is stopping and it must not start."""
+        with self._lock:
+            if not self.stopped:
+                self._open.add(arrived)
+            return not self.stopped
+
+    def closed(self, arrived: queue.SimpleQueue[tuple[bool, Any]]) -> None:
+        """Count a wait out."""
+        with self._lock:
+            self._open.discard(arrived)
+
+
+STOPPED = object()
+"""What a stopped wait receives in place of the model's next piece."""
+WAITS = Waits()
+"""This process's: `stop_waiting` stops them."""
+STOPPING = "newsbot is stopping, so this answer was ended; ask again once it is back."
+
+
+def stop_waiting() -> None:
+    """End the answers being written (a StoppingError each): the process is stopping."""
+    WAITS.stop()
+
+
+def in_time(
+    items: Iterator[T], deadline: float | None, waits: Waits = WAITS
+) -> Generator[T, None, bool]:
     """`items` as they come, then whether they all came before the `deadline`. They are read
     on a thread of their own, so no wait for the next (a slow prefill on a busy host, a
     stalled server) outlasts the deadline; when this stops early, that thread closes
-    `items` as the next one arrives, which ends the request."""
+    `items` as the next one arrives, which ends the request. A StoppingError once
+    `waits.stop` is called, before or while waiting."""
     if deadline is None:
         yield from items
         return True
     arrived: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+    if not waits.opened(arrived):
+        raise StoppingError(STOPPING)
     stop = threading.Event()
 
     def read() -> None:
@@ -156,6 +203,8 @@ def in_time(items: Iterator[T], deadline: float | None) -> Generator[T, None, bo
                 more, item = arrived.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 return False
+            if item is STOPPED:
+                raise StoppingError(STOPPING)
             if isinstance(item, BaseException):
                 raise item
             if not more:
@@ -163,6 +212,7 @@ def in_time(items: Iterator[T], deadline: float | None) -> Generator[T, None, bo
             yield item
     finally:
         stop.set()
+        waits.closed(arrived)
 
 
 def alone(name: str, inputs: dict[str, str]) -> PromptValue:

@@ -34,6 +34,7 @@ from bot.core.errors import (
     DeadlineError,
     EndpointError,
     QuestionError,
+    StoppingError,
     StoreError,
 )
 from bot.core.results import Answer, AnswerStream, Retrieved
@@ -50,6 +51,7 @@ _STATUS: list[tuple[type[BotError], int, str, str]] = [
     (DeadlineError, 504, "timeout", "deadline_exceeded"),
     (EndpointError, 502, "api_error", "model_endpoint_error"),
     (StoreError, 503, "api_error", "store_unavailable"),
+    (StoppingError, 503, "api_error", "shutting_down"),
     (CorpusError, 503, "api_error", "corpus_unavailable"),
 ]
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import signal
 import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import FrameType
 
 import uvicorn
 
+from bot.answer.prompts import stop_waiting
 from bot.api import Bot
 from bot.app.openai_api import build_api
 from bot.core.config import Settings
@@ -88,7 +91,7 @@ def serve(
         log_level="info" if block else "warning",
         timeout_graceful_shutdown=int(settings.timeout) + 1,
     )
-    server = uvicorn.Server(config)
+    server = _Server(config)
     stop_watching = watch_in_background(settings) if watch else None
     if block:
         try:
@@ -104,6 +107,16 @@ def serve(
             raise ConfigError(f"The API could not start on {host}:{port}; see the log above.")
         time.sleep(0.02)
     return BackgroundServer(server, thread, f"http://{host}:{port}", stop_watching)
+
+
+class _Server(uvicorn.Server):
+    """Ctrl+C ends the answers being written at once, as at their deadline; SIGTERM (a
+    process manager's stop) lets them end first, within BOT_TIMEOUT, as uvicorn does."""
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if sig == signal.SIGINT:
+            stop_waiting()
+        super().handle_exit(sig, frame)
 
 
 def _check_free(host: str, port: int) -> None:

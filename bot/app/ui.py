@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import html
 import logging
+import time
 from collections.abc import Callable
 
 import gradio as gr
 
+from bot.answer.prompts import stop_waiting
 from bot.api import Bot
 from bot.app.chat import ERROR_MARK, respond
 from bot.app.serving import is_loopback, login
@@ -122,10 +124,26 @@ def launch(
         theme=gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["monospace"]),
         footer_links=[],
         show_error=False,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         quiet=not block,
     )
+    if block:
+        _until_interrupted(app)
     return app
+
+
+def _until_interrupted(app: gr.Blocks) -> None:
+    """Gradio's own wait, but Ctrl+C first ends the answers being written, and does not wait
+    for the browsers' open event streams: its close waited up to 5 s for them, and the
+    embedded model's stop up to half a minute for the replies."""
+    try:
+        while app.is_running:
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        stop_waiting()
+        if app.server:
+            app.server.force_exit = True
+        app.close()
 
 
 def _then(first: Callable[[], object], second: Callable[[], None]) -> Callable[[], None]:

@@ -23,6 +23,10 @@ class DeadlineError(EndpointError):
     """BOT_TIMEOUT passed before the endpoint answered."""
 
 
+class StoppingError(BotError):
+    """The process is stopping (Ctrl+C), and the answer being written was ended."""
+
+
 class StoreError(BotError):
     """The vector store is missing, unwritable, busy or built with another embedder."""
 

@@ -18,8 +18,9 @@ from bot.core.errors import ConfigError
 CONTEXT_PER_SLOT = 4096
 IDLE_BELOW = 0.5
 """Cores busy with other work below which the host counts as idle."""
-STOP_WAIT = 5.0
-"""Seconds a stop waits for the replies still streaming to end."""
+STOP_WAIT = 15.0
+"""Seconds a stop waits for the requests in flight to end: a prompt being read (a few
+seconds on 2 cores) is read to its end before llama.cpp sees its reply was closed."""
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,10 @@ class EmbeddedServer:
         )
 
     def stop(self) -> None:
-        """Free the port and the model's memory once no reply is streaming: a reply an
+        """Free the port and the model's memory once no request is in flight: a reply an
         answer left is closed at its next token, and llama.cpp's shutdown would otherwise
-        wait about 30 s on it (`bot ask` printed its answer, then hung)."""
+        wait about 30 s on it (`bot ask` printed its answer, then hung; Ctrl+C in the chat
+        while a prompt was read)."""
         ends = time.monotonic() + STOP_WAIT
         while self.busy() and time.monotonic() < ends:
             time.sleep(0.05)
@@ -91,15 +93,23 @@ class EmbeddedServer:
 
     def busy(self) -> bool:
         """Whether a slot is reading a prompt or writing a reply."""
-        root = self.endpoint.base_url.removesuffix("/v1")
-        request = urllib.request.Request(
-            f"{root}/slots", headers={"Authorization": f"Bearer {self.api_key}"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=1) as reply:
-                return any(slot.get("is_processing") for slot in json.load(reply))
-        except (OSError, ValueError):  # gone, or not a llama.cpp reply
-            return False
+        return slots_busy(self.endpoint)
+
+
+def slots_busy(endpoint: Endpoint, wait: float = 1.0) -> bool:
+    """Whether a llama.cpp server's slot is reading a prompt or writing a reply: it answers
+    between batches, so no answer within `wait` seconds means a long prompt is being read."""
+    root = endpoint.base_url.removesuffix("/v1")
+    request = urllib.request.Request(
+        f"{root}/slots", headers={"Authorization": f"Bearer {endpoint.api_key}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=wait) as reply:
+            return any(slot.get("is_processing") for slot in json.load(reply))
+    except TimeoutError:
+        return True
+    except (OSError, ValueError):  # gone, or not a llama.cpp reply
+        return False
 
 
 _lock = threading.Lock()

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -319,12 +320,17 @@ def test_bot_serve_refuses_a_public_address_without_a_key() -> None:
 
 
 @pytest.mark.slow
-def test_bot_serve_answers_the_openai_client(seeded_settings: Settings) -> None:
+def test_bot_serve_answers_the_openai_client_and_ctrl_c_ends_the_answer_being_written(
+    seeded_settings: Settings,
+) -> None:
+    """Ctrl+C ended the server only once the answers being written had ended, and the
+    embedded model's stop waited up to half a minute for their replies."""
     port = free_port()
     env = {
         "BOT_VECTORSTORE_DIR": str(seeded_settings.vectorstore_dir),
         "BOT_LOCAL_MODEL": "smollm2-135m",
         "BOT_API_KEY": KEY,
+        "BOT_TIMEOUT": "120",  # no deadline ends the answer: the stop must
     }
     child = _bot_serve(["--port", str(port)], env)
     try:
@@ -336,10 +342,17 @@ def test_bot_serve_answers_the_openai_client(seeded_settings: Settings) -> None:
                     break
             except httpx.TransportError:
                 time.sleep(0.2)
-        reply = _client(f"{url}/v1").chat.completions.create(
-            model="newsbot", messages=[{"role": "user", "content": MUSK}]
-        )
+        client = _client(f"{url}/v1")
+        asked = [{"role": "user", "content": MUSK}]
+        reply = client.chat.completions.create(model="newsbot", messages=asked)
         assert (reply.choices[0].message.content or "").strip()
+        stream = iter(client.chat.completions.create(model="newsbot", messages=asked, stream=True))
+        next(stream)  # the reply has begun: the answer is being written
+        child.send_signal(signal.SIGINT)
+        with pytest.raises(openai.APIError, match="newsbot is stopping, so this answer was ended"):
+            list(stream)
+        _, err = child.communicate(timeout=60)
+        assert child.returncode == 130 and "Traceback" not in err
     finally:
         child.terminate()
         child.wait(timeout=30)

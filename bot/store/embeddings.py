@@ -15,6 +15,8 @@ from bot.core.errors import ConfigError
 from bot.core.text import tokenize
 
 BATCH_SIZE = 32
+QUERIES_KEPT = 1024
+"""Question vectors kept for questions asked again (1.5 KB each)."""
 
 
 class E5Embeddings(Embeddings):
@@ -31,6 +33,7 @@ class E5Embeddings(Embeddings):
         # without OpenMP, which has nothing to set.
         self._omp_threads = getattr(self._model._lib, "omp_set_num_threads", None)
         self._lock = threading.Lock()
+        self._queries: dict[str, list[float]] = {}
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Passages get the `passage:` prefix; batched in C for speed."""
@@ -41,10 +44,15 @@ class E5Embeddings(Embeddings):
             return self._model.passage(list(texts)).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        """Questions get the `query:` prefix, which e5 was trained with."""
+        """Questions get the `query:` prefix, which e5 was trained with. A question asked
+        again (a retry, a follow-up said the same, an eval run) is not embedded again."""
         with self._lock:
-            self._set_threads()
-            return self._model.query(text).tolist()
+            if text not in self._queries:
+                self._set_threads()
+                self._queries[text] = self._model.query(text).tolist()
+                if len(self._queries) > QUERIES_KEPT:
+                    del self._queries[next(iter(self._queries))]  # the oldest
+            return list(self._queries[text])
 
     def _set_threads(self) -> None:
         """OpenMP's thread count belongs to the calling thread, and e5s that share the model

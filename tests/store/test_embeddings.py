@@ -19,3 +19,29 @@ def test_each_e5_call_takes_its_own_embedders_threads() -> None:
     assert _threads_after(E5Embeddings()) == usable_cores()
     assert _threads_after(E5Embeddings(threads=1)) == 1
     assert E5Embeddings(threads=1).embed_documents(["a"]) == E5Embeddings().embed_documents(["a"])
+
+
+def test_a_question_asked_again_is_not_embedded_again(monkeypatch) -> None:
+    """The kept vectors are the real ones, copies a caller may change, and at most
+    QUERIES_KEPT of them (the oldest go first)."""
+    from bot.store import embeddings as module
+
+    class Counting:
+        """The real e5, noting each question it embeds."""
+
+        def __init__(self, model: object) -> None:
+            self.model, self.asked = model, []
+
+        def query(self, text: str) -> object:
+            self.asked.append(text)
+            return self.model.query(text)
+
+    e5 = E5Embeddings(threads=1)
+    e5._model = counting = Counting(real := e5._model)
+    monkeypatch.setattr(module, "QUERIES_KEPT", 2)
+    first = e5.embed_query("Who bought what?")
+    first[0] = 99.0
+    assert e5.embed_query("Who bought what?") == real.query("Who bought what?").tolist()
+    for question in ("Why?", "When?", "Who bought what?"):
+        e5.embed_query(question)
+    assert counting.asked == ["Who bought what?", "Why?", "When?", "Who bought what?"]

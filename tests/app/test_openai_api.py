@@ -299,13 +299,16 @@ def test_sixteen_concurrent_openai_clients_each_get_their_own_answer(
 
 
 def _bot_serve(args: list[str], env: dict[str, str]) -> subprocess.Popen:
-    """`bot serve ARGS` as a child process with these settings, in the test's own folder."""
+    """`bot serve ARGS` as a child process with these settings, in the test's own folder,
+    taking Ctrl+C as from a terminal: a shell ignores SIGINT in what it runs in the
+    background (as `make test &` does), and a child inherits that."""
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", *args],
         env={**os.environ, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

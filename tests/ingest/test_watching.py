@@ -25,10 +25,12 @@ from bot.ingest.watching import _quiet
 from bot.models.local_model import free_port
 from bot.retrieval.retriever import RECOUNT_SECONDS
 from bot.store.chroma_store import ChromaStore, open_store
-from bot.store.embeddings import make_embeddings
+from bot.store.embeddings import HashingEmbeddings, make_embeddings
 
 from ..conftest import make_settings, until
 from ..documents.test_pdf import ARTICLE as ARTICLE_PDF
+
+HASHING = HashingEmbeddings()
 
 BAKERY = (
     "Moon bakery opens\n\nOrbital Bakery opened its first store on the Moon in 2031, selling "
@@ -94,10 +96,12 @@ def _write(path: Path, text: str) -> None:
 
 
 def _clean_ingest(folder: Path, work: Path) -> dict[str, set[str]]:
-    """The chunk ids a clean ingest of `folder` into a fresh local store keeps, by file."""
+    """The chunk ids a clean ingest of `folder` into a fresh local store keeps, by file. The
+    ids hash each chunk's text and source, whatever embeds it: the words' hashes are quick,
+    and leave the cores to the watcher."""
     settings = make_settings(work, corpus_dir=folder)
-    ingest(settings, progress=False)
-    return open_store(settings, make_embeddings(settings)).ids_by_source()
+    ingest(settings, progress=False, embeddings=HASHING)
+    return open_store(settings, HASHING).ids_by_source()
 
 
 def _store(settings: Settings) -> ChromaStore:

@@ -129,27 +129,28 @@ def streamed(
 
 class Waits:
     """The waits for the model in flight, so that a process told to stop (Ctrl+C) ends
-    them at once, as at their deadline, and starts none: llama.cpp ends a request only when
-    its reply is closed, and stopping it with one still being written takes half a minute."""
+    them at once, each with a StoppingError, and starts none: llama.cpp ends a request only
+    when its reply is closed, and stopping it with one still being written took half a
+    minute."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._open: set[queue.SimpleQueue[tuple[bool, Any]]] = set()
-        self.stopped = False
+        self._stopped = False
 
     def stop(self) -> None:
         """End every wait now, and every one after it before it starts."""
         with self._lock:
-            self.stopped = True
+            self._stopped = True
             for arrived in self._open:
                 arrived.put((False, STOPPED))
 
     def opened(self, arrived: queue.SimpleQueue[tuple[bool, Any]]) -> bool:
         """Count a wait in; False when the process is stopping and it must not start."""
         with self._lock:
-            if not self.stopped:
+            if not self._stopped:
                 self._open.add(arrived)
-            return not self.stopped
+            return not self._stopped
 
     def closed(self, arrived: queue.SimpleQueue[tuple[bool, Any]]) -> None:
         """Count a wait out."""

@@ -110,8 +110,8 @@ def serve(
 
 
 class _Server(uvicorn.Server):
-    """Ctrl+C ends the answers being written at once, as at their deadline; SIGTERM (a
-    process manager's stop) lets them end first, within BOT_TIMEOUT, as uvicorn does."""
+    """Ctrl+C ends the answers being written at once (`stop_waiting`); SIGTERM (a process
+    manager's stop) lets them end first, within BOT_TIMEOUT, as uvicorn does."""
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         if sig == signal.SIGINT:

@@ -30,8 +30,6 @@ from bot.store.embeddings import HashingEmbeddings, make_embeddings
 from ..conftest import make_settings, until
 from ..documents.test_pdf import ARTICLE as ARTICLE_PDF
 
-HASHING = HashingEmbeddings()
-
 BAKERY = (
     "Moon bakery opens\n\nOrbital Bakery opened its first store on the Moon in 2031, selling "
     "croissants to astronauts for 40 euros each. Demand for the Moon croissants tripled in a "
@@ -99,9 +97,9 @@ def _clean_ingest(folder: Path, work: Path) -> dict[str, set[str]]:
     """The chunk ids a clean ingest of `folder` into a fresh local store keeps, by file. The
     ids hash each chunk's text and source, whatever embeds it: the words' hashes are quick,
     and leave the cores to the watcher."""
-    settings = make_settings(work, corpus_dir=folder)
-    ingest(settings, progress=False, embeddings=HASHING)
-    return open_store(settings, HASHING).ids_by_source()
+    settings, hashing = make_settings(work, corpus_dir=folder), HashingEmbeddings()
+    ingest(settings, progress=False, embeddings=hashing)
+    return open_store(settings, hashing).ids_by_source()
 
 
 def _store(settings: Settings) -> ChromaStore:

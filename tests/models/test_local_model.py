@@ -37,7 +37,7 @@ def _slots(delay: float, slots: list[dict[str, object]]) -> type[BaseHTTPRequest
 @pytest.fixture
 def server() -> Iterator[ThreadingHTTPServer]:
     """A loopback server whose handler each test sets."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), _slots(0, []))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _slots(0, []))
     thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield httpd

@@ -6,6 +6,7 @@ import hashlib
 import importlib.metadata
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -69,6 +70,20 @@ def until(check: Callable[[], bool], what: str, timeout: float = 90, every: floa
 LOAD: dict[str, object] = {"max_tokens": 32, "context_tokens": 300, "second_reading": False}
 """Settings of the load tests, which check that each conversation gets its own answer, not
 what it says: short prompts and replies and no second reading keep each a minute or two."""
+
+
+def bot_command(args: list[str], env: dict[str, str]) -> subprocess.Popen:
+    """`bot ARGS` as a child process with these settings, in the test's own folder, taking
+    Ctrl+C as from a terminal: a shell ignores SIGINT in what it runs in the background (as
+    `make test &` does), and a child inherits that."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 def endpoint_settings(

@@ -135,15 +135,19 @@ def launch(
 def _until_interrupted(app: gr.Blocks) -> None:
     """Gradio's own wait, but Ctrl+C first ends the answers being written, and does not wait
     for the browsers' open event streams: its close waited up to 5 s for them, and the
-    embedded model's stop up to half a minute for the replies."""
+    embedded model's stop up to half a minute for the replies. The interrupt goes on to the
+    command, which says so and exits as any command does."""
     try:
         while app.is_running:
             time.sleep(0.1)
     except KeyboardInterrupt:
         stop_waiting()
+        # Not waited for, the open streams are cancelled, and uvicorn logs each as a traceback.
+        logging.getLogger("uvicorn.error").disabled = True
         if app.server:
             app.server.force_exit = True
         app.close()
+        raise
 
 
 def _then(first: Callable[[], object], second: Callable[[], None]) -> Callable[[], None]:

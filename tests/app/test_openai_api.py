@@ -5,13 +5,11 @@ embedded llama.cpp model; faults come from real dead, stalled and missing parts.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -31,7 +29,7 @@ from bot.core.model_catalog import DEFAULT_LOCAL_MODEL
 from bot.core.text import markers
 from bot.models.local_model import EmbeddedServer, free_port
 
-from ..conftest import LOAD, endpoint_settings, make_settings
+from ..conftest import LOAD, bot_command, endpoint_settings, make_settings
 from ..fakes import ScriptedModel
 from .test_ui import FOLLOW_UP, MUSK, MUSK_FILE, SCRIPTED_REPLY
 
@@ -298,23 +296,11 @@ def test_sixteen_concurrent_openai_clients_each_get_their_own_answer(
 # `bot serve` itself, as a user starts it.
 
 
-def _bot_serve(args: list[str], env: dict[str, str]) -> subprocess.Popen:
-    """`bot serve ARGS` as a child process with these settings, in the test's own folder,
-    taking Ctrl+C as from a terminal: a shell ignores SIGINT in what it runs in the
-    background (as `make test &` does), and a child inherits that."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", *args],
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-
-
 @pytest.mark.slow
 def test_bot_serve_refuses_a_public_address_without_a_key() -> None:
-    child = _bot_serve(["--host", "0.0.0.0", "--port", str(free_port())], {"BOT_API_KEY": ""})
+    child = bot_command(
+        ["serve", "--host", "0.0.0.0", "--port", str(free_port())], {"BOT_API_KEY": ""}
+    )
     _, err = child.communicate(timeout=60)
     assert child.returncode == 1 and "Traceback" not in err
     assert re.fullmatch(
@@ -335,7 +321,7 @@ def test_bot_serve_answers_the_openai_client_and_ctrl_c_ends_the_answer_being_wr
         "BOT_API_KEY": KEY,
         "BOT_TIMEOUT": "120",  # no deadline ends the answer: the stop must
     }
-    child = _bot_serve(["--port", str(port)], env)
+    child = bot_command(["serve", "--port", str(port)], env)
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60

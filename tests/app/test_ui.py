@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from gradio_client import Client
 from pydantic import SecretStr
@@ -25,7 +27,7 @@ from bot.core.results import CUT_SHORT_NOTE, Answer
 from bot.core.text import markers, split_sentences
 from bot.models.local_model import EmbeddedServer
 
-from ..conftest import LOAD, ROOT, endpoint_settings, make_settings
+from ..conftest import LOAD, ROOT, bot_command, endpoint_settings, make_settings, until
 from ..fakes import ScriptedModel, streamed_model
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
@@ -149,6 +151,41 @@ def test_client_reports_a_stopped_endpoint(
     error = _assistant_texts(history)[-1]
     assert error.startswith(ERROR_MARK) and "cannot be reached" in error
     assert outside_server.api_key not in error
+
+
+@pytest.mark.slow
+def test_bot_ui_ends_on_ctrl_c_mid_answer_with_one_line_and_no_traceback(
+    seeded_settings: Settings,
+) -> None:
+    """Ctrl+C with an answer being written printed uvicorn's tracebacks for the cancelled
+    event streams, and exited 0 as if nothing had been stopped."""
+    from bot.models.local_model import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/"
+    env = {
+        "BOT_VECTORSTORE_DIR": str(seeded_settings.vectorstore_dir),
+        "BOT_LOCAL_MODEL": "smollm2-135m",
+        "BOT_TIMEOUT": "120",  # no deadline ends the answer: the stop must
+    }
+    child = bot_command(["ui", "--port", url.rsplit(":", 1)[1].strip("/")], env)
+    try:
+        until(lambda: _serves(url), "the chat serves its page")
+        job = Client(url, verbose=False).submit(MUSK, [], api_name="/ask")
+        until(lambda: bool(job.outputs()), "the sources of the answer being written")
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+        assert child.returncode == 130 and err.strip().endswith("Interrupted.")
+        assert "Traceback" not in out + err
+    finally:
+        child.kill()
+        child.wait(timeout=30)
+
+
+def _serves(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 # A real headless Chromium against the running app.

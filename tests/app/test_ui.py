@@ -469,11 +469,11 @@ def quick_chat_url(seeded_settings: Settings) -> Iterator[str]:
 
 
 @pytest.mark.slow
-def test_eight_sessions_at_once_each_get_their_own_conversation(quick_chat_url: str) -> None:
+def test_four_sessions_at_once_each_get_their_own_conversation(quick_chat_url: str) -> None:
     from bot.bench.loadtest import chat_load
     from bot.eval.golden_sets import DEFAULT_GOLDEN, load_golden
 
     questions = [p.question for p in load_golden(DEFAULT_GOLDEN) if not p.unanswerable]
-    report = chat_load(quick_chat_url, questions, sessions=8, turns=2)
+    report = chat_load(quick_chat_url, questions, sessions=4, turns=2)
     print(report.summary())
-    assert report.failures == [] and len(report.seconds) == 16
+    assert report.failures == [] and len(report.seconds) == 8

@@ -160,18 +160,18 @@ class Waits:
 
 STOPPED = object()
 """What a stopped wait receives in place of the model's next piece."""
-WAITS = Waits()
-"""This process's: `stop_waiting` stops them."""
+_WAITS = Waits()
+"""This process's waits; `stop_waiting` stops them."""
 STOPPING = "newsbot is stopping, so this answer was ended; ask again once it is back."
 
 
 def stop_waiting() -> None:
     """End the answers being written (a StoppingError each): the process is stopping."""
-    WAITS.stop()
+    _WAITS.stop()
 
 
 def in_time(
-    items: Iterator[T], deadline: float | None, waits: Waits = WAITS
+    items: Iterator[T], deadline: float | None, waits: Waits = _WAITS
 ) -> Generator[T, None, bool]:
     """`items` as they come, then whether they all came before the `deadline`. They are read
     on a thread of their own, so no wait for the next (a slow prefill on a busy host, a

@@ -142,7 +142,10 @@ def ui(host: str | None, port: int | None, watch: bool) -> None:
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index build at DEBUG
-    launch(load_settings(), host, port, watch=watch)
+    settings = load_settings()
+    url = f"http://{host or settings.ui_host}:{port or settings.ui_port}"
+    _listening("chat", url, " (login required)" if settings.ui_auth else "")
+    launch(settings, host, port, watch=watch)
 
 
 @cli.command()
@@ -158,12 +161,14 @@ def serve(host: str | None, port: int | None, watch: bool) -> None:
     from bot.core.config import load_settings
 
     settings = load_settings()
-    shown = host or settings.api_host
-    click.echo(
-        f"newsbot API on http://{shown}:{port or settings.api_port}/v1 (model 'newsbot'"
-        f"{', key required' if settings.api_key else ''}); Ctrl+C stops it."
-    )
+    url = f"http://{host or settings.api_host}:{port or settings.api_port}/v1"
+    _listening("API", url, f" (model 'newsbot'{', key required' if settings.api_key else ''})")
     run_server(settings, host, port, watch=watch)
+
+
+def _listening(what: str, url: str, note: str) -> None:
+    """Where a server will listen, and the way to stop it, before it starts."""
+    click.echo(f"newsbot {what} on {url}{note}; Ctrl+C stops it.")
 
 
 for command in (evaluate, calibrate, compare, bench, loadtest):

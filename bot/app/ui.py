@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from bot.answer.prompts import stop_waiting
 from bot.api import Bot
 from bot.app.chat import ERROR_MARK, respond
 from bot.app.serving import is_loopback, login
@@ -125,14 +124,14 @@ def launch(
         footer_links=[],
         show_error=False,
         prevent_thread_lock=True,
-        quiet=not block,
+        quiet=True,  # `bot ui` says where it listens: Gradio's own lines tell of share=True
     )
     if block:
-        _until_interrupted(app)
+        _until_interrupted(app, bot)
     return app
 
 
-def _until_interrupted(app: gr.Blocks) -> None:
+def _until_interrupted(app: gr.Blocks, bot: Bot) -> None:
     """Gradio's own wait, but Ctrl+C first ends the answers being written, and does not wait
     for the browsers' open event streams: its close waited up to 5 s for them, and the
     embedded model's stop up to half a minute for the replies. The interrupt goes on to the
@@ -141,12 +140,12 @@ def _until_interrupted(app: gr.Blocks) -> None:
         while app.is_running:
             time.sleep(0.1)
     except KeyboardInterrupt:
-        stop_waiting()
         # Not waited for, the open streams are cancelled, and uvicorn logs each as a traceback.
         logging.getLogger("uvicorn.error").disabled = True
         if app.server:
             app.server.force_exit = True
-        app.close()
+        app.close(verbose=False)  # no answer starts a step after this
+        bot.stop()
         raise
 
 

@@ -132,10 +132,10 @@ def launch(
 
 
 def _until_interrupted(app: gr.Blocks, bot: Bot) -> None:
-    """Gradio's own wait, but Ctrl+C first ends the answers being written, and does not wait
-    for the browsers' open event streams: its close waited up to 5 s for them, and the
-    embedded model's stop up to half a minute for the replies. The interrupt goes on to the
-    command, which says so and exits as any command does."""
+    """Gradio's own wait, but Ctrl+C closes the chat without waiting for the browsers' open
+    event streams (up to 5 s), then ends the answers being written (the embedded model's
+    stop waited up to half a minute for their replies) and waits for their steps under way.
+    The interrupt goes on to the command, which says so and exits as any command does."""
     try:
         while app.is_running:
             time.sleep(0.1)

@@ -149,11 +149,12 @@ def _until_interrupted(app: gr.Blocks, bot: Bot) -> None:
         raise
 
 
-def _then(first: Callable[[], object], second: Callable[[], None]) -> Callable[[], None]:
-    """`first`, then `second`: closing the chat also stops its watch."""
+def _then(first: Callable[..., object], second: Callable[[], None]) -> Callable[..., None]:
+    """`first` with what it is given, then `second`: closing the chat (`verbose` or not)
+    also stops its watch."""
 
-    def both() -> None:
-        first()
+    def both(*args: object, **kwargs: object) -> None:
+        first(*args, **kwargs)
         second()
 
     return both

@@ -72,6 +72,14 @@ LOAD: dict[str, object] = {"max_tokens": 32, "context_tokens": 300, "second_read
 what it says: short prompts and replies and no second reading keep each a minute or two."""
 
 
+def serves(url: str) -> bool:
+    """Whether a server answers `url` with 200 yet (for `until`)."""
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
 def bot_command(args: list[str], env: dict[str, str]) -> subprocess.Popen:
     """`bot ARGS` as a child process with these settings, in the test's own folder, taking
     Ctrl+C as from a terminal: a shell ignores SIGINT in what it runs in the background (as

@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -29,7 +28,7 @@ from bot.core.model_catalog import DEFAULT_LOCAL_MODEL
 from bot.core.text import markers
 from bot.models.local_model import EmbeddedServer, free_port
 
-from ..conftest import LOAD, bot_command, endpoint_settings, make_settings
+from ..conftest import LOAD, bot_command, endpoint_settings, make_settings, serves, until
 from ..fakes import ScriptedModel
 from .test_ui import FOLLOW_UP, MUSK, MUSK_FILE, SCRIPTED_REPLY
 
@@ -324,13 +323,7 @@ def test_bot_serve_answers_the_openai_client_and_ctrl_c_ends_the_answer_being_wr
     child = bot_command(["serve", "--port", str(port)], env)
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        until(lambda: serves(f"{url}/health"), "bot serve answers /health", timeout=60)
         client = _client(f"{url}/v1")
         asked = [{"role": "user", "content": MUSK}]
         reply = client.chat.completions.create(model="newsbot", messages=asked)

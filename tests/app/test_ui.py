@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from gradio_client import Client
 from pydantic import SecretStr
@@ -27,7 +27,16 @@ from bot.core.results import CUT_SHORT_NOTE, Answer
 from bot.core.text import markers, split_sentences
 from bot.models.local_model import EmbeddedServer
 
-from ..conftest import LOAD, ROOT, bot_command, endpoint_settings, make_settings, until
+from ..conftest import (
+    LOAD,
+    ROOT,
+    SEEDS,
+    bot_command,
+    endpoint_settings,
+    make_settings,
+    serves,
+    until,
+)
 from ..fakes import ScriptedModel, streamed_model
 
 MUSK = "How much did Elon Musk offer to buy OpenAI?"
@@ -154,24 +163,30 @@ def test_client_reports_a_stopped_endpoint(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("watching", [[], ["--watch"]], ids=["plain", "watching"])
 def test_bot_ui_ends_on_ctrl_c_mid_answer_with_one_line_and_no_traceback(
-    seeded_settings: Settings,
+    seeded_settings: Settings, tmp_path: Path, watching: list[str]
 ) -> None:
     """Ctrl+C with an answer being written printed uvicorn's tracebacks for the cancelled
     event streams, and exited 0 as if nothing had been stopped; Gradio's own lines told
-    the user to set share=True, which `bot ui` has no way to."""
+    the user to set share=True, which `bot ui` has no way to. With --watch, the quiet close
+    reached the watch's stop, which took no argument. The watch writes to its own copy of
+    the store."""
     from bot.models.local_model import free_port
 
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
+    store = tmp_path / "vectorstore"
+    shutil.copytree(seeded_settings.vectorstore_dir, store)
     env = {
-        "BOT_VECTORSTORE_DIR": str(seeded_settings.vectorstore_dir),
+        "BOT_VECTORSTORE_DIR": str(store),
+        "BOT_CORPUS_DIR": str(SEEDS),
         "BOT_LOCAL_MODEL": "smollm2-135m",
         "BOT_TIMEOUT": "120",  # no deadline ends the answer: the stop must
     }
-    child = bot_command(["ui", "--port", str(port)], env)
+    child = bot_command(["ui", "--port", str(port), *watching], env)
     try:
-        until(lambda: _serves(url), "the chat serves its page")
+        until(lambda: serves(url), "the chat serves its page")
         job = Client(url, verbose=False).submit(MUSK, [], api_name="/ask")
         until(lambda: bool(job.outputs()), "the sources of the answer being written")
         child.send_signal(signal.SIGINT)
@@ -182,13 +197,6 @@ def test_bot_ui_ends_on_ctrl_c_mid_answer_with_one_line_and_no_traceback(
     finally:
         child.kill()
         child.wait(timeout=30)
-
-
-def _serves(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 # A real headless Chromium against the running app.

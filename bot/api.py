@@ -37,7 +37,7 @@ from bot.answer.extracting import (
 )
 from bot.answer.grounding import Grounder
 from bot.answer.judging import judge
-from bot.answer.prompts import load_prompt, localized, stop_waiting
+from bot.answer.prompts import load_prompt, localized
 from bot.answer.provenance import article_asked, asked_about, provenance
 from bot.answer.questions import (
     History,
@@ -72,47 +72,8 @@ from bot.store.embeddings import make_embeddings
 from bot.store.protocol import VectorStore
 
 T = TypeVar("T")
-Y = TypeVar("Y")
 NEWEST_LISTED = 3
 """How many of the newest articles a refused question after "the latest" names."""
-
-
-STEPS_WAIT = 5.0
-"""Seconds a stop gives the answers' steps under way to return (`Bot.stop`)."""
-
-
-class Steps:
-    """The answers' steps (the work between two pieces) under way on any thread. A process
-    that ends while one runs in the store's native code crashes: Python ends the thread
-    there, and Chroma's Rust frames cannot be unwound (a segmentation fault, after Ctrl+C
-    in the chat). So a stop waits for them (`settled`)."""
-
-    def __init__(self) -> None:
-        self._under_way = 0
-        self._changed = threading.Condition()
-
-    def counted(self, steps: Generator[Y, None, T]) -> Generator[Y, None, T]:
-        """`steps`, each counted while it runs; closing this closes them."""
-        try:
-            while True:
-                with self._changed:
-                    self._under_way += 1
-                try:
-                    step = next(steps)
-                except StopIteration as done:
-                    return done.value
-                finally:
-                    with self._changed:
-                        self._under_way -= 1
-                        self._changed.notify_all()
-                yield step
-        finally:
-            steps.close()
-
-    def settled(self, wait: float) -> bool:
-        """Whether no step is under way, once those that are return or `wait` s pass."""
-        with self._changed:
-            return self._changed.wait_for(lambda: self._under_way == 0, wait)
 
 
 class Bot:
@@ -132,7 +93,6 @@ class Bot:
         self._lock = threading.RLock()
         self._judging = {True: Durations(), False: Durations()}  # a candidate, or the sources
         self._overrun = Durations()  # how far past its deadline an answer that reached it ended
-        self._steps = Steps()
         given = {"store": store, "chat_model": chat_model, "embeddings": embeddings}
         given |= {"retriever": retriever, "grounder": grounder}
         self._parts: dict[str, object] = {k: v for k, v in given.items() if v is not None}
@@ -251,13 +211,7 @@ class Bot:
     ) -> AnswerStream:
         """Verified text as it is written, then `.answer`; BOT_TIMEOUT bounds the whole of it."""
         answer = self._answer(check_question(question, self.settings), history, only)
-        return AnswerStream(self._steps.counted(answer))
-
-    def stop(self, wait: float = STEPS_WAIT) -> bool:
-        """End the answers being written, each at its next wait for the model, and give the
-        steps under way `wait` seconds to return, so the process can end; whether they did."""
-        stop_waiting()
-        return self._steps.settled(wait)
+        return AnswerStream(answer)
 
     def _deadline(self, asked_at: float) -> float:
         """BOT_TIMEOUT after the question came, not counting the model's first start, less

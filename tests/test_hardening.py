@@ -239,3 +239,45 @@ def test_instructions_inside_documents_are_treated_as_data(tmp_path: Path) -> No
     assert system[:60] not in answer.text and "Rules:" not in answer.text
     assert "evil.example" not in answer.text and "evil.example" not in str(answer.unsupported)
     assert bot.ask("What is the capital of Australia?").refused
+
+
+_READ_WHILE_ENDING = """
+import sys, threading, time
+import chromadb
+from bot.cli.support import ends_at_once
+client = chromadb.PersistentClient(path=sys.argv[1])
+collection = client.get_collection(client.list_collections()[0].name)
+
+def reading():
+    while True:
+        collection.get(include=["embeddings"], limit=200)
+
+@ends_at_once
+def command():
+    for _ in range(4):
+        threading.Thread(target=reading, daemon=True).start()
+    time.sleep(0.5)
+    print("Interrupted.", file=sys.stderr)
+    sys.exit(130)
+
+command()
+"""
+
+
+@pytest.mark.slow
+def test_a_command_ending_while_threads_read_the_store_exits_with_its_code_not_a_crash(
+    seeded_settings: Settings, tmp_path: Path
+) -> None:
+    """Python's finalization ends threads still in Chroma's Rust code with a forced unwind,
+    which crashed `bot ui` on Ctrl+C with an answer under way (exit -11, now and then). Four
+    threads reading the store as the command exits crash every time without `ends_at_once`."""
+    store = tmp_path / "vectorstore"
+    shutil.copytree(seeded_settings.vectorstore_dir, store)
+    for _ in range(3):
+        ended = subprocess.run(
+            [sys.executable, "-c", _READ_WHILE_ENDING, str(store)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert (ended.returncode, ended.stderr) == (130, "Interrupted.\n")

@@ -97,7 +97,6 @@ def serve(
         try:
             server.run()
         finally:
-            bot.stop()  # a step a cancelled answer left under way returns before the exit
             if stop_watching:
                 stop_watching()
         return None

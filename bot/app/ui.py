@@ -127,15 +127,14 @@ def launch(
         quiet=True,  # `bot ui` says where it listens: Gradio's own lines tell of share=True
     )
     if block:
-        _until_interrupted(app, bot)
+        _until_interrupted(app)
     return app
 
 
-def _until_interrupted(app: gr.Blocks, bot: Bot) -> None:
+def _until_interrupted(app: gr.Blocks) -> None:
     """Gradio's own wait, but Ctrl+C closes the chat without waiting for the browsers' open
-    event streams (up to 5 s), then ends the answers being written (the embedded model's
-    stop waited up to half a minute for their replies) and waits for their steps under way.
-    The interrupt goes on to the command, which says so and exits as any command does."""
+    event streams (up to 5 s). The interrupt goes on to the command, which says so and ends
+    the process at once, with the answers being written (`ends_at_once`)."""
     try:
         while app.is_running:
             time.sleep(0.1)
@@ -144,8 +143,7 @@ def _until_interrupted(app: gr.Blocks, bot: Bot) -> None:
         logging.getLogger("uvicorn.error").disabled = True
         if app.server:
             app.server.force_exit = True
-        app.close(verbose=False)  # no answer starts a step after this
-        bot.stop()
+        app.close(verbose=False)
         raise
 
 

@@ -9,7 +9,7 @@ import click
 
 from bot.cli.bench import bench, loadtest
 from bot.cli.evaluate import calibrate, compare, evaluate
-from bot.cli.support import filter_options, friendly, quiet_network_defaults
+from bot.cli.support import ends_at_once, filter_options, friendly, quiet_network_defaults
 from bot.core.errors import BotError
 
 
@@ -32,6 +32,7 @@ def cli() -> None:
     is_flag=True,
     help="Keep running: mirror new, changed, renamed and deleted articles within seconds.",
 )
+@ends_at_once
 @friendly
 def ingest(corpus: Path | None, rebuild: bool, watch: bool) -> None:
     """Chunk the articles in CORPUS (default: BOT_CORPUS_DIR, seeds/) into the vector store."""
@@ -132,6 +133,7 @@ def search(
 @click.option("--host", help="Address to bind (default BOT_UI_HOST, 127.0.0.1: this machine only).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default BOT_UI_PORT, 7860).")
 @click.option("--watch", is_flag=True, help="Also mirror changes in BOT_CORPUS_DIR into the store.")
+@ends_at_once
 @friendly
 def ui(host: str | None, port: int | None, watch: bool) -> None:
     """Open the web chat: streamed answers with numbered, expandable sources."""
@@ -154,6 +156,7 @@ def ui(host: str | None, port: int | None, watch: bool) -> None:
 )
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default BOT_API_PORT, 8080).")
 @click.option("--watch", is_flag=True, help="Also mirror changes in BOT_CORPUS_DIR into the store.")
+@ends_at_once
 @friendly
 def serve(host: str | None, port: int | None, watch: bool) -> None:
     """Serve the bot as an OpenAI-compatible API: POST /v1/chat/completions, GET /v1/models."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -45,6 +47,29 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+
+    return wrapper
+
+
+def ends_at_once(command: Callable[..., Any]) -> Callable[..., Any]:
+    """For the commands that keep running: once one returns or exits, the process ends with
+    its exit code and no Python finalization. Finalizing ends the threads still inside the
+    store's native code (an answer's, when Ctrl+C stops the chat) with a forced unwind through
+    Chroma's Rust frames, which crashes. Nothing is left to write: the store commits each
+    batch, and the watch's ingest is stopped first. Click's usage errors pass through."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+        logging.shutdown()
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
 
     return wrapper
 

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 import pytest
 
 from bot.answer.prompts import Waits, in_time
-from bot.api import Steps
 from bot.core.errors import StoppingError
 
 
@@ -36,28 +35,3 @@ def test_scripted_stop_ends_a_wait_for_a_reply_at_once_and_starts_no_other() -> 
     with pytest.raises(StoppingError):
         next(in_time(recorded(), time.monotonic() + 600, waits))
     assert read == []  # the request was never sent
-
-
-def test_a_stop_waits_for_the_step_under_way_and_not_for_a_suspended_answer() -> None:
-    """Python ends a thread still in Chroma's native code as the process exits, and that
-    crashed `bot ui` on Ctrl+C: a stop waits for such a step, not for an answer between
-    two pieces, which takes no step until it is read again."""
-    steps, inside, leave, closed = Steps(), threading.Event(), threading.Event(), []
-
-    def answer() -> Iterator[str]:
-        try:
-            yield "sources"
-            inside.set()
-            leave.wait(10)  # a store call under way
-            yield "text"
-        finally:
-            closed.append(True)
-
-    suspended = steps.counted(answer())
-    assert next(suspended) == "sources" and steps.settled(0)
-    threading.Thread(target=next, args=(suspended,)).start()
-    assert inside.wait(10) and not steps.settled(0.1)
-    threading.Timer(0.2, leave.set).start()
-    assert steps.settled(10)
-    suspended.close()
-    assert closed == [True]  # closing the count closes the answer

@@ -127,12 +127,15 @@ def without_markers(sentence: str) -> str:
 
 def with_markers(sentence: str, numbers: list[int]) -> str:
     """The sentence with `[n]` markers placed before its closing punctuation, closed up
-    after Chinese or Japanese ("14亿用户[3]。"), which set no space before them."""
-    match = re.search(r"[.!?。！？…]+[\"'»”)\]」』）]*$", sentence)
+    after Chinese or Japanese ("14亿用户[3]。"), which set no space before them. A closing
+    quote or bracket stays with its words, and the punctuation it enclosed follows the
+    markers: `strategy" [3].`, not a marker inside the quotation (`strategy [3]."`)."""
+    match = re.search(r"([.!?。！？…]+)([\"'»”)\]」』）]*)$", sentence)
     end = match.start() if match else len(sentence)
     gap = "" if _UNSPACED_END.search(sentence[:end]) else " "
     tail = "".join(f"{gap}[{n}]" for n in numbers)
-    return sentence[:end] + tail + sentence[end:]
+    stops, closers = (match[1], match[2]) if match else ("", "")
+    return sentence[:end] + closers + tail + stops
 
 
 def fold(text: str) -> str:

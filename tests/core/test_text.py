@@ -108,6 +108,16 @@ def test_chinese_sentences_end_at_their_full_stops_without_a_space() -> None:
     )
 
 
+def test_a_marker_follows_a_closing_quote_never_stands_inside_the_quotation() -> None:
+    assert with_markers('Meta called it "an open strategy."', [3]) == (
+        'Meta called it "an open strategy" [3].'
+    )
+    assert with_markers("他说：「很好。」", [1]) == "他说：「很好」[1]。"
+    assert with_markers("Il a dit « non ! »", [2]) == "Il a dit « non ! » [2]"  # spaced
+    marked = with_markers('Meta called it "an open strategy."', [3]) + " Then Llama came [2]."
+    assert split_sentences(marked)[0].endswith('" [3].')
+
+
 def test_chinese_sentences_are_joined_without_a_space_as_they_were_written() -> None:
     sentences = split_sentences("百度发布了模型。他说：「很好。」然后走了！")
     assert joined(sentences) == "百度发布了模型。他说：「很好。」然后走了！"

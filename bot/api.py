@@ -210,8 +210,7 @@ class Bot:
         self, question: str, history: History | None = None, only: ArticleFilter | None = None
     ) -> AnswerStream:
         """Verified text as it is written, then `.answer`; BOT_TIMEOUT bounds the whole of it."""
-        answer = self._answer(check_question(question, self.settings), history, only)
-        return AnswerStream(answer)
+        return AnswerStream(self._answer(check_question(question, self.settings), history, only))
 
     def _deadline(self, asked_at: float) -> float:
         """BOT_TIMEOUT after the question came, not counting the model's first start, less

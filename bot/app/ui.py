@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import gradio as gr
 
+from bot.answer.prompts import stop_waiting
 from bot.api import Bot
 from bot.app.chat import ERROR_MARK, respond
 from bot.app.serving import is_loopback, login
@@ -132,13 +133,15 @@ def launch(
 
 
 def _until_interrupted(app: gr.Blocks) -> None:
-    """Gradio's own wait, but Ctrl+C closes the chat without waiting for the browsers' open
-    event streams (up to 5 s). The interrupt goes on to the command, which says so and ends
-    the process at once, with the answers being written (`ends_at_once`)."""
+    """Gradio's own wait, but Ctrl+C first ends the answers being written, as the API's stop
+    does, and closes the chat without waiting for the browsers' open event streams (up to
+    5 s). The interrupt goes on to the command, which says so and ends the process at once
+    (`ends_at_once`)."""
     try:
         while app.is_running:
             time.sleep(0.1)
     except KeyboardInterrupt:
+        stop_waiting()
         # Not waited for, the open streams are cancelled, and uvicorn logs each as a traceback.
         logging.getLogger("uvicorn.error").disabled = True
         if app.server:

@@ -65,7 +65,7 @@ from bot.models.llm import (
     token_counter,
 )
 from bot.models.local_model import Endpoint
-from bot.models.pace import Pace, PaceMeter, measure_pace
+from bot.models.pace import Pace, PaceMeter, measure_pace, server_meter
 from bot.retrieval.retriever import Retriever
 from bot.store.chroma_store import open_store
 from bot.store.embeddings import make_embeddings
@@ -145,23 +145,19 @@ class Bot:
 
     @property
     def _meter(self) -> PaceMeter:
-        """Times the chat model's requests (`pace`)."""
-        return self._part("meter", PaceMeter)
+        """Times the chat model's requests (`pace`): the embedded server's, shared."""
+        return self._part("meter", lambda: server_meter(self.endpoint))
 
     @property
     def pace(self) -> Pace | None:
         """The embedded model's reading and writing speed on this host: measured as it starts,
         then as its last requests took; None for an endpoint (its speed is its own) or a
         model passed in."""
-        self._part(
-            "probe",
-            lambda: self._meter.started(
-                measure_pace(self.endpoint, load_prompt("pace"), load_prompt("system"))
-                if self.endpoint and self.endpoint.embedded
-                else None
-            ),
-        )
-        return self._meter.pace
+        endpoint = self.endpoint
+        if endpoint is None or not endpoint.embedded:
+            return None
+        system = load_prompt("system")
+        return self._meter.probed(lambda: measure_pace(endpoint, load_prompt("pace"), system))
 
     @property
     def count_tokens(self) -> Callable[[str], int]:

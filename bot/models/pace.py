@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
@@ -55,7 +56,7 @@ def measure_pace(
     None when the server reports none or cannot be reached (the answer then says why).
     Under the answers' `system` prompt: reading it here times a prompt of a real size, and
     leaves it cached, so the first question does not read it on its own clock. The probe is
-    read whole even on a server that has it cached (a second Bot's measure): timing only the
+    read whole even on a server that has it cached (a measure taken again): timing only the
     few tokens left would time the request's overhead, a pace several times too slow."""
     messages = [{"role": "system", "content": system}] if system else []
     try:
@@ -89,12 +90,17 @@ class PaceMeter(BaseCallbackHandler):
         self.pace: Pace | None = None
         """None until the probe: an endpoint that is not timed stays untimed."""
         self._lock = threading.Lock()
+        self._probing = threading.Lock()
+        self._probed = False
         self._runs: dict[UUID, list[float]] = {}
 
-    def started(self, probe: Pace | None) -> Pace | None:
-        """The probe's pace, the first one."""
-        self.pace = probe
-        return probe
+    def probed(self, probe: Callable[[], Pace | None]) -> Pace | None:
+        """The pace, from the `probe` the first caller takes; the others wait for it, then
+        read the pace as last timed."""
+        with self._probing:
+            if not self._probed:
+                self.pace, self._probed = probe(), True
+        return self.pace
 
     def on_chat_model_start(
         self, serialized: Any, messages: Any, *, run_id: UUID, **_: Any
@@ -132,6 +138,21 @@ class PaceMeter(BaseCallbackHandler):
                 self.pace = replace(self.pace, prefill=read / (first - start))
             if written - 1 >= WRITE_TIMED and last > first:
                 self.pace = replace(self.pace, decode=(written - 1) / (last - first))
+
+
+_meters: dict[Endpoint, PaceMeter] = {}
+_meters_lock = threading.Lock()
+
+
+def server_meter(endpoint: Endpoint | None) -> PaceMeter:
+    """The embedded server's one meter: every Bot on it starts from the pace its first Bot
+    measured, and re-times the same one, as their requests share its cores (a second Bot
+    in a process, as the tests and the eval build, does not spend 8 s timing it again). A
+    meter of its own for any other endpoint, which is never timed."""
+    if endpoint is None or not endpoint.embedded:
+        return PaceMeter()
+    with _meters_lock:
+        return _meters.setdefault(endpoint, PaceMeter())
 
 
 def _usage(response: LLMResult) -> tuple[int, int] | None:

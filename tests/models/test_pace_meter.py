@@ -12,7 +12,8 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGenerationChunk
 
-from bot.models.pace import Pace, PaceMeter
+from bot.models.local_model import Endpoint
+from bot.models.pace import Pace, PaceMeter, server_meter
 
 START = Pace(prefill=75.0, decode=28.0)
 
@@ -45,7 +46,7 @@ class TimedModel(GenericFakeChatModel):
 def metered(model: TimedModel, start: Pace | None = START) -> PaceMeter:
     """A meter started at `start`, after `model` answered one streamed request."""
     meter = PaceMeter()
-    meter.started(start)
+    meter.probed(lambda: start)
     for _ in model.model_copy(update={"callbacks": [meter]}).stream("question"):
         pass
     return meter
@@ -70,7 +71,7 @@ def test_scripted_request_of_few_new_tokens_keeps_the_pace() -> None:
 def test_scripted_request_closed_early_keeps_the_pace() -> None:
     """A reply closed at its deadline reports no usage, so it times nothing."""
     meter = PaceMeter()
-    meter.started(START)
+    meter.probed(lambda: START)
     model = TimedModel(read=300, words=20, reading=0.05, writing=0.01, callbacks=[meter])
     pieces = model.stream("question")
     next(pieces)
@@ -82,3 +83,20 @@ def test_scripted_endpoint_without_a_probe_stays_untimed() -> None:
     """An endpoint other than the embedded server has its own speed: no pace, ever."""
     model = TimedModel(read=300, words=20, reading=0.02, writing=0.001)
     assert metered(model, start=None).pace is None
+
+
+def test_bots_on_one_embedded_server_share_its_meter_and_probe_it_once() -> None:
+    served = Endpoint("http://127.0.0.1:9/v1", "key", "model", embedded=True)
+    probes: list[Pace] = []
+
+    def probe() -> Pace:
+        probes.append(START)
+        return START
+
+    first, second = server_meter(served), server_meter(served)
+    assert first is second
+    assert first.probed(probe) == START and second.probed(probe) == START
+    assert len(probes) == 1
+    outside = Endpoint(served.base_url, "key", "model")  # an endpoint's speed is its own
+    assert server_meter(outside) is not server_meter(outside)
+    assert server_meter(None).pace is None

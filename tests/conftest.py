@@ -174,8 +174,12 @@ SHARED_PARTS = ("store", "embeddings", "retriever", "grounder")
 
 @pytest.fixture(scope="session")
 def default_model_bot(seeded_settings: Settings) -> Iterator[Bot]:
-    """A Bot on the seeded store with the default embedded model (Qwen2.5-Coder-1.5B)."""
-    yield Bot(seeded_settings.model_copy(update={"local_model": DEFAULT_LOCAL_MODEL}))
+    """A Bot on the seeded store with the default embedded model (Qwen2.5-Coder-1.5B),
+    started and timed as the chat and the API are at launch: a test run alone gets the same
+    warm server as one run after others (test_pdf's, which lends its client, timed out)."""
+    bot = Bot(seeded_settings.model_copy(update={"local_model": DEFAULT_LOCAL_MODEL}))
+    bot.warm_up()
+    yield bot
 
 
 @pytest.fixture

@@ -128,33 +128,41 @@ def embedded_endpoint(spec: ServerSpec) -> Endpoint:
 
 def default_threads() -> tuple[int, int]:
     """(decode, prefill) threads: prefill takes every core; decoding takes every core when
-    the host is idle as the model starts, and leaves one free when it is not.
+    no other process keeps one busy as the model starts, and leaves one free when one does.
 
     Decoding syncs its threads on every token. Measured on 2 cores (docs/answers.md): idle,
     2 threads write 14.3 tokens/s against 8.0 with 1; with one core busy, 1.5 against 8.5.
-    Prefill is one large batch and gains from every core either way.
+    Prefill is one large batch and gains from every core either way. This process's own
+    work as the model starts in the background (the watch's first pass over the folder, the
+    chat's page) is over before the model writes, so it is not counted: it gave
+    `bot ui --watch` one decoding thread for its whole run.
     """
     cores = usable_cores()
-    busy = cores - idle_cores(cores)
-    return (cores if busy < IDLE_BELOW else max(1, cores - 1)), cores
+    return (cores if others_busy(cores) < IDLE_BELOW else max(1, cores - 1)), cores
 
 
-def idle_cores(cores: int, sample: float = 0.3) -> float:
-    """Cores no process used over `sample` seconds (/proc/stat); all of them where it
-    cannot be read."""
-
-    def times() -> tuple[int, int]:
-        with open("/proc/stat", encoding="ascii") as stat:
-            fields = [int(x) for x in stat.readline().split()[1:]]
-        return fields[3] + fields[4], sum(fields)  # idle + iowait, all
-
+def others_busy(cores: int, sample: float = 0.3) -> float:
+    """Cores that other processes kept busy over `sample` seconds: the host's busy time
+    (/proc/stat) less this process's own (/proc/self/stat); none where they cannot be read."""
     try:
-        idle0, all0 = times()
+        before = _cpu_ticks()
         time.sleep(sample)
-        idle1, all1 = times()
+        after = _cpu_ticks()
     except (OSError, ValueError, IndexError):
-        return float(cores)
-    return cores * (idle1 - idle0) / max(1, all1 - all0)
+        return 0.0
+    busy, every, own = (later - earlier for earlier, later in zip(before, after, strict=True))
+    return cores * max(0, busy - own) / max(1, every)
+
+
+def _cpu_ticks() -> tuple[int, int, int]:
+    """Clock ticks so far: the host's busy ones, all of them, and this process's own (user
+    and system, all its threads)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        host = [int(x) for x in stat.readline().split()[1:]]
+    with open("/proc/self/stat", encoding="ascii") as own:
+        fields = own.read().rsplit(")", 1)[1].split()  # after the command's name
+    idle = host[3] + host[4]  # idle + iowait
+    return sum(host) - idle, sum(host), int(fields[11]) + int(fields[12])  # utime + stime
 
 
 def free_port() -> int:

@@ -1,9 +1,12 @@
 """How a stop tells that the embedded server is still busy, against a real HTTP server on
-loopback standing in for llama.cpp's /slots (the real one is in test_e2e_embedded.py)."""
+loopback standing in for llama.cpp's /slots (the real one is in test_e2e_embedded.py); and
+how the server's decoding threads read the host's load, against real processes."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -11,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bot.models.local_model import Endpoint, free_port, slots_busy
+from bot.models.local_model import IDLE_BELOW, Endpoint, free_port, others_busy, slots_busy
 
 
 def _slots(delay: float, slots: list[dict[str, object]]) -> type[BaseHTTPRequestHandler]:
@@ -63,3 +66,30 @@ def test_no_answer_in_time_is_a_prompt_being_read_and_a_gone_server_is_not_busy(
     assert slots_busy(_endpoint(server), wait=0.1)
     gone = Endpoint(f"http://127.0.0.1:{free_port()}/v1", "key", "m", embedded=True)
     assert not slots_busy(gone)
+
+
+@pytest.mark.slow
+def test_another_process_busy_counts_against_decoding_threads_and_our_own_work_does_not() -> None:
+    """A core spun by another process is load to leave room for; the same spin in a thread
+    of this process (the chat's page being built as the model starts) is not."""
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            sum(range(1000))
+
+    spinning = threading.Thread(target=spin)
+    spinning.start()
+    try:
+        ours = others_busy(2)
+    finally:
+        stop.set()
+        spinning.join()
+    other = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.2)
+        theirs = others_busy(2)
+    finally:
+        other.kill()
+        other.wait()
+    assert ours < IDLE_BELOW <= theirs, (ours, theirs)

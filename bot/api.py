@@ -156,8 +156,9 @@ class Bot:
         endpoint = self.endpoint
         if endpoint is None or not endpoint.embedded:
             return None
-        system = load_prompt("system")
-        return self._meter.probed(lambda: measure_pace(endpoint, load_prompt("pace"), system))
+        return self._meter.probed(
+            lambda: measure_pace(endpoint, load_prompt("pace"), load_prompt("system"))
+        )
 
     @property
     def count_tokens(self) -> Callable[[str], int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 import secrets
 import socket
 import threading
@@ -143,26 +144,26 @@ def default_threads() -> tuple[int, int]:
 
 def others_busy(cores: int, sample: float = 0.3) -> float:
     """Cores that other processes kept busy over `sample` seconds: the host's busy time
-    (/proc/stat) less this process's own (/proc/self/stat); none where they cannot be read."""
+    (/proc/stat) less this process's own (`time.process_time`); none where it cannot be
+    read."""
     try:
-        before = _cpu_ticks()
+        before = _cpu_seconds()
         time.sleep(sample)
-        after = _cpu_ticks()
+        after = _cpu_seconds()
     except (OSError, ValueError, IndexError):
         return 0.0
     busy, every, own = (later - earlier for earlier, later in zip(before, after, strict=True))
-    return cores * max(0, busy - own) / max(1, every)
+    return cores * max(0.0, busy - own) / every if every > 0 else 0.0
 
 
-def _cpu_ticks() -> tuple[int, int, int]:
-    """Clock ticks so far: the host's busy ones, all of them, and this process's own (user
+def _cpu_seconds() -> tuple[float, float, float]:
+    """CPU seconds so far: the host's busy ones, all of them, and this process's own (user
     and system, all its threads)."""
     with open("/proc/stat", encoding="ascii") as stat:
         host = [int(x) for x in stat.readline().split()[1:]]
-    with open("/proc/self/stat", encoding="ascii") as own:
-        fields = own.read().rsplit(")", 1)[1].split()  # after the command's name
+    tick = os.sysconf("SC_CLK_TCK")
     idle = host[3] + host[4]  # idle + iowait
-    return sum(host) - idle, sum(host), int(fields[11]) + int(fields[12])  # utime + stime
+    return (sum(host) - idle) / tick, sum(host) / tick, time.process_time()
 
 
 def free_port() -> int:

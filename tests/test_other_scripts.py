@@ -111,6 +111,18 @@ def test_scripted_a_changed_number_is_not_shown(scripts_settings, question: str,
     assert answer.refused and reply not in answer.text, answer.text
 
 
+def test_scripted_a_reading_with_another_ending_makes_the_passage_the_answer(
+    scripts_settings,
+) -> None:
+    """The model copies "57 billion" out in another case than the article's: the article's
+    words, not the copy, are what the passage must hold. Its own reply is wrong and not shown."""
+    wrong = "Nvidia объявила о выручке в 75 миллиардов долларов [1]."
+    model = scripted_model(wrong, "NONE", reading="57 миллиарды долларов")
+    answer = Bot(scripts_settings, chat_model=model).ask("Какую выручку объявила Nvidia?")
+    assert not answer.refused and answer.quoted, answer.text
+    assert "57 миллиардов долларов" in answer.text and "75" not in answer.text
+
+
 @pytest.mark.parametrize(
     ("reading", "written"),
     [

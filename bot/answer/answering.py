@@ -366,16 +366,16 @@ def _copied(
     check out (`answers_in`) and state what is asked, as a sentence of the model's must (a
     number for how many or which year: "MBH99" is no year): the second reading's, of all
     the sources, else those the model copies out of the passage alone (`quoting.extract`),
-    asked only then: its time is left to a translation. "" when neither does."""
+    asked only then: its time is left to a translation. "" when neither does. A copy that
+    changed a word's ending is the passage's words (`as_written`)."""
     new = verifier.grounder.thresholds.span_new
 
-    def answers(span: str) -> bool:
-        return answers_in(span, passage, question, new) and states_what_is_asked(span, question)
+    def answering(span: str) -> str:
+        written = span if holds(passage, span) else as_written(span, passage)
+        stated = answers_in(written, passage, question, new)
+        return written if stated and states_what_is_asked(written, question) else ""
 
-    if answers(reading):
-        return reading
-    extracted = quoting.extract(passage) if quoting.extract else ""
-    return extracted if answers(extracted) else ""
+    return answering(reading) or answering(quoting.extract(passage) if quoting.extract else "")
 
 
 def _answer(question: str, language: str, contexts: list[Citation], draft: _Draft) -> Answer:

@@ -35,6 +35,7 @@ from bot.core.text import (
     name_tokens,
     names,
     plain_numbers,
+    reinflects,
     tokenize,
 )
 
@@ -64,18 +65,20 @@ def compose(
 
 def as_written(span: str, passage: str) -> str:
     """The copied words as the passage writes them, whole, with the symbols written against
-    them ("£30m" for "30m", "45%" for "45"): a small model often drops those as it copies,
-    and an amount without its currency is not the passage's answer. The span itself when
-    the passage does not write it as whole words."""
+    them ("£30m" for "30m", "45%" for "45") and their own endings ("миллиардов" where the
+    copy says "миллиарды"): a small model often drops those as it copies, and an amount
+    without its currency is not the passage's answer. The span itself when the passage does
+    not write it as whole words."""
     copied, words = tokenize(span), passage.split()
-    for start in range(len(words)):
-        run: list[str] = []
-        for end in range(start, len(words)):
-            run += tokenize(words[end])
-            if len(run) >= len(copied):
-                break
-        if run == copied:
-            return " ".join(words[start : end + 1]).strip(_AROUND)
+    for same in (str.__eq__, reinflects):  # the words as copied, where the passage has them
+        for start in range(len(words)):
+            run: list[str] = []
+            for end in range(start, len(words)):
+                run += tokenize(words[end])
+                if len(run) >= len(copied):
+                    break
+            if len(run) == len(copied) and all(map(same, copied, run)):
+                return " ".join(words[start : end + 1]).strip(_AROUND)
     return span
 
 

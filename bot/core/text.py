@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from itertools import pairwise
+from itertools import pairwise, takewhile
 
 from bot.core.language import UNSPACED_LANGUAGES, UNSPACED_RUN, detect_language
 from bot.core.patterns import SPELLED_NUMBERS
@@ -42,6 +42,8 @@ _SPELLED_OUT_LETTERS = {"đ": "d", "ß": "ss", "ł": "l", "œ": "oe", "æ": "ae"
 _SPELLED_OUT = str.maketrans(_SPELLED_OUT_LETTERS)
 _MARK = "Mn"
 """The Unicode category of a combining mark, an accent or a tone: what `fold` drops."""
+INFLECTION = 3
+"""Letters an inflected language changes at the end of a word (case, number, gender)."""
 # Letters of any script are words (Cyrillic, Greek, Arabic, Hangul), and Latin ones are a-z
 # once folded; Chinese and Japanese write no spaces, so their runs of characters are read
 # as overlapping pairs, the usual stand-in for their words.
@@ -325,6 +327,20 @@ def is_coined(name: str) -> bool:
 def stems(tokens: Iterable[str]) -> set[str]:
     """Folded names without a plural or possessive s: Normans and Norman are one name."""
     return {t[:-1] if len(t) > 4 and t.endswith("s") else t for t in tokens}
+
+
+def reinflects(copied: str, written: str) -> bool:
+    """Whether a copied token is the written one, or it with another ending: a small model
+    copying out "57 миллиардов долларов" writes "57 миллиарды долларов". Both may change
+    up to `INFLECTION` letters after a longer shared stem; numbers and Vietnamese syllables,
+    whose last letters make another word ("nguồn" is not "người"), must match whole."""
+    if copied == written:
+        return True
+    if not (copied.isalpha() and written.isalpha()) or is_syllable(copied) or is_syllable(written):
+        return False
+    shared = zip(copied, written, strict=False)
+    stem = sum(1 for _ in takewhile(lambda pair: pair[0] == pair[1], shared))
+    return stem > INFLECTION and max(len(copied), len(written)) - stem <= INFLECTION
 
 
 def name_tokens(text: str) -> set[str]:

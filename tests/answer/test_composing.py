@@ -98,8 +98,20 @@ def test_a_sentence_that_adds_or_loses_something_is_not(
 
 @pytest.mark.parametrize(
     ("span", "written"),
-    [("30m", "£30m"), ("the dot", "the dot"), ("six", "six"), ("Rollo", "Rollo")],
-    ids=["a symbol written against it", "quotes around it", "part of a word", "not there"],
+    [
+        ("30m", "£30m"),
+        ("the dot", "the dot"),
+        ("six", "six"),
+        ("Rollo", "Rollo"),
+        ("the logos", "the logo"),
+    ],
+    ids=[
+        "a symbol written against it",
+        "quotes around it",
+        "part of a word",
+        "not there",
+        "another ending",
+    ],
 )
 def test_copied_words_are_shown_as_the_passage_writes_them(span: str, written: str) -> None:
     passage = 'Fees of £30m went to the logo, known as "the dot", by a six-time winner.'

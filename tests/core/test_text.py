@@ -15,6 +15,7 @@ from bot.core.text import (
     marks,
     name_tokens,
     names,
+    reinflects,
     shingles,
     split_sentences,
     stated_numbers,
@@ -243,3 +244,30 @@ def test_an_attribution_needs_the_name_written_as_a_name() -> None:
         "Le Monde reported that Meta signed.", "le monde sait que Meta a signé"
     )
     assert attributes_truly("Selon Reuters, Meta a signé.", "Meta a signé, selon Reuters.")
+
+
+@pytest.mark.parametrize(
+    ("copied", "written", "same"),
+    [
+        ("миллиарды", "миллиардов", True),
+        ("milliard", "milliards", True),
+        ("annoncee", "annonce", True),
+        ("57", "570", False),
+        ("nguon", "nguoi", False),
+        ("mars", "mai", False),
+        ("marche", "marque", False),
+    ],
+    ids=[
+        "Russian case",
+        "French plural",
+        "French gender",
+        "a number",
+        "Vietnamese",
+        "short",
+        "another word",
+    ],
+)
+def test_a_copied_word_with_another_ending_is_the_written_word(
+    copied: str, written: str, same: bool
+) -> None:
+    assert reinflects(copied, written) is same

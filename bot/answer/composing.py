@@ -70,11 +70,12 @@ def as_written(span: str, passage: str) -> str:
     without its currency is not the passage's answer. The span itself when the passage does
     not write it as whole words."""
     copied, words = tokenize(span), passage.split()
+    tokens = [tokenize(word) for word in words]
     for same in (str.__eq__, reinflects):  # the words as copied, where the passage has them
         for start in range(len(words)):
             run: list[str] = []
             for end in range(start, len(words)):
-                run += tokenize(words[end])
+                run += tokens[end]
                 if len(run) >= len(copied):
                     break
             if len(run) == len(copied) and all(map(same, copied, run)):

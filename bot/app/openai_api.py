@@ -351,25 +351,12 @@ def completion(answer: Answer) -> dict[str, Any]:
 
 
 def extras(answer: Answer) -> dict[str, Any]:
-    """`citations`, numbered as the text's [n] markers, and `newsbot`: how it was answered."""
+    """`citations`, numbered as the text's [n] markers, and `newsbot`: how it was answered,
+    and what it `read` (every passage retrieved, cited or not: a refusal's too)."""
     return {
-        "citations": [
-            {
-                "n": n,
-                "source": c.source,
-                "title": c.title,
-                "url": c.url or None,
-                "snippet": c.snippet,
-                "relevance": c.relevance,
-                "language": c.language or None,
-                "published": c.published or None,
-                "outlet": c.outlet or None,
-                "author": c.author or None,
-                "republisher": c.republisher or None,
-            }
-            for n, c in answer.numbered_citations()
-        ],
+        "citations": [_source(n, c) for n, c in answer.numbered_citations()],
         "newsbot": {
+            "read": [_source(n, c) for n, c in enumerate(answer.contexts, 1)],
             "refused": answer.refused,
             "refusal_reason": answer.refusal_reason or None,
             "quoted": answer.quoted,
@@ -379,6 +366,23 @@ def extras(answer: Answer) -> dict[str, Any]:
             "left_out": answer.unsupported,
             "as_of": answer.as_of or None,
         },
+    }
+
+
+def _source(n: int, c: Citation) -> dict[str, Any]:
+    """One passage as a client reads it: its number, its article and where that came from."""
+    return {
+        "n": n,
+        "source": c.source,
+        "title": c.title,
+        "url": c.url or None,
+        "snippet": c.snippet,
+        "relevance": c.relevance,
+        "language": c.language or None,
+        "published": c.published or None,
+        "outlet": c.outlet or None,
+        "author": c.author or None,
+        "republisher": c.republisher or None,
     }
 
 

@@ -85,6 +85,8 @@ def test_the_chat_and_the_api_show_who_published_it_and_when(meta_hit) -> None:
     dated = answer.model_copy(update={"as_of": "2025-09-02"})
     assert extras(answer)["newsbot"]["as_of"] is None
     assert extras(dated)["newsbot"]["as_of"] == "2025-09-02"
+    refused = answer.model_copy(update={"refused": True, "citations": []})
+    assert extras(refused)["newsbot"]["read"] == [cited]  # what a refusal looked at
     assert (cited["outlet"], cited["published"], cited["republisher"]) == (
         "Tuổi Trẻ",
         "2025-09-02",

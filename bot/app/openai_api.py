@@ -37,7 +37,7 @@ from bot.core.errors import (
     StoppingError,
     StoreError,
 )
-from bot.core.results import Answer, AnswerStream, Retrieved
+from bot.core.results import Answer, AnswerStream, Citation, Retrieved
 
 log = logging.getLogger(__name__)
 

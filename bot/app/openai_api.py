@@ -352,7 +352,7 @@ def completion(answer: Answer) -> dict[str, Any]:
 
 def extras(answer: Answer) -> dict[str, Any]:
     """`citations`, numbered as the text's [n] markers, and `newsbot`: how it was answered,
-    and what it `read` (every passage retrieved, cited or not: a refusal's too)."""
+    and what the model `read` for it, cited or not (a refusal's passages too)."""
     return {
         "citations": [_source(n, c) for n, c in answer.numbered_citations()],
         "newsbot": {

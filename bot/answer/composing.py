@@ -71,16 +71,23 @@ def as_written(span: str, passage: str) -> str:
     not write it as whole words."""
     copied, words = tokenize(span), passage.split()
     tokens = [tokenize(word) for word in words]
+    runs = [_run(tokens, start, len(copied)) for start in range(len(words))]
     for same in (str.__eq__, reinflects):  # the words as copied, where the passage has them
-        for start in range(len(words)):
-            run: list[str] = []
-            for end in range(start, len(words)):
-                run += tokens[end]
-                if len(run) >= len(copied):
-                    break
+        for start, (end, run) in enumerate(runs):
             if len(run) == len(copied) and all(map(same, copied, run)):
                 return " ".join(words[start : end + 1]).strip(_AROUND)
     return span
+
+
+def _run(tokens: list[list[str]], start: int, length: int) -> tuple[int, list[str]]:
+    """The tokens of the words from `start` on, up to the first word that brings them to
+    `length` (or the last word), and that word's index: a candidate for the copied words."""
+    run: list[str] = []
+    for end in range(start, len(tokens)):
+        run += tokens[end]
+        if len(run) >= length:
+            return end, run
+    return len(tokens) - 1, run
 
 
 def composed(sentence: str, question: str, span: str, language: str) -> bool:

@@ -14,13 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.core.language import UNSPACED_LANGUAGES
-from bot.core.patterns import MAGNITUDES, WRITTEN_MAGNITUDES
+from bot.core.patterns import MAGNITUDES, UNIT_LINKS, UNIT_SIGNS, UNITS, WRITTEN_MAGNITUDES
 from bot.core.text import fold, tokenize
 
 _NUMBER = re.compile(r"\d+(?:[ ,.\u00a0\u202f]\d+)*")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NEXT_WORD = re.compile(r"[ \t\u00a0]*([^\W\d_]+)")
 _NEXT_CHARACTER = re.compile(r"[ \t\u00a0]*(\w)")
+_LINKED_WORD = re.compile(r"[ \t\u00a0'\u2019]*([^\W\d_]+)")
+_SIGN_AFTER = re.compile(r"[ \t\u00a0]*(%)")
 _DECIMAL_POINT = ("en", "zh", "ja")
 """Languages that write a decimal point; the others the bot writes amounts in, a comma."""
 _ONE_BELOW_TWO = ("fr", "pt")
@@ -38,6 +40,13 @@ class Amount:
     digits_end: int
     """Where the number as written ends and its magnitude words begin."""
     end: int
+    kind: str = ""
+    """What it counts, from the unit written with it (`UNITS`): "money", "time", "share";
+    "" for a unit the bot does not know, or none."""
+
+
+Reading = tuple[int, str]
+"""An amount's value and kind, as `quantities` gives them."""
 
 
 def amounts(text: str, language: str) -> Iterator[Amount]:
@@ -55,24 +64,53 @@ def amounts(text: str, language: str) -> Iterator[Amount]:
             power, end = power + scale[folded], word.end()
         if power:
             value = round(float(number[0]) * 10**power)
-            yield Amount(number[0], value, match.start(), match.end(), end)
+            kind = _kind(text, match.start(), end, language)
+            yield Amount(number[0], value, match.start(), match.end(), end, kind)
 
 
-def quantities(text: str, *languages: str) -> dict[str, set[int]]:
+def _kind(text: str, start: int, end: int, language: str) -> str:
+    """What the amount between `start` and `end` counts: a sign before it ("$10 billion")
+    or after it, else the unit word after it, past one link word ("milliards de dollars")
+    and an abbreviation's point ("Mrd. Euro"); "" for none the bot knows."""
+    before = text[:start].rstrip()[-1:]
+    if after := _SIGN_AFTER.match(text, end):
+        return UNIT_SIGNS[after[1]]
+    if before in UNIT_SIGNS:
+        return UNIT_SIGNS[before]
+    units = UNITS.get(language, {})
+    if language in UNSPACED_LANGUAGES:
+        rest = text[end:].lstrip()
+        return next((kind for unit, kind in units.items() if rest.startswith(unit)), "")
+    word = _NEXT_WORD.match(text, end + text.startswith(".", end))
+    if word and fold(word[1]) in UNIT_LINKS.get(language, ()):
+        word = _LINKED_WORD.match(text, word.end())
+    return units.get(fold(word[1]), "") if word else ""
+
+
+def quantities(text: str, *languages: str) -> dict[str, set[Reading]]:
     """The `amounts` of a text read in each of the languages, by the number as written:
-    "97,4 milliards" is {"97.4": {97400000000}} in French."""
-    found: dict[str, set[int]] = {}
+    "97,4 milliards de dollars" is {"97.4": {(97400000000, "money")}} in French."""
+    found: dict[str, set[Reading]] = {}
     for amount in (a for language in languages for a in amounts(text, language)):
-        found.setdefault(amount.number, set()).add(amount.value)
+        found.setdefault(amount.number, set()).add((amount.value, amount.kind))
     return found
 
 
-def changes_magnitude(told: dict[str, set[int]], said: dict[str, set[int]]) -> bool:
+def changes_amount(told: dict[str, set[Reading]], said: dict[str, set[Reading]]) -> bool:
     """Whether the `quantities` a sentence tells give a number the passage's (`said`) with
     another magnitude: "97,4 миллиона" (million) for "97,4 milliards" (billion), or a French
-    "billions" (10^12) for an English "billion". A number the passage writes without one is
-    not judged here."""
-    return any(number in said and not values & said[number] for number, values in told.items())
+    "billions" (10^12) for an English "billion"; or as another kind of thing: "10 tỷ năm"
+    (years) for "10 milliards de dollars". A number the passage writes without a magnitude
+    is not judged here, nor a kind either text leaves unknown."""
+    return any(
+        number in said and not any(_same(t, s) for t in readings for s in said[number])
+        for number, readings in told.items()
+    )
+
+
+def _same(told: Reading, said: Reading) -> bool:
+    """One value, and no two kinds known to differ."""
+    return told[0] == said[0] and (told[1] == said[1] or not told[1] or not said[1])
 
 
 def in_readers_amounts(text: str, language: str, reader: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
 
-from bot.answer.amounts import changes_magnitude, quantities
+from bot.answer.amounts import changes_amount, quantities
 from bot.answer.grounding import Grounder
 from bot.answer.prompts import alone, load_prompt, side_reply
 from bot.core.language import detect_language, language_name
@@ -59,7 +59,7 @@ def faithful(original: str, translation: str, language: str, grounder: Grounder)
         return False
     # Its amounts may be written in the reader's words already (`in_readers_amounts`).
     written = quantities(original, detect_language(original), language)
-    if changes_magnitude(quantities(translation, language), written):
+    if changes_amount(quantities(translation, language), written):
         return False  # "97,4 milliards" is not "97.4 million"
     # Numbers are the number check's: "tháng 4" may be "April".
     coined = {t for n in names(original) if is_coined(n) for t in tokenize(n) if not is_number(t)}

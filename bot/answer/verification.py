@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.answer.amounts import changes_magnitude, quantities
+from bot.answer.amounts import changes_amount, quantities
 from bot.answer.claims import attributes_truly
 from bot.answer.grounding import Grounder
 from bot.core.language import detect_language
@@ -103,7 +103,7 @@ class Verifier:
             i + 1
             for i, (tokens, chunk) in enumerate(zip(self.tokens, self.contexts, strict=True))
             if attributes_truly(text, self.credited[i])
-            and not changes_magnitude(told, self.quantities[i])
+            and not changes_amount(told, self.quantities[i])
             and self.grounder.supports(
                 text,
                 tokens,

@@ -290,6 +290,91 @@ MAGNITUDES: dict[str, dict[str, int]] = {
     "ja": {"千": 3, "万": 4, "億": 8, "兆": 12},
 }
 
+# What an amount counts, from the unit word a language writes after it (folded), so that
+# "10 tỷ năm" (years) is not "10 milliards de dollars": money, time or a share. A link word
+# may stand between ("milliards de dollars"). Chinese and Japanese run the unit into the
+# amount ("亿美元"). An amount whose unit is not here is of no known kind, and any matches it.
+UNITS: dict[str, dict[str, str]] = {
+    language: {word: kind for kind, words in kinds.items() for word in words}
+    for language, kinds in {
+        "en": {
+            "money": ("dollar", "dollars", "euro", "euros", "pound", "pounds", "usd", "eur"),
+            "time": ("year", "years", "month", "months", "week", "weeks", "day", "days"),
+            "share": ("percent",),
+        },
+        "fr": {
+            "money": ("dollar", "dollars", "euro", "euros", "livres", "usd", "eur"),
+            "time": ("ans", "annees", "mois", "semaines", "jours"),
+            "share": (),
+        },
+        "vi": {
+            "money": ("usd", "do", "euro", "bang", "dong"),
+            "time": ("nam", "thang", "tuan", "ngay"),
+            "share": (),
+        },
+        "de": {
+            "money": ("dollar", "euro", "pfund", "usd", "eur"),
+            "time": ("jahre", "jahren", "monate", "monaten", "wochen", "tage", "tagen"),
+            "share": ("prozent",),
+        },
+        "es": {
+            "money": ("dolares", "euros", "libras", "usd"),
+            "time": ("anos", "meses", "semanas", "dias"),
+            "share": (),
+        },
+        "it": {
+            "money": ("dollari", "euro", "sterline", "usd"),
+            "time": ("anni", "mesi", "settimane", "giorni"),
+            "share": (),
+        },
+        "pt": {
+            "money": ("dolares", "euros", "libras", "reais", "usd"),
+            "time": ("anos", "meses", "semanas", "dias"),
+            "share": (),
+        },
+        "nl": {
+            "money": ("dollar", "euro", "pond", "usd"),
+            "time": ("jaar", "jaren", "maanden", "weken", "dagen"),
+            "share": ("procent",),
+        },
+        "ru": {
+            "money": ("долларов", "доллара", "евро", "рублей", "рубля"),
+            "time": ("лет", "года", "месяцев", "месяца", "недель", "дней"),
+            "share": ("процентов", "процента"),
+        },
+        "pl": {
+            "money": ("dolarow", "dolary", "euro", "zlotych"),
+            "time": ("lat", "miesiecy", "tygodni", "dni"),
+            "share": ("procent",),
+        },
+        "id": {
+            "money": ("dolar", "euro", "rupiah", "usd"),
+            "time": ("tahun", "bulan", "minggu", "hari"),
+            "share": ("persen",),
+        },
+        "zh": {
+            "money": ("美元", "欧元", "英镑", "元"),
+            "time": ("年", "个月", "周", "天"),
+            "share": (),
+        },
+        "ja": {
+            "money": ("ドル", "ユーロ", "円"),
+            "time": ("年", "か月", "ヶ月", "週間", "日"),
+            "share": (),
+        },
+    }.items()
+}
+UNIT_LINKS: dict[str, frozenset[str]] = {
+    "en": frozenset({"of"}),
+    "fr": frozenset({"de", "d"}),
+    "es": frozenset({"de"}),
+    "it": frozenset({"di"}),
+    "pt": frozenset({"de"}),
+    "nl": frozenset({"van"}),
+}
+UNIT_SIGNS = {"$": "money", "€": "money", "£": "money", "¥": "money", "%": "share"}
+"""Signs any language writes before an amount (money) or after it (a share)."""
+
 # How each language writes a magnitude after a number, as a power of ten: (singular,
 # plural). Russian, Polish and German agree the word with the number, so their abbreviation
 # is written; 10^9 is two words in Spanish ("mil millones") and 10^12 in Vietnamese.

@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage
 
 from bot.answer.amounts import (
     amounts,
-    changes_magnitude,
+    changes_amount,
     in_readers_amounts,
     quantities,
     with_magnitude,
@@ -447,24 +447,80 @@ def test_scripted_a_number_given_another_magnitude_is_not_shown(
     assert (answer.unsupported == [without_markers(reply)]) != shown
 
 
+@pytest.mark.parametrize(
+    ("question", "reply", "shown"),
+    [
+        (
+            "Hợp đồng điện toán đám mây giữa Meta và Google trị giá bao nhiêu?",
+            "Hợp đồng điện toán đám mây giữa Meta và Google trị giá 10 tỷ USD [1].",
+            True,
+        ),
+        # The article's 10 billion is dollars: "10 tỷ năm" (years) is not what it writes.
+        (
+            "Hợp đồng điện toán đám mây giữa Meta và Google kéo dài bao nhiêu năm?",
+            "Hợp đồng điện toán đám mây giữa Meta và Google kéo dài 10 tỷ năm [1].",
+            False,
+        ),
+    ],
+    ids=["dollars", "years"],
+)
+def test_scripted_an_amount_told_as_another_kind_of_thing_is_not_shown(
+    scripted_bot, question: str, reply: str, shown: bool
+) -> None:
+    answer = scripted_bot(scripted_model(reply)).ask(question)
+    assert (without_markers(reply) in without_markers(answer.text)) == shown, answer.text
+
+
 def test_magnitudes_are_read_in_each_texts_language() -> None:
     french = quantities("une offre de 97,4 milliards de dollars", "fr")
-    assert french == {"97.4": {97_400_000_000}}
-    assert quantities("10 mil millones", "es") == quantities("10 tỷ", "vi") == {"10": {10**10}}
+    assert french == {"97.4": {(97_400_000_000, "money")}}
+    assert (
+        quantities("10 mil millones", "es") == quantities("10 tỷ", "vi") == {"10": {(10**10, "")}}
+    )
     assert quantities("1,4 nghìn tỷ", "vi") == quantities("1.4 trillion", "en")
-    assert changes_magnitude(quantities("97,4 миллиона долларов", "ru"), french)
-    assert not changes_magnitude(quantities("97,4 миллиарда долларов", "ru"), french)
-    assert not changes_magnitude(quantities("97.4 billion dollars", "en"), french)
-    assert changes_magnitude(
+    assert changes_amount(quantities("97,4 миллиона долларов", "ru"), french)
+    assert not changes_amount(quantities("97,4 миллиарда долларов", "ru"), french)
+    assert not changes_amount(quantities("97.4 billion dollars", "en"), french)
+    assert changes_amount(
         quantities("97,4 billions de dollars", "fr"), quantities("97.4 billion", "en")
     )
-    assert not changes_magnitude(quantities("97.4 billion", "en"), quantities("97.4 dollars", "en"))
+    assert not changes_amount(quantities("97.4 billion", "en"), quantities("97.4 dollars", "en"))
     # Chinese writes them into the next word: 1.4亿 is 140 million, 14亿 is 1.4 billion.
     wechat = quantities("WeChat is used by nearly 1.4 billion people", "en")
-    assert quantities("微信有1.4亿用户", "zh") == {"1.4": {140_000_000}}
-    assert changes_magnitude(quantities("微信有1.4亿用户", "zh"), wechat)
-    assert not changes_magnitude(quantities("微信有14亿用户", "zh"), wechat)
-    assert quantities("3千万人", "zh") == {"3": {30_000_000}}
+    assert quantities("微信有1.4亿用户", "zh") == {"1.4": {(140_000_000, "")}}
+    assert changes_amount(quantities("微信有1.4亿用户", "zh"), wechat)
+    assert not changes_amount(quantities("微信有14亿用户", "zh"), wechat)
+    assert quantities("3千万人", "zh") == {"3": {(30_000_000, "")}}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("10 milliards de dollars", "fr", "money"),
+        ("10 milliards d’euros", "fr", "money"),
+        ("$10 billion", "en", "money"),
+        ("10 Mrd. Euro", "de", "money"),
+        ("10 tỷ USD", "vi", "money"),
+        ("1,4亿美元", "zh", "money"),
+        ("10 tỷ năm", "vi", "time"),
+        ("2,5 миллиона лет", "ru", "time"),
+        ("3 billion %", "en", "share"),
+        ("3 billion users", "en", ""),
+        ("3 billion of them", "en", ""),
+    ],
+)
+def test_an_amount_is_read_with_the_kind_its_unit_names(
+    text: str, language: str, kind: str
+) -> None:
+    assert [a.kind for a in amounts(text, language)] == [kind]
+
+
+def test_an_amount_told_as_another_kind_of_thing_is_changed() -> None:
+    dollars = quantities("un partenariat de 10 milliards de dollars", "fr")
+    assert changes_amount(quantities("kéo dài 10 tỷ năm", "vi"), dollars)  # years for dollars
+    assert not changes_amount(quantities("trị giá 10 tỷ USD", "vi"), dollars)
+    assert not changes_amount(quantities("10 tỷ", "vi"), dollars)  # no unit: any kind
+    assert not changes_amount(quantities("10 billion years", "en"), quantities("10 billion", "en"))
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.core.language import UNSPACED_LANGUAGES
-from bot.core.patterns import MAGNITUDES, UNIT_LINKS, UNIT_SIGNS, UNITS, WRITTEN_MAGNITUDES
+from bot.core.patterns import (
+    AMOUNT,
+    MAGNITUDES,
+    UNIT_LINKS,
+    UNIT_SIGNS,
+    UNITS,
+    WRITTEN_MAGNITUDES,
+)
 from bot.core.text import fold, tokenize
 
 _NUMBER = re.compile(r"\d+(?:[ ,.\u00a0\u202f]\d+)*")
@@ -69,14 +76,17 @@ def amounts(text: str, language: str) -> Iterator[Amount]:
 
 
 def _kind(text: str, start: int, end: int, language: str) -> str:
-    """What the amount between `start` and `end` counts: a sign before it ("$10 billion")
-    or after it, else the unit word after it, past one link word ("milliards de dollars")
-    and an abbreviation's point ("Mrd. Euro"); "" for none the bot knows."""
-    before = text[:start].rstrip()[-1:]
+    """What the amount between `start` and `end` counts: a sign after it or before it
+    ("$10 billion"), else the unit word after it (`_unit`); "" for none the bot knows."""
     if after := _SIGN_AFTER.match(text, end):
         return UNIT_SIGNS[after[1]]
-    if before in UNIT_SIGNS:
-        return UNIT_SIGNS[before]
+    before = text[:start].rstrip()[-1:]
+    return UNIT_SIGNS[before] if before in UNIT_SIGNS else _unit(text, end, language)
+
+
+def _unit(text: str, end: int, language: str) -> str:
+    """The kind of the unit word the text writes from `end` on, past one link word
+    ("milliards de dollars") and an abbreviation's point ("Mrd. Euro"); "" for none."""
     units = UNITS.get(language, {})
     if language in UNSPACED_LANGUAGES:
         rest = text[end:].lstrip()
@@ -85,6 +95,22 @@ def _kind(text: str, start: int, end: int, language: str) -> str:
     if word and fold(word[1]) in UNIT_LINKS.get(language, ()):
         word = _LINKED_WORD.match(text, word.end())
     return units.get(fold(word[1]), "") if word else ""
+
+
+def asked_kind(question: str, language: str) -> str:
+    """The kind of amount a question asks for, from the unit it names right after asking
+    how many ("bao nhiêu năm", "how many years", "combien d'années"); "" for none."""
+    return next(
+        (k for m in AMOUNT.finditer(question) if (k := _unit(question, m.end(), language))), ""
+    )
+
+
+def of_another_kind(span: str, passage: str, language: str, kind: str) -> bool:
+    """Whether the passage writes the span's numbers only in amounts of a known kind other
+    than `kind`: "10" copied out of "10 milliards de dollars" does not say how many years."""
+    numbers = set(tokenize(span))
+    kinds = {a.kind for a in amounts(passage, language) if a.number in numbers}
+    return bool(kind and kinds) and kind not in kinds and "" not in kinds
 
 
 def quantities(text: str, *languages: str) -> dict[str, set[Reading]]:

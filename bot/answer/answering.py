@@ -21,7 +21,14 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from bot.answer.amounts import in_readers_amounts, with_magnitude
+from bot.answer.amounts import (
+    asked_kind,
+    changes_amount,
+    in_readers_amounts,
+    of_another_kind,
+    quantities,
+    with_magnitude,
+)
 from bot.answer.claims import cite, credited, makes_claim, states_what_is_asked
 from bot.answer.composing import as_written
 from bot.answer.evidence import format_sources
@@ -347,7 +354,8 @@ def _in_readers_words(
     span = as_written(with_magnitude(copied, original, source), original)
     copied = in_readers_amounts(span, source, language)
     composed = quoting.compose(copied, language) if quoting.compose else None
-    if composed:
+    said = quantities(original, source, language)  # "10 tỷ" of dollars is no "10 tỷ năm"
+    if composed and not changes_amount(quantities(composed, language), said):
         return [with_markers(composed, sources)], False
     translation = quoting.translate(passage, language) if quoting.translate else None
     # The names and numbers the copied words add to the question must survive it, or,
@@ -364,16 +372,19 @@ def _copied(
 ) -> str:
     """The words of the passage that answer, whichever reading copied them out, when they
     check out (`answers_in`) and state what is asked, as a sentence of the model's must (a
-    number for how many or which year: "MBH99" is no year): the second reading's, of all
-    the sources, else those the model copies out of the passage alone (`quoting.extract`),
+    number for how many or which year: "MBH99" is no year), and of the kind asked ("10" of
+    "10 milliards de dollars" says no number of years): the second reading's, of all the
+    sources, else those the model copies out of the passage alone (`quoting.extract`),
     asked only then: its time is left to a translation. "" when neither does. A copy that
     changed a word's ending is the passage's words (`as_written`)."""
     new = verifier.grounder.thresholds.span_new
+    kind, spoken = asked_kind(question, detect_language(question)), detect_language(passage)
 
     def answering(span: str) -> str:
         written = span if holds(passage, span) else as_written(span, passage)
         stated = answers_in(written, passage, question, new)
-        return written if stated and states_what_is_asked(written, question) else ""
+        stated = stated and states_what_is_asked(written, question)
+        return written if stated and not of_another_kind(written, passage, spoken, kind) else ""
 
     return answering(reading) or answering(quoting.extract(passage) if quoting.extract else "")
 

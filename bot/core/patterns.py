@@ -122,6 +122,9 @@ _AMOUNT = (
     r"多少|几个|幾個|いくつ|いくら|何人|몇|얼마|\bكم\b",
 )
 
+# A question that asks how many or how much: the unit right after says of what.
+AMOUNT = _any(*_AMOUNT)
+
 # A question that asks for a quantity or a year: its answer states a number.
 QUANTITY = _any(
     *_AMOUNT,

@@ -15,8 +15,10 @@ from langchain_core.messages import AIMessage
 
 from bot.answer.amounts import (
     amounts,
+    asked_kind,
     changes_amount,
     in_readers_amounts,
+    of_another_kind,
     quantities,
     with_magnitude,
 )
@@ -471,6 +473,30 @@ def test_scripted_an_amount_told_as_another_kind_of_thing_is_not_shown(
     assert (without_markers(reply) in without_markers(answer.text)) == shown, answer.text
 
 
+CLOUD_DEAL = "Hợp đồng điện toán đám mây giữa Meta và Google"
+
+
+@pytest.mark.parametrize(
+    ("asked", "composed", "shown"),
+    [
+        ("trị giá bao nhiêu?", "trị giá 10 tỷ.", True),
+        # The article writes 10 billion of dollars: it tells no number of years.
+        ("kéo dài bao nhiêu năm?", "kéo dài 10 tỷ năm.", False),
+    ],
+    ids=["worth", "years"],
+)
+def test_scripted_copied_words_of_another_kind_than_asked_are_no_answer(
+    scripted_bot, asked: str, composed: str, shown: bool
+) -> None:
+    """The model's own reply is not backed, and it copies "10" out of "10 milliards de
+    dollars": the answer to how much, not to how many years."""
+    wrong = f"{CLOUD_DEAL} {asked.split()[0]} 75 tỷ [1]."
+    model = scripted_model(wrong, f"{CLOUD_DEAL} {composed}", reading="10")
+    answer = scripted_bot(model).ask(f"{CLOUD_DEAL} {asked}")
+    assert (not answer.refused and composed in without_markers(answer.text)) == shown, answer.text
+    assert shown or "10 tỷ năm" not in answer.text
+
+
 def test_magnitudes_are_read_in_each_texts_language() -> None:
     french = quantities("une offre de 97,4 milliards de dollars", "fr")
     assert french == {"97.4": {(97_400_000_000, "money")}}
@@ -513,6 +539,33 @@ def test_an_amount_is_read_with_the_kind_its_unit_names(
     text: str, language: str, kind: str
 ) -> None:
     assert [a.kind for a in amounts(text, language)] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "kind"),
+    [
+        ("Hợp đồng kéo dài bao nhiêu năm?", "vi", "time"),
+        ("How many years does the deal run?", "en", "time"),
+        ("Combien d'années dure le contrat ?", "fr", "time"),
+        ("Сколько лет длится контракт?", "ru", "time"),
+        ("合同持续多少年？", "zh", "time"),
+        ("How many dollars did Musk offer?", "en", "money"),
+        ("How many people use WeChat?", "en", ""),
+        ("Combien Musk a-t-il offert ?", "fr", ""),
+    ],
+)
+def test_a_question_asks_the_kind_of_amount_its_unit_names(
+    question: str, language: str, kind: str
+) -> None:
+    assert asked_kind(question, language) == kind
+
+
+def test_copied_numbers_the_passage_writes_as_another_kind_are_of_another_kind() -> None:
+    passage = "Un partenariat de 10 milliards de dollars, signé pour six ans."
+    assert of_another_kind("10", passage, "fr", "time")
+    assert not of_another_kind("10", passage, "fr", "money")
+    assert not of_another_kind("10", passage, "fr", "")  # the question names no unit
+    assert not of_another_kind("six ans", passage, "fr", "time")  # no amount: not judged
 
 
 def test_an_amount_told_as_another_kind_of_thing_is_changed() -> None:

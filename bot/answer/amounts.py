@@ -86,7 +86,8 @@ def _kind(text: str, start: int, end: int, language: str) -> str:
 
 def _unit(text: str, end: int, language: str) -> str:
     """The kind of the unit word the text writes from `end` on, past one link word
-    ("milliards de dollars") and an abbreviation's point ("Mrd. Euro"); "" for none."""
+    ("milliards de dollars") and an abbreviation's point ("Mrd. Euro"), as written or
+    folded (`UNITS`); "" for none."""
     units = UNITS.get(language, {})
     if language in UNSPACED_LANGUAGES:
         rest = text[end:].lstrip()
@@ -94,7 +95,7 @@ def _unit(text: str, end: int, language: str) -> str:
     word = _NEXT_WORD.match(text, end + text.startswith(".", end))
     if word and fold(word[1]) in UNIT_LINKS.get(language, ()):
         word = _LINKED_WORD.match(text, word.end())
-    return units.get(fold(word[1]), "") if word else ""
+    return (units.get(word[1].lower()) or units.get(fold(word[1]), "")) if word else ""
 
 
 def asked_kind(question: str, language: str) -> str:

@@ -293,10 +293,11 @@ MAGNITUDES: dict[str, dict[str, int]] = {
     "ja": {"千": 3, "万": 4, "億": 8, "兆": 12},
 }
 
-# What an amount counts, from the unit word a language writes after it (folded), so that
-# "10 tỷ năm" (years) is not "10 milliards de dollars": money, time or a share. A link word
-# may stand between ("milliards de dollars"). Chinese and Japanese run the unit into the
-# amount ("亿美元"). An amount whose unit is not here is of no known kind, and any matches it.
+# What an amount counts, from the unit word a language writes after it (folded, but
+# Vietnamese with its marks: "năm" is a year, "nam" a man), so that "10 tỷ năm" (years) is
+# not "10 milliards de dollars": money, time or a share. A link word may stand between
+# ("milliards de dollars"). Chinese and Japanese run the unit into the amount ("亿美元").
+# An amount whose unit is not here is of no known kind, and any kind matches it.
 UNITS: dict[str, dict[str, str]] = {
     language: {word: kind for kind, words in kinds.items() for word in words}
     for language, kinds in {
@@ -311,8 +312,8 @@ UNITS: dict[str, dict[str, str]] = {
             "share": (),
         },
         "vi": {
-            "money": ("usd", "do", "euro", "bang", "dong"),
-            "time": ("nam", "thang", "tuan", "ngay"),
+            "money": ("usd", "đô", "euro", "bảng", "đồng"),
+            "time": ("năm", "tháng", "tuần", "ngày"),
             "share": (),
         },
         "de": {

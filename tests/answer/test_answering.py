@@ -527,6 +527,7 @@ def test_magnitudes_are_read_in_each_texts_language() -> None:
         ("$10 billion", "en", "money"),
         ("10 Mrd. Euro", "de", "money"),
         ("10 tỷ USD", "vi", "money"),
+        ("10 tỷ đô la", "vi", "money"),
         ("1,4亿美元", "zh", "money"),
         ("10 tỷ năm", "vi", "time"),
         ("2,5 миллиона лет", "ru", "time"),
@@ -545,6 +546,7 @@ def test_an_amount_is_read_with_the_kind_its_unit_names(
     ("question", "language", "kind"),
     [
         ("Hợp đồng kéo dài bao nhiêu năm?", "vi", "time"),
+        ("Duquesne đã cử bao nhiêu nam giới?", "vi", ""),  # "nam" is a man, "năm" a year
         ("How many years does the deal run?", "en", "time"),
         ("Combien d'années dure le contrat ?", "fr", "time"),
         ("Сколько лет длится контракт?", "ru", "time"),

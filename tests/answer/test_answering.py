@@ -529,6 +529,7 @@ def test_magnitudes_are_read_in_each_texts_language() -> None:
         ("10 tỷ USD", "vi", "money"),
         ("10 tỷ đô la", "vi", "money"),
         ("1,4亿美元", "zh", "money"),
+        ("1,4億日本円", "ja", "money"),  # 日本 (Japan) is no day
         ("10 tỷ năm", "vi", "time"),
         ("2,5 миллиона лет", "ru", "time"),
         ("3 billion %", "en", "share"),

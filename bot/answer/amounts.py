@@ -52,7 +52,7 @@ class Amount:
     "" for a unit the bot does not know, or none."""
 
 
-Reading = tuple[int, str]
+Quantity = tuple[int, str]
 """An amount's value and kind, as `quantities` gives them."""
 
 
@@ -109,21 +109,23 @@ def asked_kind(question: str, language: str) -> str:
 def of_another_kind(span: str, passage: str, language: str, kind: str) -> bool:
     """Whether the passage writes the span's numbers only in amounts of a known kind other
     than `kind`: "10" copied out of "10 milliards de dollars" does not say how many years."""
+    if not kind:
+        return False
     numbers = set(tokenize(span))
     kinds = {a.kind for a in amounts(passage, language) if a.number in numbers}
-    return bool(kind and kinds) and kind not in kinds and "" not in kinds
+    return bool(kinds) and kind not in kinds and "" not in kinds
 
 
-def quantities(text: str, *languages: str) -> dict[str, set[Reading]]:
+def quantities(text: str, *languages: str) -> dict[str, set[Quantity]]:
     """The `amounts` of a text read in each of the languages, by the number as written:
     "97,4 milliards de dollars" is {"97.4": {(97400000000, "money")}} in French."""
-    found: dict[str, set[Reading]] = {}
+    found: dict[str, set[Quantity]] = {}
     for amount in (a for language in languages for a in amounts(text, language)):
         found.setdefault(amount.number, set()).add((amount.value, amount.kind))
     return found
 
 
-def changes_amount(told: dict[str, set[Reading]], said: dict[str, set[Reading]]) -> bool:
+def changes_amount(told: dict[str, set[Quantity]], said: dict[str, set[Quantity]]) -> bool:
     """Whether the `quantities` a sentence tells give a number the passage's (`said`) with
     another magnitude: "97,4 миллиона" (million) for "97,4 milliards" (billion), or a French
     "billions" (10^12) for an English "billion"; or as another kind of thing: "10 tỷ năm"
@@ -135,9 +137,18 @@ def changes_amount(told: dict[str, set[Reading]], said: dict[str, set[Reading]])
     )
 
 
-def _same(told: Reading, said: Reading) -> bool:
+def _same(told: Quantity, said: Quantity) -> bool:
     """One value, and no two kinds known to differ."""
     return told[0] == said[0] and (told[1] == said[1] or not told[1] or not said[1])
+
+
+def keeps_amounts(text: str, language: str, original: str, source: str) -> bool:
+    """Whether a text in the reader's `language`, written from `original` (in `source`),
+    tells its amounts at their magnitudes and as their kinds (`changes_amount`). The
+    original is read in both languages: its amounts may be in the reader's words already
+    (`in_readers_amounts`)."""
+    said = quantities(original, source, language)
+    return not changes_amount(quantities(text, language), said)
 
 
 def in_readers_amounts(text: str, language: str, reader: str) -> str:

@@ -23,10 +23,9 @@ from langchain_core.language_models import BaseChatModel
 
 from bot.answer.amounts import (
     asked_kind,
-    changes_amount,
     in_readers_amounts,
+    keeps_amounts,
     of_another_kind,
-    quantities,
     with_magnitude,
 )
 from bot.answer.claims import cite, credited, makes_claim, states_what_is_asked
@@ -354,8 +353,8 @@ def _in_readers_words(
     span = as_written(with_magnitude(copied, original, source), original)
     copied = in_readers_amounts(span, source, language)
     composed = quoting.compose(copied, language) if quoting.compose else None
-    said = quantities(original, source, language)  # "10 tỷ" of dollars is no "10 tỷ năm"
-    if composed and not changes_amount(quantities(composed, language), said):
+    # "10 tỷ" of dollars is no "10 tỷ năm".
+    if composed and keeps_amounts(composed, language, original, source):
         return [with_markers(composed, sources)], False
     translation = quoting.translate(passage, language) if quoting.translate else None
     # The names and numbers the copied words add to the question must survive it, or,
@@ -378,7 +377,8 @@ def _copied(
     asked only then: its time is left to a translation. "" when neither does. A copy that
     changed a word's ending is the passage's words (`as_written`)."""
     new = verifier.grounder.thresholds.span_new
-    kind, spoken = asked_kind(question, detect_language(question)), detect_language(passage)
+    kind = asked_kind(question, detect_language(question))
+    spoken = detect_language(passage) if kind else ""  # read only for a kind asked
 
     def answering(span: str) -> str:
         written = span if holds(passage, span) else as_written(span, passage)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
 
-from bot.answer.amounts import changes_amount, quantities
+from bot.answer.amounts import keeps_amounts
 from bot.answer.grounding import Grounder
 from bot.answer.prompts import alone, load_prompt, side_reply
 from bot.core.language import detect_language, language_name
@@ -57,9 +57,7 @@ def faithful(original: str, translation: str, language: str, grounder: Grounder)
     said, kept = set(tokenize(original)), set(tokenize(translation))
     if not _same_numbers(said, kept):
         return False
-    # Its amounts may be written in the reader's words already (`in_readers_amounts`).
-    written = quantities(original, detect_language(original), language)
-    if changes_amount(quantities(translation, language), written):
+    if not keeps_amounts(translation, language, original, detect_language(original)):
         return False  # "97,4 milliards" is not "97.4 million"
     # Numbers are the number check's: "tháng 4" may be "April".
     coined = {t for n in names(original) if is_coined(n) for t in tokenize(n) if not is_number(t)}

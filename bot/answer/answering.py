@@ -171,7 +171,7 @@ class _Draft:
     for none): the first shown sentence must agree with them. None: not read, no check."""
     guess: str = ""
     """When the reading found none, the words the model copied out when it could not say
-    none: the first shown sentence must agree with them (`confirms`); "" for none, no answer."""
+    none: the first shown sentence must write them (`confirms`); "" for none, no answer."""
     refused: bool = False
     stopped: bool = False
     quoted: bool = False
@@ -221,8 +221,8 @@ def stream_answer(
     its judge, if any, agrees); otherwise they are shown as the closest passage, in a
     refusal. `vocabularies` (each document language's words) tell a translated name from a
     missing one. With a second `reading` of the sources (the words the model copied out as
-    the answer), the first sentence shown must agree with it; when that is none, with the
-    model's `guess` (the words it copied out when it could not say none).
+    the answer), the first sentence shown must agree with it; when that is none, it must
+    write the model's `guess` (the words it copied out when it could not say none).
     """
     quoting = quoting or QuotePolicy()
     verifier = Verifier(grounder, question, contexts, vocabularies)
@@ -444,14 +444,14 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
 
 def _agrees(sentences: list[str], draft: _Draft, verifier: Verifier) -> bool:
     """The answer agrees with the second reading of the sources, when there is one; with
-    one that found none, with the model's guess."""
+    one that found none, it writes the model's guess."""
     answer, limits = " ".join(sentences), verifier.grounder.thresholds
     if draft.reading is None:
         return True
     if draft.reading:
         return agrees(answer, draft.reading, verifier.asked, limits.agreement)
     sources = " ".join(chunk.passage for chunk in verifier.contexts)
-    return confirms(answer, draft.guess, sources, verifier.asked, limits)
+    return confirms(answer, draft.guess, sources, verifier.asked, limits.span_new)
 
 
 def _loops(raw: str) -> bool:

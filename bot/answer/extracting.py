@@ -29,7 +29,6 @@ from bot.core.text import (
     whole_names,
     without_markers,
 )
-from bot.core.thresholds import Thresholds
 
 SPAN_TOKENS = 24
 """Reply tokens an extraction may take: a name, a number or a short phrase."""
@@ -99,14 +98,12 @@ def agrees(answer: str, span: str, question: str, share: float) -> bool:
     return not words or len(words & told) >= max(1.0, share * len(words))
 
 
-def confirms(answer: str, guess: str, sources: str, question: str, limits: Thresholds) -> bool:
-    """Whether the words the model copied out as its best guess, when it could not say none,
-    answer in the sources (`answers_in`), and the answer `agrees` with them as with a reading
-    that found words: a small model says NONE of sources that answer, but its guess then is
-    the answer it wrote, if not always word for word."""
+def confirms(answer: str, guess: str, sources: str, question: str, new: float) -> bool:
+    """Whether the answer writes, word for word, the words the model copied out as its best
+    guess when it could not say none, and they answer in the sources (`answers_in`): a small
+    model says NONE of sources that answer, but its guess then is the answer it wrote."""
     copied = without_markers(guess)
-    stated = answers_in(copied, sources, question, limits.span_new)
-    return stated and agrees(answer, copied, question, limits.agreement)
+    return holds(answer, copied) and answers_in(copied, sources, question, new)
 
 
 def holds(sentence: str, span: str) -> bool:

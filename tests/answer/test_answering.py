@@ -284,29 +284,20 @@ def test_scripted_backed_answer_is_shown_only_when_the_second_reading_agrees(
     ("guess", "shown"),
     [
         ("97,4", True),
-        ("97,4 milliards de dollars", True),
         ("320", False),
         ("Musk put 97.4 billion on the table", False),
         ("OpenAI", False),
         ("", False),
     ],
-    ids=[
-        "in the sources",
-        "in the sources, in another language",
-        "not in the sources",
-        "in its own words",
-        "the question's",
-        "none",
-    ],
+    ids=["in the sources", "not in the sources", "in its own words", "the question's", "none"],
 )
-def test_scripted_after_a_reading_that_found_none_the_answer_must_agree_with_the_guess(
+def test_scripted_after_a_reading_that_found_none_the_answer_must_write_the_guess(
     scripted_bot, guess: str, shown: bool
 ) -> None:
     """The model says NONE of sources that answer; barred from saying it, it copies out its
-    best guess. A backed answer that agrees with those words (their number, in any
-    language), as they stand in the sources and beyond the question, is shown; one that
-    does not is still not, nor one whose guess is in the model's own words (measured: 3
-    non-answers came with 4 right answers)."""
+    best guess. A backed answer that writes those words, as they stand in the sources and
+    beyond the question, is shown; one that does not is still not, nor one whose guess is
+    in the model's own words (measured: 3 non-answers came with 4 right answers)."""
     backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
     model = scripted_model(backed, "NONE", reading="NONE", guess=guess)
     answer = scripted_bot(model, second_reading=True).ask(MUSK)

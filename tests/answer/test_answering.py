@@ -284,12 +284,20 @@ def test_scripted_backed_answer_is_shown_only_when_the_second_reading_agrees(
     ("guess", "shown"),
     [
         ("97,4", True),
+        ("97,4 milliards de dollars", False),
         ("320", False),
         ("Musk put 97.4 billion on the table", False),
         ("OpenAI", False),
         ("", False),
     ],
-    ids=["in the sources", "not in the sources", "in its own words", "the question's", "none"],
+    ids=[
+        "in the sources",
+        "in the sources, not written word for word",
+        "not in the sources",
+        "in its own words",
+        "the question's",
+        "none",
+    ],
 )
 def test_scripted_after_a_reading_that_found_none_the_answer_must_write_the_guess(
     scripted_bot, guess: str, shown: bool
@@ -297,7 +305,10 @@ def test_scripted_after_a_reading_that_found_none_the_answer_must_write_the_gues
     """The model says NONE of sources that answer; barred from saying it, it copies out its
     best guess. A backed answer that writes those words, as they stand in the sources and
     beyond the question, is shown; one that does not is still not, nor one whose guess is
-    in the model's own words (measured: 3 non-answers came with 4 right answers)."""
+    in the model's own words (measured: 3 non-answers came with 4 right answers). Agreeing
+    with the guess's number is not enough: "vào năm 1279" (in 1279), where the passage says
+    "sau năm 1279" (after), agrees with it (measured in the forty-seventh step: 1 more right
+    answer and 2 more non-answers on the held-out fold)."""
     backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
     model = scripted_model(backed, "NONE", reading="NONE", guess=guess)
     answer = scripted_bot(model, second_reading=True).ask(MUSK)

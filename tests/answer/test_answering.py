@@ -308,7 +308,8 @@ def test_scripted_after_a_reading_that_found_none_the_answer_must_write_the_gues
     in the model's own words (measured: 3 non-answers came with 4 right answers). Agreeing
     with the guess's number is not enough: "vào năm 1279" (in 1279), where the passage says
     "sau năm 1279" (after), agrees with it (measured in the forty-seventh step: 1 more right
-    answer and 2 more non-answers on the held-out fold)."""
+    answer and 2 more non-answers on the held-out fold). So an answer that tells the guess's
+    amount in other words ("97.4 billion dollars") is not shown either: that is the cost."""
     backed = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
     model = scripted_model(backed, "NONE", reading="NONE", guess=guess)
     answer = scripted_bot(model, second_reading=True).ask(MUSK)

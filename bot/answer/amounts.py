@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.language import UNSPACED_LANGUAGES
 from bot.core.patterns import (
     AMOUNT,
+    CURRENCY_OF,
+    CURRENCY_SIGNS,
     MAGNITUDES,
     UNIT_LINKS,
     UNIT_SIGNS,
     UNITS,
+    WRITTEN_CURRENCIES,
     WRITTEN_MAGNITUDES,
 )
 from bot.core.text import fold, tokenize
@@ -50,6 +53,11 @@ class Amount:
     kind: str = ""
     """What it counts, from the unit written with it (`UNITS`): "money", "time", "share";
     "" for a unit the bot does not know, or none."""
+    currency: str = ""
+    """Which money it is ("usd", "eur"), from its sign or its words (`CURRENCY_OF`)."""
+    whole: tuple[int, int] = (0, 0)
+    """Where the amount starts and ends with its currency: from a sign before it, to the
+    last currency word after it ("milliards de dollars")."""
 
 
 Quantity = tuple[int, str]
@@ -71,39 +79,59 @@ def amounts(text: str, language: str) -> Iterator[Amount]:
             power, end = power + scale[folded], word.end()
         if power:
             value = round(float(number[0]) * 10**power)
-            kind = _kind(text, match.start(), end, language)
-            yield Amount(number[0], value, match.start(), match.end(), end, kind)
+            yield _measured(
+                text, Amount(number[0], value, match.start(), match.end(), end), language
+            )
 
 
-def _kind(text: str, start: int, end: int, language: str) -> str:
-    """What the amount between `start` and `end` counts: a sign after it or before it
-    ("$10 billion"), else the unit word after it (`_unit`); "" for none the bot knows."""
-    if after := _SIGN_AFTER.match(text, end):
-        return UNIT_SIGNS[after[1]]
-    before = text[:start].rstrip()[-1:]
-    return UNIT_SIGNS[before] if before in UNIT_SIGNS else _unit(text, end, language)
+def _measured(text: str, amount: Amount, language: str) -> Amount:
+    """The amount with what it counts: a sign after it or before it ("$10 billion"), else
+    the unit words after it (`_unit`); and, for money, which currency and where it ends."""
+    if after := _SIGN_AFTER.match(text, amount.end):
+        return replace(amount, kind=UNIT_SIGNS[after[1]], whole=(amount.start, amount.end))
+    head = text[: amount.start].rstrip()
+    sign = head[-1:]
+    if sign in UNIT_SIGNS:
+        start = len(head) - 1 if not head[-2:-1].isalpha() else amount.start  # not "US$"
+        currency = CURRENCY_SIGNS.get(sign, "") if start < amount.start else ""
+        return replace(amount, kind=UNIT_SIGNS[sign], currency=currency, whole=(start, amount.end))
+    unit, end = _unit(text, amount.end, language)
+    kind = UNITS.get(language, {}).get(unit, "")
+    currency = CURRENCY_OF.get(language, {}).get(unit, "")
+    return replace(
+        amount, kind=kind, currency=currency, whole=(amount.start, end if currency else amount.end)
+    )
 
 
-def _unit(text: str, end: int, language: str) -> str:
-    """The kind of the unit word the text writes from `end` on, past one link word
-    ("milliards de dollars") and an abbreviation's point ("Mrd. Euro"), as written or
-    folded (`UNITS`); "" for none."""
+def _unit(text: str, end: int, language: str) -> tuple[str, int]:
+    """The unit the text writes from `end` on, past one link word ("milliards de dollars")
+    and an abbreviation's point ("Mrd. Euro"), as `UNITS` keys it (one or two words, as
+    written or folded: "đô la"), and where it ends; ("", end) for none."""
     units = UNITS.get(language, {})
     if language in UNSPACED_LANGUAGES:
         rest = text[end:].lstrip()
-        return next((kind for unit, kind in units.items() if rest.startswith(unit)), "")
+        found = next((unit for unit in units if rest.startswith(unit)), "")
+        return found, (len(text) - len(rest) + len(found) if found else end)
     word = _NEXT_WORD.match(text, end + text.startswith(".", end))
     if word and fold(word[1]) in UNIT_LINKS.get(language, ()):
         word = _LINKED_WORD.match(text, word.end())
-    return (units.get(word[1].lower()) or units.get(fold(word[1]), "")) if word else ""
+    if not word:
+        return "", end
+    after = _NEXT_WORD.match(text, word.end())
+    phrases = [(f"{word[1]} {after[1]}", after.end())] if after else []
+    for written, stop in [*phrases, (word[1], word.end())]:
+        for key in (written.lower(), fold(written)):
+            if key in units:
+                return key, stop
+    return "", end
 
 
 def asked_kind(question: str, language: str) -> str:
     """The kind of amount a question asks for, from the unit it names right after asking
     how many ("bao nhiêu năm", "how many years", "combien d'années"); "" for none."""
-    return next(
-        (k for m in AMOUNT.finditer(question) if (k := _unit(question, m.end(), language))), ""
-    )
+    units = UNITS.get(language, {})
+    named = (_unit(question, m.end(), language)[0] for m in AMOUNT.finditer(question))
+    return next((units[unit] for unit in named if unit), "")
 
 
 def of_another_kind(span: str, passage: str, language: str, kind: str) -> bool:
@@ -151,28 +179,39 @@ def keeps_amounts(text: str, language: str, original: str, source: str) -> bool:
     return not changes_amount(quantities(text, language), said)
 
 
-def in_readers_amounts(text: str, language: str, reader: str) -> str:
+def in_readers_amounts(
+    text: str, language: str, reader: str, stated: set[int] | None = None
+) -> str:
     """The text (in `language`) with each of its amounts written as the `reader`'s language
-    writes it: "1.4 billion" is "14亿" for a Chinese reader, "1,4 milliard" for a French one.
-    Amounts either language has no magnitude words for stay as they are."""
+    writes it, its currency too: "1.4 billion" is "14亿" for a Chinese reader, "97,4
+    milliards de dollars" "97,4 tỷ đô la" for a Vietnamese one. Amounts either language has
+    no magnitude words for stay as they are, and so do the words of a currency the reader's
+    has none for. `stated`: only amounts of these values are rewritten."""
     if reader not in WRITTEN_MAGNITUDES or language == reader:
         return text
     written, last = [], 0
     for amount in amounts(text, language):
-        if new := _written(amount.value, reader):
-            written += [text[last : amount.start], new]
-            last = amount.end
+        new = _written(amount.value, reader)
+        if not new or (stated is not None and amount.value not in stated):
+            continue
+        currency = WRITTEN_CURRENCIES[reader].get(amount.currency)
+        start, end = amount.whole if currency else (amount.start, amount.end)
+        gap = "" if reader in UNSPACED_LANGUAGES else " "
+        written += [text[last:start], f"{new}{gap}{currency}" if currency else new]
+        last = end
     return "".join([*written, text[last:]])
 
 
-def with_magnitude(span: str, passage: str, language: str) -> str:
-    """The span with the magnitude words the passage writes after the number it ends on:
-    "97,4" copied out of "97,4 milliards" is not the passage's amount."""
+def with_whole_amount(span: str, passage: str, language: str) -> str:
+    """The span with the magnitude and currency words the passage writes after the number
+    (or the magnitude) it ends on: "97,4" or "97,4 milliards" copied out of "97,4 milliards
+    de dollars" is not the passage's amount."""
     ending, copied = tokenize(span)[-1:], span.rstrip()
     for amount in amounts(passage, language):
-        written = passage[amount.start : amount.digits_end]
-        if ending == [amount.number] and copied.endswith(written):
-            return copied + passage[amount.digits_end : amount.end]
+        for stop in (amount.digits_end, amount.end):
+            written = passage[amount.start : stop]
+            if tokenize(written)[-1:] == ending and copied.endswith(written):
+                return copied + passage[stop : max(amount.end, amount.whole[1])]
     return span
 
 

@@ -26,7 +26,7 @@ from bot.answer.amounts import (
     in_readers_amounts,
     keeps_amounts,
     of_another_kind,
-    with_magnitude,
+    with_whole_amount,
 )
 from bot.answer.claims import cite, credited, makes_claim, states_what_is_asked
 from bot.answer.composing import as_written
@@ -350,7 +350,7 @@ def _in_readers_words(
         return [localized(lead, language).format(origin=spoken), *quoted], True
     original = without_markers(" ".join(quoted))
     passage = in_readers_amounts(original, source, language)
-    span = as_written(with_magnitude(copied, original, source), original)
+    span = as_written(with_whole_amount(copied, original, source), original)
     copied = in_readers_amounts(span, source, language)
     composed = quoting.compose(copied, language) if quoting.compose else None
     # "10 tỷ" of dollars is no "10 tỷ năm".
@@ -438,8 +438,10 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
         return ""
     gap = gap_after(draft.shown[-1]) if draft.shown else ""
     held, draft.held = draft.held, []
-    draft.shown.extend([*held, shown])
-    return gap + joined([*held, shown])
+    # Checked as written; shown with the amounts its chunks state in the reader's words.
+    now = [verifier.in_readers_amounts(s, draft.language) for s in [*held, shown]]
+    draft.shown.extend(now)
+    return gap + joined(now)
 
 
 def _agrees(sentences: list[str], draft: _Draft, verifier: Verifier) -> bool:

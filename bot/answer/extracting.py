@@ -24,6 +24,7 @@ from bot.core.text import (
     content_words,
     is_number,
     one_by_one,
+    stem,
     stems,
     tokenize,
     whole_names,
@@ -121,9 +122,10 @@ def answers_in(span: str, passage: str, question: str, new: float) -> bool:
 
 def said_back(words: list[str], question: str) -> int:
     """How many of the words say the question back: a lone word it writes, or words in a
-    run of two it writes too. Words, not syllables: Vietnamese "sinh vật" is not the
-    question's "động vật" for sharing "vật"."""
-    asked = tokenize(question)
+    run of two it writes too, a plural s aside ("Seamans" for "Seaman", as `agrees` reads
+    them). Words, not syllables: Vietnamese "sinh vật" is not the question's "động vật" for
+    sharing "vật"."""
+    asked, words = list(map(stem, tokenize(question))), list(map(stem, words))
     if len(words) == 1:
         return int(words[0] in asked)
     pairs = set(pairwise(asked))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.answer.amounts import changes_amount, quantities
+from bot.answer.amounts import changes_amount, in_readers_amounts, quantities
 from bot.answer.claims import attributes_truly
 from bot.answer.grounding import Grounder
 from bot.core.language import detect_language
@@ -85,6 +85,17 @@ class Verifier:
         """Whether any document writes the folded token (looked up in each language's
         words, not their union: copying a large corpus's vocabulary per answer is slow)."""
         return any(token in words for words in self.vocabularies.values())
+
+    def in_readers_amounts(self, sentence: str, reader: str) -> str:
+        """The sentence with each amount a chunk it cites states, in that chunk's words ("97,4
+        milliards de dollars" in a Vietnamese sentence), written in the `reader`'s: those
+        words were checked, and the reader should not have to read them in another
+        language. An amount the chunk does not state at that value is left as written."""
+        for n in markers(sentence):
+            chunk = self.contexts[n - 1]
+            stated = {value for told in self.quantities[n - 1].values() for value, _ in told}
+            sentence = in_readers_amounts(sentence, chunk.language, reader, stated)
+        return sentence
 
     def check(self, sentence: str) -> list[int]:
         """The chunk numbers that back the sentence, the ones it claimed first; [] if none."""

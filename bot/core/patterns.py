@@ -293,79 +293,83 @@ MAGNITUDES: dict[str, dict[str, int]] = {
     "ja": {"千": 3, "万": 4, "億": 8, "兆": 12},
 }
 
+# Money, by currency: the words (folded, but Vietnamese with its marks) each language writes
+# for one after an amount, so that an amount is written again in the reader's words whole,
+# its currency too: "97,4 milliards de dollars" is "97,4 tỷ đô la", not "97,4 tỷ de dollars"
+# (and a bare "10 tỷ" reads as đồng).
+CURRENCIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {"usd": ("dollar", "dollars", "usd"), "eur": ("euro", "euros", "eur")}
+    | {"gbp": ("pound", "pounds")},
+    "fr": {"usd": ("dollar", "dollars", "usd"), "eur": ("euro", "euros", "eur")}
+    | {"gbp": ("livres",)},
+    "vi": {"usd": ("usd", "đô", "đô la"), "eur": ("euro",), "gbp": ("bảng",), "vnd": ("đồng",)},
+    "de": {"usd": ("dollar", "usd"), "eur": ("euro", "eur"), "gbp": ("pfund",)},
+    "es": {"usd": ("dolares", "usd"), "eur": ("euros",), "gbp": ("libras",)},
+    "it": {"usd": ("dollari", "usd"), "eur": ("euro",), "gbp": ("sterline",)},
+    "pt": {"usd": ("dolares", "usd"), "eur": ("euros",), "gbp": ("libras",), "brl": ("reais",)},
+    "nl": {"usd": ("dollar", "usd"), "eur": ("euro",), "gbp": ("pond",)},
+    "ru": {"usd": ("долларов", "доллара"), "eur": ("евро",), "rub": ("рублей", "рубля")},
+    "pl": {"usd": ("dolarow", "dolary"), "eur": ("euro",), "pln": ("zlotych",)},
+    "id": {"usd": ("dolar", "usd"), "eur": ("euro",), "idr": ("rupiah",)},
+    "zh": {"usd": ("美元",), "eur": ("欧元",), "gbp": ("英镑",), "cny": ("元",)},
+    "ja": {"usd": ("ドル",), "eur": ("ユーロ",), "jpy": ("円", "日本円")},
+}
+CURRENCY_OF: dict[str, dict[str, str]] = {
+    language: {word: code for code, words in currencies.items() for word in words}
+    for language, currencies in CURRENCIES.items()
+}
+CURRENCY_SIGNS = {"$": "usd", "€": "eur", "£": "gbp"}
+"""Signs written before an amount that say which money it is."""
+
+# How each language writes a currency after an amount with a magnitude word, its link word
+# included ("milliards de dollars", "Mrd. Dollar"). A currency not here keeps its own words.
+WRITTEN_CURRENCIES: dict[str, dict[str, str]] = {
+    "en": {"usd": "dollars", "eur": "euros"},
+    "fr": {"usd": "de dollars", "eur": "d'euros"},
+    "vi": {"usd": "đô la", "eur": "euro"},
+    "de": {"usd": "Dollar", "eur": "Euro"},
+    "es": {"usd": "de dólares", "eur": "de euros"},
+    "it": {"usd": "di dollari", "eur": "di euro"},
+    "pt": {"usd": "de dólares", "eur": "de euros"},
+    "nl": {"usd": "dollar", "eur": "euro"},
+    "ru": {"usd": "долларов", "eur": "евро"},
+    "pl": {"usd": "dolarów", "eur": "euro"},
+    "id": {"usd": "dolar", "eur": "euro"},
+    "zh": {"usd": "美元", "eur": "欧元"},
+    "ja": {"usd": "ドル", "eur": "ユーロ"},
+}
+
 # What an amount counts, from the unit word a language writes after it (folded, but
 # Vietnamese with its marks: "năm" is a year, "nam" a man), so that "10 tỷ năm" (years) is
-# not "10 milliards de dollars": money, time or a share. A link word may stand between
-# ("milliards de dollars"). Chinese and Japanese run the unit into the amount ("亿美元").
-# An amount whose unit is not here is of no known kind, and any kind matches it.
+# not "10 milliards de dollars": money (`CURRENCIES`), time or a share. A link word may
+# stand between ("milliards de dollars"). Chinese and Japanese run the unit into the amount
+# ("亿美元"). An amount whose unit is not here is of no known kind, and any kind matches it.
 UNITS: dict[str, dict[str, str]] = {
-    language: {word: kind for kind, words in kinds.items() for word in words}
+    language: dict.fromkeys(CURRENCY_OF.get(language, {}), "money")
+    | {word: kind for kind, words in kinds.items() for word in words}
     for language, kinds in {
         "en": {
-            "money": ("dollar", "dollars", "euro", "euros", "pound", "pounds", "usd", "eur"),
             "time": ("year", "years", "month", "months", "week", "weeks", "day", "days"),
             "share": ("percent",),
         },
-        "fr": {
-            "money": ("dollar", "dollars", "euro", "euros", "livres", "usd", "eur"),
-            "time": ("ans", "annees", "mois", "semaines", "jours"),
-            "share": (),
-        },
-        "vi": {
-            "money": ("usd", "đô", "euro", "bảng", "đồng"),
-            "time": ("năm", "tháng", "tuần", "ngày"),
-            "share": (),
-        },
+        "fr": {"time": ("ans", "annees", "mois", "semaines", "jours")},
+        "vi": {"time": ("năm", "tháng", "tuần", "ngày")},
         "de": {
-            "money": ("dollar", "euro", "pfund", "usd", "eur"),
             "time": ("jahre", "jahren", "monate", "monaten", "wochen", "tage", "tagen"),
             "share": ("prozent",),
         },
-        "es": {
-            "money": ("dolares", "euros", "libras", "usd"),
-            "time": ("anos", "meses", "semanas", "dias"),
-            "share": (),
-        },
-        "it": {
-            "money": ("dollari", "euro", "sterline", "usd"),
-            "time": ("anni", "mesi", "settimane", "giorni"),
-            "share": (),
-        },
-        "pt": {
-            "money": ("dolares", "euros", "libras", "reais", "usd"),
-            "time": ("anos", "meses", "semanas", "dias"),
-            "share": (),
-        },
-        "nl": {
-            "money": ("dollar", "euro", "pond", "usd"),
-            "time": ("jaar", "jaren", "maanden", "weken", "dagen"),
-            "share": ("procent",),
-        },
+        "es": {"time": ("anos", "meses", "semanas", "dias")},
+        "it": {"time": ("anni", "mesi", "settimane", "giorni")},
+        "pt": {"time": ("anos", "meses", "semanas", "dias")},
+        "nl": {"time": ("jaar", "jaren", "maanden", "weken", "dagen"), "share": ("procent",)},
         "ru": {
-            "money": ("долларов", "доллара", "евро", "рублей", "рубля"),
             "time": ("лет", "года", "месяцев", "месяца", "недель", "дней"),
             "share": ("процентов", "процента"),
         },
-        "pl": {
-            "money": ("dolarow", "dolary", "euro", "zlotych"),
-            "time": ("lat", "miesiecy", "tygodni", "dni"),
-            "share": ("procent",),
-        },
-        "id": {
-            "money": ("dolar", "euro", "rupiah", "usd"),
-            "time": ("tahun", "bulan", "minggu", "hari"),
-            "share": ("persen",),
-        },
-        "zh": {
-            "money": ("美元", "欧元", "英镑", "元"),
-            "time": ("年", "个月", "周", "天"),
-            "share": (),
-        },
-        "ja": {
-            "money": ("ドル", "ユーロ", "円", "日本円"),
-            "time": ("年", "か月", "ヶ月", "週間", "日間"),
-            "share": (),
-        },
+        "pl": {"time": ("lat", "miesiecy", "tygodni", "dni"), "share": ("procent",)},
+        "id": {"time": ("tahun", "bulan", "minggu", "hari"), "share": ("persen",)},
+        "zh": {"time": ("年", "个月", "周", "天")},
+        "ja": {"time": ("年", "か月", "ヶ月", "週間", "日間")},
     }.items()
 }
 UNIT_LINKS: dict[str, frozenset[str]] = {

@@ -326,7 +326,12 @@ def is_coined(name: str) -> bool:
 
 def stems(tokens: Iterable[str]) -> set[str]:
     """Folded names without a plural or possessive s: Normans and Norman are one name."""
-    return {t[:-1] if len(t) > 4 and t.endswith("s") else t for t in tokens}
+    return set(map(stem, tokens))
+
+
+def stem(token: str) -> str:
+    """The folded token without a plural or possessive s (`stems`)."""
+    return token[:-1] if len(token) > 4 and token.endswith("s") else token
 
 
 def reinflects(copied: str, written: str) -> bool:

@@ -20,7 +20,7 @@ from bot.answer.amounts import (
     in_readers_amounts,
     of_another_kind,
     quantities,
-    with_magnitude,
+    with_whole_amount,
 )
 from bot.answer.answering import looks_like_refusal
 from bot.answer.claims import states_what_is_asked
@@ -317,6 +317,20 @@ def test_scripted_after_a_reading_that_found_none_the_answer_must_write_the_gues
     assert answer.reading == ""
 
 
+def test_scripted_an_amount_checked_in_the_articles_words_is_shown_in_the_readers(
+    scripted_bot,
+) -> None:
+    """The model writes the French article's "97,4 milliards de dollars" into its
+    Vietnamese answer, word for word as its guess: checked as written, and shown as a
+    Vietnamese reader writes it. A number the article states at another magnitude would have
+    been no answer (`changes_amount`), so only an amount the chunk states is rewritten."""
+    asked = "Elon Musk đã đề nghị bao nhiêu tiền để mua OpenAI?"
+    backed = "Elon Musk đã đề nghị 97,4 milliards de dollars để mua OpenAI [1]."
+    model = scripted_model(backed, reading="NONE", guess="97,4 milliards de dollars")
+    answer = scripted_bot(model, second_reading=True).ask(asked)
+    assert answer.text == "Elon Musk đã đề nghị 97,4 tỷ đô la để mua OpenAI [1].", answer.text
+
+
 def test_an_answer_agrees_with_the_copied_numbers_else_names_else_words() -> None:
     who = "Who rejected the offer for OpenAI?"
     assert agrees("Musk offered 97.4 billion dollars [1].", SPAN, MUSK, 0.5)
@@ -375,6 +389,11 @@ def test_copied_words_say_the_question_back_as_words_not_syllables() -> None:
     who = "Who rejected the offer for OpenAI?"
     assert not answers_in("OpenAI", "Altman rejected the offer for OpenAI.", who, 0.5)
     assert answers_in("Altman", "Altman rejected the offer for OpenAI.", who, 0.5)
+    # The question's name with a plural s is the question said back, as `agrees` reads it.
+    led = "Ai đã lãnh đạo ủy ban do Seaman thành lập?"
+    committee = "Seamans' establishment of an ad-hoc committee headed by Nicholas E. Golovin."
+    assert not answers_in("Seamans", committee, led, 0.5)
+    assert answers_in("Nicholas E. Golovin", committee, led, 0.5)
 
 
 def test_a_copied_number_stands_in_a_passage_that_writes_it_in_words() -> None:
@@ -491,17 +510,19 @@ CLOUD_DEAL = "Hợp đồng điện toán đám mây giữa Meta và Google"
 @pytest.mark.parametrize(
     ("asked", "composed", "shown"),
     [
-        ("trị giá bao nhiêu?", "trị giá 10 tỷ.", True),
+        ("trị giá bao nhiêu?", "trị giá 10 tỷ đô la.", True),
+        # Without its currency, "10 tỷ" reads as đồng.
+        ("trị giá bao nhiêu?", "trị giá 10 tỷ.", False),
         # The article writes 10 billion of dollars: it tells no number of years.
         ("kéo dài bao nhiêu năm?", "kéo dài 10 tỷ năm.", False),
     ],
-    ids=["worth", "years"],
+    ids=["worth", "worth without its currency", "years"],
 )
 def test_scripted_copied_words_of_another_kind_than_asked_are_no_answer(
     scripted_bot, asked: str, composed: str, shown: bool
 ) -> None:
     """The model's own reply is not backed, and it copies "10" out of "10 milliards de
-    dollars": the answer to how much, not to how many years."""
+    dollars": the answer to how much, with its currency, not to how many years."""
     wrong = f"{CLOUD_DEAL} {asked.split()[0]} 75 tỷ [1]."
     model = scripted_model(wrong, f"{CLOUD_DEAL} {composed}", reading="10")
     answer = scripted_bot(model).ask(f"{CLOUD_DEAL} {asked}")
@@ -595,21 +616,25 @@ def test_an_amount_told_as_another_kind_of_thing_is_changed() -> None:
     ("text", "language", "reader", "written"),
     [
         ("used by nearly 1.4 billion people", "en", "zh", "used by nearly 14亿 people"),
-        ("une offre de 97,4 milliards de dollars", "fr", "ru", "une offre de 97,4 млрд de dollars"),
-        (
-            "une offre de 97,4 milliards de dollars",
-            "fr",
-            "en",
-            "une offre de 97.4 billion de dollars",
-        ),
+        ("une offre de 97,4 milliards de dollars", "fr", "ru", "une offre de 97,4 млрд долларов"),
+        ("une offre de 97,4 milliards de dollars", "fr", "en", "une offre de 97.4 billion dollars"),
+        ("une offre de 97,4 milliards d'euros", "fr", "vi", "une offre de 97,4 tỷ euro"),
+        ("an offer of $97.4 billion", "en", "vi", "an offer of 97,4 tỷ đô la"),
+        ("an offer of US$97.4 billion", "en", "fr", "an offer of US$97,4 milliards"),
+        ("65 tỷ đô la", "vi", "zh", "650亿美元"),
+        ("a 10 billion pound deal", "en", "fr", "a 10 milliards pound deal"),
         ("1.4 billion people", "en", "fr", "1,4 milliard people"),
         ("2 billion people", "en", "fr", "2 milliards people"),
         ("微信有14亿用户", "zh", "vi", "微信有1,4 tỷ用户"),
         ("3千万人", "zh", "en", "30 million人"),
-        ("65 tỷ USD", "vi", "es", "65 mil millones USD"),
+        ("65 tỷ USD", "vi", "es", "65 mil millones de dólares"),
         ("1.4 billion people", "en", "ko", "1.4 billion people"),
     ],
-    ids=["en-zh", "fr-ru", "fr-en", "en-fr one", "en-fr many", "zh-vi", "zh-en", "vi-es", "ko"],
+    ids=[
+        *("en-zh", "fr-ru", "fr-en", "fr-vi euros", "en-vi sign", "en-fr sign in a word"),
+        *("vi-zh two words", "a currency without the reader's words"),
+        *("en-fr one", "en-fr many", "zh-vi", "zh-en", "vi-es", "ko"),
+    ],
 )
 def test_amounts_are_written_in_the_readers_words(
     text: str, language: str, reader: str, written: str
@@ -619,17 +644,21 @@ def test_amounts_are_written_in_the_readers_words(
 
 @pytest.mark.parametrize("reader", sorted(WRITTEN_MAGNITUDES))
 def test_an_amount_written_in_a_readers_words_is_read_there_as_the_same(reader: str) -> None:
-    text = "3.5 million users, 97.4 billion dollars and a 2.5 trillion market"
-    values = sorted(a.value for a in amounts(text, "en"))
+    text = "3.5 million users, 97.4 billion dollars, 2 billion euros and a 2.5 trillion market"
+    told = sorted((a.value, a.currency) for a in amounts(text, "en"))
     written = in_readers_amounts(text, "en", reader)
-    assert sorted(a.value for a in amounts(written, reader)) == values, written
+    assert sorted((a.value, a.currency) for a in amounts(written, reader)) == told, written
 
 
-def test_a_number_copied_without_its_magnitude_gets_it_from_the_passage() -> None:
+def test_a_number_copied_without_its_magnitude_or_currency_gets_them_from_the_passage() -> None:
     passage = "Musk a fait une offre de 97,4 milliards de dollars pour acquérir OpenAI."
-    assert with_magnitude("97,4", passage, "fr") == "97,4 milliards"
-    assert with_magnitude("97,4 milliards", passage, "fr") == "97,4 milliards"
-    assert with_magnitude("OpenAI", passage, "fr") == "OpenAI"
+    whole = "97,4 milliards de dollars"
+    assert with_whole_amount("97,4", passage, "fr") == whole
+    assert with_whole_amount("97,4 milliards", passage, "fr") == whole
+    assert with_whole_amount(whole, passage, "fr") == whole
+    assert with_whole_amount("OpenAI", passage, "fr") == "OpenAI"
+    years = "Un contrat de 10 milliards d'années-lumière."  # no currency: the magnitude only
+    assert with_whole_amount("10", years, "fr") == "10 milliards"
 
 
 def test_names_in_a_chinese_question_are_its_words_in_other_letters(seeded_bot) -> None:

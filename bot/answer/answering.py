@@ -43,6 +43,7 @@ from bot.core.patterns import LATEST, MARKUP, REFUSAL
 from bot.core.periods import period
 from bot.core.results import Answer, Citation, RefusalReason
 from bot.core.text import (
+    MARKER_AS_WORD,
     complete_sentences,
     first_sentence,
     fold,
@@ -420,6 +421,10 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
         return ""
     if not makes_claim(sentence, verifier.asked):
         return ""  # talk about the sources, the question said back, a question: no claim
+    if MARKER_AS_WORD.search(sentence):
+        # "The sources [1] and [2] state that …" claims, and corroborates a quote, but its
+        # markers are words: shown without them, it has holes ("The sources  and  state").
+        return ""
     numbers = verifier.check(sentence)
     if not numbers:
         draft.unsupported.append(cite(sentence, []))

@@ -101,8 +101,8 @@ def test_scripted_backed_reply_is_shown_with_its_marker(scripted_bot) -> None:
 
 
 def test_scripted_a_sentence_whose_markers_are_words_is_not_shown(scripted_bot) -> None:
-    """"The sources [1] and [2] state that …" is backed, but shown without its markers it
-    would read "The sources  and  state that …"."""
+    """A sentence that cites by naming sources ("The sources [1] and [2] state that …") is
+    backed, but shown without its markers it would read "The sources  and  state that …"."""
     first = "Musk offered 97.4 billion dollars to buy OpenAI [1]."
     talk = "The sources [1] and [2] state that Sam Altman rejected the 97.4 billion dollar offer."
     answer = scripted_bot(scripted_model(f"{first} {talk}")).ask(MUSK)

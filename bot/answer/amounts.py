@@ -211,7 +211,7 @@ def with_whole_amount(span: str, passage: str, language: str) -> str:
         for stop in (amount.digits_end, amount.end):
             written = passage[amount.start : stop]
             if tokenize(written)[-1:] == ending and copied.endswith(written):
-                return copied + passage[stop : max(amount.end, amount.whole[1])]
+                return copied + passage[stop : amount.whole[1]]
     return span
 
 

@@ -191,13 +191,12 @@ def in_readers_amounts(
         return text
     written, last = [], 0
     for amount in amounts(text, language):
-        new = _written(amount.value, reader)
+        currency = WRITTEN_CURRENCIES[reader].get(amount.currency, "")
+        new = _written(amount.value, reader, currency)
         if not new or (stated is not None and amount.value not in stated):
             continue
-        currency = WRITTEN_CURRENCIES[reader].get(amount.currency)
         start, end = amount.whole if currency else (amount.start, amount.end)
-        gap = "" if reader in UNSPACED_LANGUAGES else " "
-        written += [text[last:start], f"{new}{gap}{currency}" if currency else new]
+        written += [text[last:start], new]
         last = end
     return "".join([*written, text[last:]])
 
@@ -215,9 +214,9 @@ def with_whole_amount(span: str, passage: str, language: str) -> str:
     return span
 
 
-def _written(value: int, reader: str) -> str:
-    """`value` as a number and the largest magnitude word of the reader's it reaches; "" when
-    it reaches none."""
+def _written(value: int, reader: str, currency: str = "") -> str:
+    """`value` as a number and the largest magnitude word of the reader's it reaches, then
+    the reader's `currency` words if any; "" when it reaches none."""
     reached = [power for power in WRITTEN_MAGNITUDES[reader] if value >= 10**power]
     if not reached:
         return ""
@@ -229,4 +228,5 @@ def _written(value: int, reader: str) -> str:
         digits = digits.replace(".", ",")
     word = one if count == 1 or (reader in _ONE_BELOW_TWO and count < 2) else many
     gap = "" if reader in UNSPACED_LANGUAGES else " "
-    return f"{digits}{gap}{word}"
+    amount = f"{digits}{gap}{word}"
+    return f"{amount}{gap}{currency}" if currency else amount

@@ -33,6 +33,8 @@ _NEXT_WORD = re.compile(r"[ \t\u00a0]*([^\W\d_]+)")
 _NEXT_CHARACTER = re.compile(r"[ \t\u00a0]*(\w)")
 _LINKED_WORD = re.compile(r"[ \t\u00a0'\u2019]*([^\W\d_]+)")
 _SIGN_AFTER = re.compile(r"[ \t\u00a0]*(%)")
+_NOTHING_AFTER = re.compile(r"[ \t\u00a0]*(?:\[\d+\]|[.,;:!?)]|$)")
+"""What may follow an amount that writes no unit at all: a marker, a stop, the end."""
 _DECIMAL_POINT = ("en", "zh", "ja")
 """Languages that write a decimal point; the others the bot writes amounts in, a comma."""
 _ONE_BELOW_TWO = ("fr", "pt")
@@ -198,6 +200,27 @@ def in_readers_amounts(
         start, end = amount.whole if currency else (amount.start, amount.end)
         written += [text[last:start], new]
         last = end
+    return "".join([*written, text[last:]])
+
+
+def currencies(text: str, language: str) -> dict[int, str]:
+    """The currency of each amount of money the text writes, by value."""
+    return {a.value: a.currency for a in amounts(text, language) if a.currency}
+
+
+def with_currencies(text: str, language: str, stated: dict[int, str]) -> str:
+    """The text with the `language`'s words for the currency `stated` of each amount it
+    writes with no unit at all ("97,4 tỷ [1]" for "97,4 milliards de dollars"): an amount
+    of money without its currency does not say how much."""
+    written, last = [], 0
+    for amount in amounts(text, language):
+        code = stated.get(amount.value, "")
+        words = WRITTEN_CURRENCIES.get(language, {}).get(code, "")
+        if amount.kind or not words or not _NOTHING_AFTER.match(text, amount.end):
+            continue
+        gap = "" if language in UNSPACED_LANGUAGES else " "
+        written += [text[last : amount.end], gap, words]
+        last = amount.end
     return "".join([*written, text[last:]])
 
 

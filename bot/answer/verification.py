@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.answer.amounts import changes_amount, in_readers_amounts, quantities
+from bot.answer.amounts import (
+    changes_amount,
+    currencies,
+    in_readers_amounts,
+    quantities,
+    with_currencies,
+)
 from bot.answer.claims import attributes_truly
 from bot.answer.grounding import Grounder
 from bot.core.language import detect_language
@@ -56,6 +62,7 @@ class Verifier:
         self.sentences = [grounder.vectors.sentence_vectors(c.passage) for c in contexts]
         self.tokens = [set(tokenize(c.passage)) for c in contexts]
         self.quantities = [quantities(c.passage, c.language) for c in contexts]
+        self.currencies = [currencies(c.passage, c.language) for c in contexts]
         # Who published each chunk's article may be credited with what the chunk says.
         articles = [c.article for c in contexts]
         self.credited = [
@@ -90,11 +97,13 @@ class Verifier:
         """The sentence with each amount a chunk it cites states, in that chunk's words ("97,4
         milliards de dollars" in a Vietnamese sentence), written in the `reader`'s: those
         words were checked, and the reader should not have to read them in another
-        language. An amount the chunk does not state at that value is left as written."""
+        language. An amount the chunk does not state at that value is left as written; one
+        written without a unit gets the currency the chunk states it in."""
         for n in markers(sentence):
             chunk = self.contexts[n - 1]
             stated = {value for told in self.quantities[n - 1].values() for value, _ in told}
             sentence = in_readers_amounts(sentence, chunk.language, reader, stated)
+            sentence = with_currencies(sentence, reader, self.currencies[n - 1])
         return sentence
 
     def check(self, sentence: str) -> list[int]:

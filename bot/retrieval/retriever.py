@@ -21,7 +21,7 @@ from bot.core.article import ArticleFilter, ArticleMeta
 from bot.core.language import detect_language
 from bot.core.patterns import LATEST
 from bot.core.results import Citation
-from bot.core.text import is_coined, is_ordinal, names, tokenize, written_names
+from bot.core.text import is_coined, is_ordinal, name_runs, names, tokenize, written_names
 from bot.retrieval.diversity import balanced
 from bot.retrieval.keywords import KeywordIndex
 from bot.retrieval.language_pools import LanguagePool, calibrate, debiased, language_pools
@@ -87,7 +87,9 @@ class Retriever:
         return newest_first(found) if LATEST.search(question) else found
 
     def mentions(self, question: str) -> tuple[list[str], list[str]]:
-        """The question's names and numbers the corpus mentions, and those it surely never does.
+        """The question's names the corpus mentions, and those it surely never does, each as
+        the question writes it: a name of several words ("FIFA World Cup 2022") is missing
+        when one of its words surely is, and mentioned when none is and one is written.
 
         Numbers and coined names (GPT-6, iPhone) are written the same in every language, so
         their absence is proof; not a rank's (15th), which a text may write as a year of the
@@ -98,11 +100,16 @@ class Retriever:
         keywords, pools = self._indexes()
         monolingual = set(pools) <= {detect_language(question)}
         present, missing = [], []
-        for name in dict.fromkeys(names(question)):
-            if keywords.writes(name):
-                present.append(name)
-            elif (monolingual or is_coined(name)) and not is_ordinal(name):
+        for name in dict.fromkeys(name_runs(question)):
+            words = name.split()
+            written = [keywords.writes(word) for word in words]
+            if any(
+                not known and (monolingual or is_coined(word)) and not is_ordinal(word)
+                for word, known in zip(words, written, strict=True)
+            ):
                 missing.append(name)
+            elif any(written):
+                present.append(name)
         return present, missing
 
     def prepare(self) -> None:

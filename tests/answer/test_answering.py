@@ -17,9 +17,11 @@ from bot.answer.amounts import (
     amounts,
     asked_kind,
     changes_amount,
+    currencies,
     in_readers_amounts,
     of_another_kind,
     quantities,
+    with_currencies,
     with_whole_amount,
 )
 from bot.answer.answering import looks_like_refusal
@@ -471,6 +473,8 @@ def test_names_the_corpus_never_mentions_are_named_in_the_refusal(scripted_bot) 
     assert answer.refusal_reason == "not_mentioned"
     french = bot.ask("Quelle est la date de sortie de GPT-6 ?")
     assert french.refused and "GPT-6" in french.text and french.text.startswith("Les articles")
+    cup = bot.ask("Who won the FIFA World Cup 2022?")
+    assert cup.text == "The articles do not mention FIFA World Cup 2022."
 
 
 @pytest.mark.parametrize(
@@ -670,11 +674,42 @@ def test_a_number_copied_without_its_magnitude_or_currency_gets_them_from_the_pa
     assert with_whole_amount("10", years, "fr") == "10 milliards"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "language", "shown"),
+    [
+        ("Musk đã đề nghị 97,4 tỷ [1].", "vi", "Musk đã đề nghị 97,4 tỷ đô la [1]."),
+        ("Musk offered 97.4 billion.", "en", "Musk offered 97.4 billion dollars."),
+        ("马斯克出价974亿[1]。", "zh", "马斯克出价974亿美元[1]。"),
+        # Written with a unit, or with words after it that may be one, or at another value.
+        ("Musk đã đề nghị 97,4 tỷ đô la [1].", "vi", "Musk đã đề nghị 97,4 tỷ đô la [1]."),
+        ("Có 97,4 tỷ người [1].", "vi", "Có 97,4 tỷ người [1]."),
+        ("Musk offered $97.4 billion [1].", "en", "Musk offered $97.4 billion [1]."),
+        ("Musk đã đề nghị 10 tỷ [1].", "vi", "Musk đã đề nghị 10 tỷ [1]."),
+    ],
+    ids=["vi", "en", "zh", "unit", "people?", "sign", "another value"],
+)
+def test_an_amount_written_without_a_unit_gets_the_currency_its_passage_states(
+    sentence: str, language: str, shown: str
+) -> None:
+    stated = currencies("Musk a fait une offre de 97,4 milliards de dollars.", "fr")
+    assert with_currencies(sentence, language, stated) == shown
+
+
 def test_names_in_a_chinese_question_are_its_words_in_other_letters(seeded_bot) -> None:
     # Run into the Chinese around them, they were one name the articles never wrote.
     asked = "Anthropic为新的Claude订阅档位定价多少？"
     assert seeded_bot.retriever.mentions(asked) == (["Anthropic", "Claude"], [])
     assert seeded_bot.retriever.mentions("苹果为GPT-6定价多少？") == ([], ["GPT-6"])
+
+
+def test_a_name_of_several_words_is_mentioned_or_missing_whole(seeded_bot) -> None:
+    # "world" is in the articles and "2022" is not: the name the reader asked about, not
+    # its words apart ("The articles mention World, but not 2022, FIFA").
+    asked = "Did OpenAI's Sam Altman watch the FIFA World Cup 2022?"
+    assert seeded_bot.retriever.mentions(asked) == (
+        ["OpenAI", "Sam Altman"],
+        ["FIFA World Cup 2022"],
+    )
 
 
 def test_a_rank_the_articles_never_write_does_not_prove_them_silent(seeded_bot) -> None:

@@ -443,8 +443,9 @@ def _judge(sentence: str, draft: _Draft, verifier: Verifier) -> str:
         return ""
     gap = gap_after(draft.shown[-1]) if draft.shown else ""
     held, draft.held = draft.held, []
-    # Checked as written; shown with the amounts its chunks state in the reader's words.
-    now = [verifier.in_readers_amounts(s, draft.language) for s in [*held, shown]]
+    # Checked as written; shown with the amounts its chunks state in the reader's words,
+    # and the names they write spelled as they do.
+    now = [verifier.as_shown(s, draft.language) for s in [*held, shown]]
     draft.shown.extend(now)
     return gap + joined(now)
 

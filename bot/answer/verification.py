@@ -21,6 +21,7 @@ from bot.core.text import (
     has_digit,
     markers,
     name_tokens,
+    respelled,
     stems,
     tokenize,
     without_markers,
@@ -85,25 +86,31 @@ class Verifier:
         if language not in self.vocabularies:
             return False
         added = {t for t in name_tokens(text) - self.names if not has_digit(t)}
-        unwritten = [t for t in added - self.credited_words if not self._written(t)]
+        unwritten = [t for t in added if not self._known(t)]
         return len(unwritten) >= MADE_UP_NAME
+
+    def _known(self, token: str) -> bool:
+        """Whether a document, or a source an article credits, writes the folded token."""
+        return token in self.credited_words or self._written(token)
 
     def _written(self, token: str) -> bool:
         """Whether any document writes the folded token (looked up in each language's
         words, not their union: copying a large corpus's vocabulary per answer is slow)."""
         return any(token in words for words in self.vocabularies.values())
 
-    def in_readers_amounts(self, sentence: str, reader: str) -> str:
-        """The sentence with each amount a chunk it cites states, in that chunk's words ("97,4
-        milliards de dollars" in a Vietnamese sentence), written in the `reader`'s: those
-        words were checked, and the reader should not have to read them in another
-        language. An amount the chunk does not state at that value is left as written; one
-        written without a unit gets the currency the chunk states it in."""
+    def as_shown(self, sentence: str, reader: str) -> str:
+        """The checked sentence as the reader sees it. Each amount a chunk it cites states,
+        in that chunk's words ("97,4 milliards de dollars" in a Vietnamese sentence), is
+        written in the `reader`'s: those words were checked, and the reader should not have
+        to read them in another language. An amount the chunk does not state at that value
+        is left as written; one written without a unit gets the currency the chunk states
+        it in. A name no document writes is spelled as the chunk spells it (`respelled`)."""
         for n in markers(sentence):
             chunk = self.contexts[n - 1]
             stated = {value for told in self.quantities[n - 1].values() for value, _ in told}
             sentence = in_readers_amounts(sentence, chunk.language, reader, stated)
             sentence = with_currencies(sentence, reader, self.currencies[n - 1])
+            sentence = respelled(sentence, chunk.passage, self._known)
         return sentence
 
     def check(self, sentence: str) -> list[int]:

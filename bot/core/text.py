@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import pairwise, takewhile
 
 from bot.core.language import UNSPACED_LANGUAGES, UNSPACED_RUN, detect_language
@@ -61,6 +61,10 @@ _SYLLABLE = re.compile(
 _APART = re.compile(r"[,;:()\[\]/\u2013\u2014]")
 _CLOSED_UP = re.compile(r"[。！？：；，、」』）]$")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪‣]|\d+[.)])\s+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+RESPELLED_LETTERS = 5
+"""A name this long or longer, one letter away from another, is that one misspelled;
+shorter names one letter apart are often two (Tom, Tim)."""
 
 
 def split_sentences(text: str) -> list[str]:
@@ -364,6 +368,41 @@ def reinflects(copied: str, written: str) -> bool:
     shared = zip(copied, written, strict=False)
     stem = sum(1 for _ in takewhile(lambda pair: pair[0] == pair[1], shared))
     return stem > INFLECTION and max(len(copied), len(written)) - stem <= INFLECTION
+
+
+def respelled(sentence: str, passage: str, written: Callable[[str], bool]) -> str:
+    """The sentence with each capitalised word no document writes (`written` tells, of a
+    folded token) spelled as the passage spells the one name a letter away from it: the
+    model's "Altmann" for the passage's "Altman" is a slip, not another person. A plural
+    ("Normans" of "Norman") is the same name, as the model wrote it."""
+    spellings = {fold(w): w for w in _LETTERS.findall(passage) if w[0].isupper()}
+    spellings = {t: w for t, w in spellings.items() if len(t) >= RESPELLED_LETTERS}
+
+    def as_spelled(match: re.Match[str]) -> str:
+        word, token = match[0], fold(match[0])
+        if not word[0].isupper() or len(token) < RESPELLED_LETTERS or written(token):
+            return word
+        close = [
+            w
+            for t, w in spellings.items()
+            if _one_letter_apart(token, t) and stem(t) != stem(token)
+        ]
+        return close[0] if len(close) == 1 else word
+
+    return _LETTERS.sub(as_spelled, sentence)
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """One letter added, dropped, changed, or two side by side swapped."""
+    if len(a) > len(b):
+        a, b = b, a
+    if a == b or len(b) - len(a) > 1:
+        return False
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    swapped = a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
+    return a[i + 1 :] == b[i + 1 :] or swapped
 
 
 def name_tokens(text: str) -> set[str]:

@@ -33,7 +33,7 @@ from bot.answer.prompts import LATE, chat_prompt, load_prompt, localized, stream
 from bot.api import Bot
 from bot.core.patterns import WRITTEN_MAGNITUDES
 from bot.core.stats import Durations
-from bot.core.text import passage_sentences, whole_names, without_markers
+from bot.core.text import passage_sentences, respelled, whole_names, without_markers
 
 from ..conftest import until
 from ..fakes import (
@@ -693,6 +693,26 @@ def test_an_amount_written_without_a_unit_gets_the_currency_its_passage_states(
 ) -> None:
     stated = currencies("Musk a fait une offre de 97,4 milliards de dollars.", "fr")
     assert with_currencies(sentence, language, stated) == shown
+
+
+@pytest.mark.parametrize(
+    ("sentence", "written", "shown"),
+    [
+        ("Rejected by Altmann [1].", "", "Rejected by Altman [1]."),
+        ("Sam Atlman rejected it [1].", "", "Sam Altman rejected it [1]."),
+        # A plural, a word some document writes, a short name: as the model wrote them.
+        ("The Altmans rejected it [1].", "", "The Altmans rejected it [1]."),
+        ("Rejected by Altmann [1].", "altmann", "Rejected by Altmann [1]."),
+        ("Tim rejected it [1].", "", "Tim rejected it [1]."),
+    ],
+    ids=["one more letter", "two swapped", "plural", "written", "short"],
+)
+def test_a_name_no_document_writes_a_letter_off_the_passages_is_spelled_as_it_is(
+    sentence: str, written: str, shown: str
+) -> None:
+    passage = "Sam Altman, whom Tom and Musk know, rejected the offer."
+    known = {"the", "rejected", "by", "sam", "it", "tim", written}
+    assert respelled(sentence, passage, known.__contains__) == shown
 
 
 def test_names_in_a_chinese_question_are_its_words_in_other_letters(seeded_bot) -> None:

@@ -24,6 +24,7 @@ from bot.core.text import (
     content_words,
     is_number,
     one_by_one,
+    spelled_alike,
     stem,
     stems,
     tokenize,
@@ -81,8 +82,9 @@ def read_sources(
 
 def agrees(answer: str, span: str, question: str, share: float) -> bool:
     """Whether the answer says what the copied words say, beyond the question: one of their
-    numbers, else one of their names whole (every language writes them alike; "Tây Y" is not
-    "Tây Tạng"), else `share` of their other words. Copied words that add nothing to the
+    numbers, else one of their names whole (every language writes them alike, or a letter
+    apart: "licence MIT" for "MIT License"; "Tây Y" is not "Tây Tạng"), else `share` of their
+    other words. Copied words that add nothing to the
     question contradict no answer; none at all (NONE) confirm none."""
     if not span:
         return False
@@ -92,9 +94,10 @@ def agrees(answer: str, span: str, question: str, share: float) -> bool:
     numbers = {t for t in terms(tokenize(copied)) if is_number(t)} - asked
     if numbers:
         return bool(numbers & told)
-    names = [new for name in whole_names(copied) if (new := terms(name) - asked)]
+    # A name copied out of another language's passage may be spelled its way ("License").
+    names = [new for name in whole_names(copied) if (new := _unwritten(terms(name), asked))]
     if names:
-        return any(name <= told for name in names)
+        return any(not _unwritten(name, told) for name in names)
     words = terms(content_words(copied)) - asked
     return not words or len(words & told) >= max(1.0, share * len(words))
 
@@ -138,6 +141,11 @@ def _span(reply: str) -> str:
     last (after the question, written back first)."""
     span = reply.strip(" \t\"'“”«».:")
     return "" if span.upper().split()[-1:] == [NO_SPAN] else span
+
+
+def _unwritten(name: set[str], words: set[str]) -> set[str]:
+    """The name's words that are not among the `words`, spelled alike (`spelled_alike`)."""
+    return {t for t in name if not any(spelled_alike(t, w) for w in words)}
 
 
 def terms(tokens: Iterable[str]) -> set[str]:

@@ -63,8 +63,8 @@ _CLOSED_UP = re.compile(r"[。！？：；，、」』）]$")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪‣]|\d+[.)])\s+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 RESPELLED_LETTERS = 5
-"""A name this long or longer, one letter away from another, is that one misspelled;
-shorter names one letter apart are often two (Tom, Tim)."""
+"""A name this long or longer, one letter away from another, is that one spelled another
+way; shorter names one letter apart are often two (Tom, Tim)."""
 
 
 def split_sentences(text: str) -> list[str]:
@@ -380,16 +380,19 @@ def respelled(sentence: str, passage: str, written: Callable[[str], bool]) -> st
 
     def as_spelled(match: re.Match[str]) -> str:
         word, token = match[0], fold(match[0])
-        if not word[0].isupper() or len(token) < RESPELLED_LETTERS or written(token):
+        if not word[0].isupper() or written(token):
             return word
-        close = [
-            w
-            for t, w in spellings.items()
-            if _one_letter_apart(token, t) and stem(t) != stem(token)
-        ]
+        close = [w for t, w in spellings.items() if spelled_alike(token, t) and t != token]
+        close = [w for w in close if stem(fold(w)) != stem(token)]
         return close[0] if len(close) == 1 else word
 
     return _LETTERS.sub(as_spelled, sentence)
+
+
+def spelled_alike(a: str, b: str) -> bool:
+    """Two folded words that are one name: the same, or, long enough, one letter apart
+    ("License" and "licence", "Brazil" and "Brasil", a slip's "Altmann" and "Altman")."""
+    return a == b or (min(len(a), len(b)) >= RESPELLED_LETTERS and _one_letter_apart(a, b))
 
 
 def _one_letter_apart(a: str, b: str) -> bool:

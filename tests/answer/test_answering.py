@@ -369,6 +369,11 @@ def test_an_answer_agrees_with_a_copied_name_only_whole() -> None:
     assert not agrees("Văn phòng Tây Y được lập năm 1263 [4].", copied, cultures, 0.5)
     assert agrees("Người Mông Cổ là một phần của chính quyền [1].", copied, cultures, 0.5)
     assert agrees("Có Phật giáo Tây Tạng [2].", copied, cultures, 0.5)
+    # Copied out of an English passage for a French reader, a name is spelled the French way.
+    licence = "Sous quelle licence les modèles de DeepSeek sont-ils publiés ?"
+    assert agrees("Ils sont publiés sous la licence MIT [1].", "MIT License", licence, 0.5)
+    assert not agrees("Ils sont publiés sous la licence GPL [1].", "MIT License", licence, 0.5)
+    assert agrees("O país é o Brasil [1].", "in Brazil", "Qual é o país?", 0.5)
     assert whole_names("They were Han Chinese, Khitans and Jurchens.") == [
         ["han", "chinese"],
         ["khitans"],

@@ -84,8 +84,8 @@ def agrees(answer: str, span: str, question: str, share: float) -> bool:
     """Whether the answer says what the copied words say, beyond the question: one of their
     numbers, else one of their names whole (every language writes them alike, or a letter
     apart: "licence MIT" for "MIT License"; "Tây Y" is not "Tây Tạng"), else `share` of their
-    other words. Copied words that add nothing to the
-    question contradict no answer; none at all (NONE) confirm none."""
+    other words. Copied words that add nothing to the question contradict no answer; none at
+    all (NONE) confirm none."""
     if not span:
         return False
     asked = terms(tokenize(question))

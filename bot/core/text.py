@@ -313,9 +313,9 @@ def _name_runs(text: str, named: set[str]) -> list[list[str]]:
             word = _ELIDED_START.sub("", word.rstrip(".,"))
             written = _POSSESSIVE.sub("", word)
             tokens = tokenize(written)
-            if tokens and named.issuperset(tokens):
-                run.append(written)
-            if run and (written != word or not tokens or not named.issuperset(tokens)):
+            is_name = bool(tokens) and named.issuperset(tokens)
+            run += [written] if is_name else []
+            if run and (not is_name or written != word):
                 runs.append(run)
                 run = []
         runs += [run] if run else []
@@ -376,17 +376,20 @@ def respelled(sentence: str, passage: str, written: Callable[[str], bool]) -> st
     model's "Altmann" for the passage's "Altman" is a slip, not another person. A plural
     ("Normans" of "Norman") is the same name, as the model wrote it."""
     spellings = {fold(w): w for w in _LETTERS.findall(passage) if w[0].isupper()}
-    spellings = {t: w for t, w in spellings.items() if len(t) >= RESPELLED_LETTERS}
 
     def as_spelled(match: re.Match[str]) -> str:
         word, token = match[0], fold(match[0])
         if not word[0].isupper() or written(token):
             return word
-        close = [w for t, w in spellings.items() if spelled_alike(token, t) and t != token]
-        close = [w for w in close if stem(fold(w)) != stem(token)]
+        close = [w for t, w in spellings.items() if _respells(token, t)]
         return close[0] if len(close) == 1 else word
 
     return _LETTERS.sub(as_spelled, sentence)
+
+
+def _respells(token: str, name: str) -> bool:
+    """A letter off the name, and not it or its plural."""
+    return stem(token) != stem(name) and spelled_alike(token, name)
 
 
 def spelled_alike(a: str, b: str) -> bool:

@@ -191,16 +191,15 @@ def in_readers_amounts(
     has none for. `stated`: only amounts of these values are rewritten."""
     if reader not in WRITTEN_MAGNITUDES or language == reader:
         return text
-    written, last = [], 0
+    edits = []
     for amount in amounts(text, language):
         currency = WRITTEN_CURRENCIES[reader].get(amount.currency, "")
         new = _written(amount.value, reader, currency)
         if not new or (stated is not None and amount.value not in stated):
             continue
         start, end = amount.whole if currency else (amount.start, amount.end)
-        written += [text[last:start], new]
-        last = end
-    return "".join([*written, text[last:]])
+        edits.append((start, end, new))
+    return _spliced(text, edits)
 
 
 def currencies(text: str, language: str) -> dict[int, str]:
@@ -212,16 +211,23 @@ def with_currencies(text: str, language: str, stated: dict[int, str]) -> str:
     """The text with the `language`'s words for the currency `stated` of each amount it
     writes with no unit at all ("97,4 tỷ [1]" for "97,4 milliards de dollars"): an amount
     of money without its currency does not say how much."""
-    written, last = [], 0
+    edits = []
     for amount in amounts(text, language):
         code = stated.get(amount.value, "")
         words = WRITTEN_CURRENCIES.get(language, {}).get(code, "")
         if amount.kind or not words or not _NOTHING_AFTER.match(text, amount.end):
             continue
-        gap = "" if language in UNSPACED_LANGUAGES else " "
-        written += [text[last : amount.end], gap, words]
-        last = amount.end
-    return "".join([*written, text[last:]])
+        edits.append((amount.end, amount.end, f"{_gap(language)}{words}"))
+    return _spliced(text, edits)
+
+
+def _spliced(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """The text with each (start, end) span, in order and apart, replaced by its new words."""
+    parts, last = [], 0
+    for start, end, new in edits:
+        parts += [text[last:start], new]
+        last = end
+    return "".join([*parts, text[last:]])
 
 
 def with_whole_amount(span: str, passage: str, language: str) -> str:
@@ -250,6 +256,11 @@ def _written(value: int, reader: str, currency: str = "") -> str:
     if reader not in _DECIMAL_POINT:
         digits = digits.replace(".", ",")
     word = one if count == 1 or (reader in _ONE_BELOW_TWO and count < 2) else many
-    gap = "" if reader in UNSPACED_LANGUAGES else " "
+    gap = _gap(reader)
     amount = f"{digits}{gap}{word}"
     return f"{amount}{gap}{currency}" if currency else amount
+
+
+def _gap(language: str) -> str:
+    """What the language writes between a number and its words: a space, or none."""
+    return "" if language in UNSPACED_LANGUAGES else " "

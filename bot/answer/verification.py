@@ -63,7 +63,6 @@ class Verifier:
         self.sentences = [grounder.vectors.sentence_vectors(c.passage) for c in contexts]
         self.tokens = [set(tokenize(c.passage)) for c in contexts]
         self.quantities = [quantities(c.passage, c.language) for c in contexts]
-        self.currencies = [currencies(c.passage, c.language) for c in contexts]
         # Who published each chunk's article may be credited with what the chunk says.
         articles = [c.article for c in contexts]
         self.credited = [
@@ -109,7 +108,7 @@ class Verifier:
             chunk = self.contexts[n - 1]
             stated = {value for told in self.quantities[n - 1].values() for value, _ in told}
             sentence = in_readers_amounts(sentence, chunk.language, reader, stated)
-            sentence = with_currencies(sentence, reader, self.currencies[n - 1])
+            sentence = with_currencies(sentence, reader, currencies(chunk.passage, chunk.language))
             sentence = respelled(sentence, chunk.passage, self._known)
         return sentence
 

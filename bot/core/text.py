@@ -289,25 +289,24 @@ def _spaced(text: str) -> str:
 def whole_names(text: str) -> list[list[str]]:
     """Each name as the folded tokens of its words, run together ("Tây Tạng" is one name,
     not two): a list's items are apart ("Mông Cổ, Phật giáo" holds two)."""
-    named = set(tokenize(" ".join(names(text))))
-    return [tokenize(" ".join(run)) for run in _name_runs(text, named)]
+    return [tokenize(" ".join(run)) for run in _name_runs(text, [text])]
 
 
 def name_runs(text: str) -> list[str]:
     """Each name as the text writes it, its words together: "FIFA World Cup 2022" is one
     name to tell a reader of, not four; a sentence's end or a run of Chinese or Japanese
     parts two ("Anthropic为新的Claude")."""
-    named = set(tokenize(" ".join(names(text))))
     parts = [part for sentence in split_sentences(text) for part in UNSPACED_RUN.split(sentence)]
-    return [" ".join(run) for part in parts for run in _name_runs(part, named)]
+    return [" ".join(run) for run in _name_runs(text, parts)]
 
 
-def _name_runs(text: str, named: set[str]) -> list[list[str]]:
-    """The runs of words whose tokens are all `named`, each word as written without an
-    elision before it or a possessive after it; a list's items are apart, and a possessive
-    ends a name ("OpenAI's Sora" is two)."""
+def _name_runs(text: str, pieces: list[str]) -> list[list[str]]:
+    """The runs of words, in the pieces of the text, whose tokens are all of the text's
+    `names`, each word as written without an elision before it or a possessive after it; a
+    list's items are apart, and a possessive ends a name ("OpenAI's Sora" is two)."""
+    named = set(tokenize(" ".join(names(text))))
     runs: list[list[str]] = []
-    for part in _APART.split(text):
+    for part in (part for piece in pieces for part in _APART.split(piece)):
         run: list[str] = []
         for word in _WORD.findall(part):
             word = _ELIDED_START.sub("", word.rstrip(".,"))

@@ -25,7 +25,7 @@ from bot.core.patterns import (
     WRITTEN_CURRENCIES,
     WRITTEN_MAGNITUDES,
 )
-from bot.core.text import fold, tokenize
+from bot.core.text import fold, spliced, tokenize
 
 _NUMBER = re.compile(r"\d+(?:[ ,.\u00a0\u202f]\d+)*")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
@@ -35,6 +35,8 @@ _LINKED_WORD = re.compile(r"[ \t\u00a0'\u2019]*([^\W\d_]+)")
 _SIGN_AFTER = re.compile(r"[ \t\u00a0]*(%)")
 _NOTHING_AFTER = re.compile(r"[ \t\u00a0]*(?:\[\d+\]|[.,;:!?)]|$)")
 """What may follow an amount that writes no unit at all: a marker, a stop, the end."""
+_DECIMAL = re.compile(r"(\d+)[.,](\d{1,2})")
+"""A number with one to two decimals, either mark: not thousands grouped."""
 _DECIMAL_POINT = ("en", "zh", "ja")
 """Languages that write a decimal point; the others the bot writes amounts in, a comma."""
 _ONE_BELOW_TWO = ("fr", "pt")
@@ -199,7 +201,23 @@ def in_readers_amounts(
             continue
         start, end = amount.whole if currency else (amount.start, amount.end)
         edits.append((start, end, new))
-    return _spliced(text, edits)
+    return spliced(text, edits)
+
+
+def in_readers_marks(text: str, reader: str) -> str:
+    """The text, in the `reader`'s language, with its amounts' decimals marked as that
+    language marks them: to a Vietnamese reader "1.4 tỷ" is fourteen hundred million, and
+    "1,4 tỷ" is what the model meant. A mark before three digits ("1.400") may group
+    thousands, and stays."""
+    if reader not in WRITTEN_MAGNITUDES:
+        return text
+    mark = "." if reader in _DECIMAL_POINT else ","
+    edits = [
+        (amount.start, amount.digits_end, f"{decimal[1]}{mark}{decimal[2]}")
+        for amount in amounts(text, reader)
+        if (decimal := _DECIMAL.fullmatch(text, amount.start, amount.digits_end))
+    ]
+    return spliced(text, edits)
 
 
 def currencies(text: str, language: str) -> dict[int, str]:
@@ -218,16 +236,7 @@ def with_currencies(text: str, language: str, stated: dict[int, str]) -> str:
         if amount.kind or not words or not _NOTHING_AFTER.match(text, amount.end):
             continue
         edits.append((amount.end, amount.end, f"{_gap(language)}{words}"))
-    return _spliced(text, edits)
-
-
-def _spliced(text: str, edits: list[tuple[int, int, str]]) -> str:
-    """The text with each (start, end) span, in order and apart, replaced by its new words."""
-    parts, last = [], 0
-    for start, end, new in edits:
-        parts += [text[last:start], new]
-        last = end
-    return "".join([*parts, text[last:]])
+    return spliced(text, edits)
 
 
 def with_whole_amount(span: str, passage: str, language: str) -> str:

@@ -82,6 +82,13 @@ def localized_group(name: str, language: str) -> dict[str, str]:
     return dict(group) if isinstance(group, dict) else {}
 
 
+def own_group(name: str, language: str) -> dict[str, str]:
+    """A group of the reader's texts in their own language only; {} for a language with no
+    texts: English forms (a date's) are no way to write another language."""
+    group = _reader_texts(language).get(name, {})
+    return dict(group) if isinstance(group, dict) else {}
+
+
 def origin(code: str, reader: str) -> str:
     """ " (in Vietnamese)": where a passage in language `code` comes from, in the reader's
     language; empty when they match or the language has no name there."""

@@ -9,10 +9,12 @@ from bot.answer.amounts import (
     changes_amount,
     currencies,
     in_readers_amounts,
+    in_readers_marks,
     quantities,
     with_currencies,
 )
 from bot.answer.claims import attributes_truly
+from bot.answer.dates import in_readers_dates
 from bot.answer.grounding import Grounder
 from bot.core.language import detect_language
 from bot.core.results import Citation
@@ -103,14 +105,15 @@ class Verifier:
         written in the `reader`'s: those words were checked, and the reader should not have
         to read them in another language. An amount the chunk does not state at that value
         is left as written; one written without a unit gets the currency the chunk states
-        it in. A name no document writes is spelled as the chunk spells it (`respelled`)."""
+        it in. A name no document writes is spelled as the chunk spells it (`respelled`);
+        decimals are marked, and dates written, as the reader's language does."""
         for n in markers(sentence):
             chunk = self.contexts[n - 1]
             stated = {value for told in self.quantities[n - 1].values() for value, _ in told}
             sentence = in_readers_amounts(sentence, chunk.language, reader, stated)
             sentence = with_currencies(sentence, reader, currencies(chunk.passage, chunk.language))
             sentence = respelled(sentence, chunk.passage, self._known)
-        return sentence
+        return in_readers_dates(in_readers_marks(sentence, reader), reader)
 
     def check(self, sentence: str) -> list[int]:
         """The chunk numbers that back the sentence, the ones it claimed first; [] if none."""

@@ -265,6 +265,8 @@ _MONTHS = {
     ),
 }
 SPELLED_NUMBERS = _CARDINALS | _ORDINALS | _MONTHS
+MONTH_NUMBERS = {name: int(number) for name, number in _MONTHS.items()}
+"""A month's name, folded, in any of the languages above, to its number."""
 
 # What a magnitude word after a number multiplies it by, as a power of ten, in each language
 # (folded): "billion" is 10^9 in English and 10^12 in French and German, where 10^9 is a

@@ -144,6 +144,15 @@ def with_markers(sentence: str, numbers: list[int]) -> str:
     return sentence[:end] + closers + tail + stops
 
 
+def spliced(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """The text with each (start, end) span, in order and apart, replaced by its new words."""
+    parts, last = [], 0
+    for start, end, new in edits:
+        parts += [text[last:start], new]
+        last = end
+    return "".join([*parts, text[last:]])
+
+
 def fold(text: str) -> str:
     """Lowercase and strip diacritics (đ -> d), so `Mỹ` and `My` or `Élysée` and `elysee` match;
     the letters Unicode does not decompose (đ, ß, ł, œ) are spelled out: "cœur" is "coeur"

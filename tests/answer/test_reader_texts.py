@@ -34,7 +34,9 @@ def test_every_detected_language_has_every_text_with_the_same_fields(language: s
     english = _flat(ENGLISH)
     assert texts.keys() == english.keys()
     for key, text in english.items():
-        assert _fields(texts[key]) == _fields(text), (language, key)
+        left_as_written = key.startswith("dates.") and not texts[key]  # no form for it
+        assert left_as_written or _fields(texts[key]) == _fields(text), (language, key)
+    assert len(localized_group("dates", language)["months"].split(",")) == 12
     assert set(localized_group("languages", language)) == set(LANGUAGES)
 
 

@@ -1,0 +1,104 @@
+"""Dates as the reader writes them. A small model copies a date's month in the article's
+language into its answer ("vào ngày 8 February 2007"); the checks rightly accept it, as the
+article states that date, and the date is then written again in the reader's words ("8
+tháng 2 năm 2007"), as amounts are (`amounts.in_readers_amounts`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from bot.answer.prompts import own_group
+from bot.core.language import LANGUAGES
+from bot.core.patterns import MONTH_NUMBERS
+from bot.core.text import fold, spliced
+
+_WORD = re.compile(r"[^\W\d_]+")
+_DAY_BEFORE = re.compile(r"(?<!\d)(\d{1,2})(?:er|st|nd|rd|th)?\.?[ \u00a0]+(?:de[ \u00a0]+)?$")
+_DAY_AFTER = re.compile(r"[ \u00a0]+(\d{1,2})(?:st|nd|rd|th)?(?![\d.,]\d)")
+_YEAR_AFTER = re.compile(r",?[ \u00a0]+(?:de[ \u00a0]+)?(\d{4})(?!\d)")
+_REACH = 12
+"""How far before a month name its day can start ("1er ", "8. ", "8 de ")."""
+
+
+@dataclass(frozen=True)
+class Date:
+    """A date the text writes with its month's name, and where."""
+
+    start: int
+    end: int
+    month: int
+    day: int | None
+    year: int | None
+    name: str
+    """The month's name as written."""
+
+
+def dates(text: str) -> Iterator[Date]:
+    """The dates the text writes with a month's name and a day, a year or both: "8 February
+    2007", "October 8, 2015", "juillet 1961", "8 de febrero de 2007"."""
+    for word in _WORD.finditer(text):
+        month = _month(word[0])
+        if not month:
+            continue
+        start, end, day, year = word.start(), word.end(), None, None
+        if before := _DAY_BEFORE.search(text[max(0, start - _REACH) : start]):
+            start, day = start - len(before[0]), int(before[1])
+        elif after := _DAY_AFTER.match(text, end):
+            end, day = after.end(), int(after[1])
+        if found := _YEAR_AFTER.match(text, end):
+            end, year = found.end(), int(found[1])
+        if (day or year) and (day is None or 1 <= day <= 31):
+            yield Date(start, end, month, day, year, word[0])
+
+
+def _month(word: str) -> int:
+    """The month the word names, written as its language writes it (capitalised in English,
+    lower case in French: "Mars 2020" is a mission, "mars 2020" a month); 0 for none."""
+    folded = fold(word)
+    number = MONTH_NUMBERS.get(folded, 0)
+    return number if folded in _written_months()[word[:1].isupper()] else 0
+
+
+@cache
+def _written_months() -> dict[bool, frozenset[str]]:
+    """The months' names (folded) each reader's language writes, by whether it capitalises
+    them."""
+    names = [n for code in LANGUAGES for n in _months(code)]
+    return {
+        case: frozenset(fold(n) for n in names if n[:1].isupper() == case) for case in (True, False)
+    }
+
+
+def _months(language: str) -> list[str]:
+    """The language's twelve months' names; [] for a language with no texts."""
+    listed = own_group("dates", language).get("months", "")
+    return listed.split(",") if listed else []
+
+
+def in_readers_dates(text: str, reader: str) -> str:
+    """The text with each date whose month is named in another language than the
+    `reader`'s written as the reader's language writes dates; dates its language has no
+    form for stay as written."""
+    forms, months = own_group("dates", reader), _months(reader)
+    own = {fold(n) for n in months}
+    edits = [
+        (date.start, date.end, _written(date, form, months))
+        for date in dates(text)
+        if (form := forms.get(_form(date), "")) and fold(date.name) not in own
+    ]
+    return spliced(text, edits)
+
+
+def _written(date: Date, form: str, months: list[str]) -> str:
+    """The date in the reader's `form`, with their name of its month."""
+    return form.format(day=date.day, month=months[date.month - 1], year=date.year)
+
+
+def _form(date: Date) -> str:
+    """Which of the reader's forms writes the date."""
+    if date.day and date.year:
+        return "day_month_year"
+    return "day_month" if date.day else "month_year"

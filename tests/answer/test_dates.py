@@ -1,0 +1,69 @@
+"""Dates and decimals in the reader's words: a month the model copied in the article's
+language, or a decimal point a Vietnamese reader reads as grouping thousands, is written
+again as the reader's language writes it. Pure text, no model."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.amounts import in_readers_marks
+from bot.answer.dates import dates, in_readers_dates
+
+
+@pytest.mark.parametrize(
+    ("text", "reader", "shown"),
+    [
+        ("Vào ngày 8 February 2007 [1].", "vi", "Vào ngày 8 tháng 2 năm 2007 [1]."),
+        ("Bầu vào October 8, 2015 [1].", "vi", "Bầu vào 8 tháng 10 năm 2015 [1]."),
+        ("Ủy ban họp vào July 1961 [1].", "vi", "Ủy ban họp vào tháng 7 năm 1961 [1]."),
+        ("He was born on 8 février 2007 [1].", "en", "He was born on 8 February 2007 [1]."),
+        ("Il est né le 1er March 2007.", "fr", "Il est né le 1 mars 2007."),
+        ("Am 8 de febrero de 2007.", "de", "Am 8. Februar 2007."),
+        ("July 28 [1]", "ko", "7월 28일 [1]"),
+        ("8 February 2007", "zh", "2007年2月8日"),
+    ],
+)
+def test_a_date_named_in_another_language_is_written_as_the_reader_writes_dates(
+    text: str, reader: str, shown: str
+) -> None:
+    assert in_readers_dates(text, reader) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "reader"),
+    [
+        ("He was elected on October 8, 2015 [1].", "en"),  # the reader's own month
+        ("Le rover Mars 2020 s'est posé [1].", "fr"),  # a mission: French writes "mars"
+        ("Tàu Mars 2020 đã hạ cánh [1].", "vi"),
+        ("Hẹn sáng mai 8 giờ [1].", "vi"),  # "mai" is tomorrow, not May
+        ("Newcastle thay ông vào tháng 1/1756 [1].", "vi"),  # already the reader's
+        ("Signed in March [1].", "vi"),  # a month alone is no date
+        ("le 8 février 2007", "sw"),  # no forms for a language without texts
+        ("в феврале 2007 года", "ru"),  # its case depends on the words before: as written
+    ],
+)
+def test_what_is_no_date_or_has_no_form_for_the_reader_stays_as_written(
+    text: str, reader: str
+) -> None:
+    assert in_readers_dates(text, reader) == text
+
+
+def test_dates_read_their_day_and_year_around_the_month() -> None:
+    found = [(d.day, d.month, d.year) for d in dates("On 8 February 2007 and October 8, 2015.")]
+    assert found == [(8, 2, 2007), (8, 10, 2015)]
+    assert [d.day for d in dates("On 45 March 2007.")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reader", "shown"),
+    [
+        ("Dân số 1.4 tỷ người [1].", "vi", "Dân số 1,4 tỷ người [1]."),
+        ("A population of 1,4 billion [1].", "en", "A population of 1.4 billion [1]."),
+        ("Ernie 4.5 : 2.75 milliards d'euros.", "fr", "Ernie 4.5 : 2,75 milliards d'euros."),
+        ("Khoản đầu tư 1.400 tỷ đồng [1].", "vi", "Khoản đầu tư 1.400 tỷ đồng [1]."),
+    ],
+)
+def test_an_amounts_decimal_is_marked_as_the_readers_language_marks_it(
+    text: str, reader: str, shown: str
+) -> None:
+    assert in_readers_marks(text, reader) == shown

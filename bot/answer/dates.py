@@ -85,16 +85,21 @@ def in_readers_dates(text: str, reader: str) -> str:
     forms, months = own_group("dates", reader), _months(reader)
     own = {fold(n) for n in months}
     edits = [
-        (date.start, date.end, _written(date, form, months))
+        (date.start, date.end, _written(date, form, forms["first_day"], months, text))
         for date in dates(text)
         if (form := forms.get(_form(date), "")) and fold(date.name) not in own
     ]
     return spliced(text, edits)
 
 
-def _written(date: Date, form: str, months: list[str]) -> str:
-    """The date in the reader's `form`, with their name of its month."""
-    return form.format(day=date.day, month=months[date.month - 1], year=date.year)
+def _written(date: Date, form: str, first: str, months: list[str], text: str) -> str:
+    """The date in the reader's `form`, with their name of its month; the form's words
+    before the date ("ngày") are not written again where the text already writes them."""
+    day = first if date.day == 1 else date.day
+    new = form.format(day=day, month=months[date.month - 1], year=date.year)
+    lead = form.split("{", 1)[0]
+    said = text[: date.start].rstrip().lower()
+    return new.removeprefix(lead) if lead.strip() and said.endswith(lead.strip().lower()) else new
 
 
 def _form(date: Date) -> str:

@@ -342,6 +342,18 @@ def test_scripted_an_amount_checked_in_the_articles_words_is_shown_in_the_reader
     assert answer.text == "Elon Musk đã đề nghị 97,4 tỷ đô la để mua OpenAI [1].", answer.text
 
 
+def test_scripted_a_date_copied_with_the_articles_month_is_shown_in_the_readers_words(
+    scripted_bot,
+) -> None:
+    """The model copies the English article's "April 10" into its Vietnamese answer: checked
+    as written, shown as a Vietnamese reader writes the date."""
+    asked = "Anthropic ra mắt gói đăng ký 200 đô la mỗi tháng cho Claude khi nào?"
+    backed = "Anthropic ra mắt gói đăng ký 200 đô la mỗi tháng cho Claude vào April 10 [1]."
+    model = scripted_model(backed, reading="April 10")
+    answer = scripted_bot(model, second_reading=True).ask(asked)
+    assert answer.text == backed.replace("April 10", "ngày 10 tháng 4"), answer.text
+
+
 def test_an_answer_agrees_with_the_copied_numbers_else_names_else_words() -> None:
     who = "Who rejected the offer for OpenAI?"
     assert agrees("Musk offered 97.4 billion dollars [1].", SPAN, MUSK, 0.5)

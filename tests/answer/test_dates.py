@@ -14,10 +14,11 @@ from bot.answer.dates import dates, in_readers_dates
     ("text", "reader", "shown"),
     [
         ("Vào ngày 8 February 2007 [1].", "vi", "Vào ngày 8 tháng 2 năm 2007 [1]."),
-        ("Bầu vào October 8, 2015 [1].", "vi", "Bầu vào 8 tháng 10 năm 2015 [1]."),
+        ("Vào 8 February 2007 [1].", "vi", "Vào ngày 8 tháng 2 năm 2007 [1]."),
+        ("Bầu vào October 8, 2015 [1].", "vi", "Bầu vào ngày 8 tháng 10 năm 2015 [1]."),
         ("Ủy ban họp vào July 1961 [1].", "vi", "Ủy ban họp vào tháng 7 năm 1961 [1]."),
         ("He was born on 8 février 2007 [1].", "en", "He was born on 8 February 2007 [1]."),
-        ("Il est né le 1er March 2007.", "fr", "Il est né le 1 mars 2007."),
+        ("Il est né le 1 March 2007.", "fr", "Il est né le 1er mars 2007."),
         ("Am 8 de febrero de 2007.", "de", "Am 8. Februar 2007."),
         ("July 28 [1]", "ko", "7월 28일 [1]"),
         ("8 February 2007", "zh", "2007年2月8日"),

@@ -54,14 +54,20 @@ class ScriptedModel(FakeListChatModel):
     verdict: str = "yes"
     reading: str = ""
     guess: str = ""
+    asked: list[str] = Field(default_factory=list)
+    """The last message of each request a reply was used up on, as the model read it."""
 
-    def _call(self, *args, **kwargs):
-        return self.verdict if kwargs.get("logprobs") else super()._call(*args, **kwargs)
+    def _call(self, messages, *args, **kwargs):
+        if kwargs.get("logprobs"):
+            return self.verdict
+        self.asked.append(str(messages[-1].content))
+        return super()._call(messages, *args, **kwargs)
 
     def _stream(self, messages, stop=None, run_manager=None, **kwargs):
         if asks_to_read(messages):
             yield _reading_chunk(self.guess if kwargs.get("logit_bias") else self.reading)
             return
+        self.asked.append(str(messages[-1].content))
         yield from super()._stream(messages, stop, run_manager, **kwargs)
 
 

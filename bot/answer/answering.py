@@ -30,6 +30,7 @@ from bot.answer.amounts import (
 )
 from bot.answer.claims import cite, credited, makes_claim, states_what_is_asked
 from bot.answer.composing import as_written
+from bot.answer.dates import in_readers_dates
 from bot.answer.evidence import format_sources
 from bot.answer.extracting import agrees, answers_in, confirms, holds
 from bot.answer.grounding import Grounder
@@ -343,16 +344,16 @@ def _in_readers_words(
     another language (`languages`: the passage's, the reader's), the answer around its
     copied words in the reader's (`quoting.compose`), else its translation when that keeps
     them, else the passage with its language named; a quote behind its lead. The model
-    writes from them with their amounts in the reader's words already: it gets magnitudes
-    wrong as it translates."""
+    writes from them with their amounts and dates in the reader's words already: it gets
+    magnitudes wrong as it translates."""
     source, language = languages
     lead, spoken = "extractive", origin(source, language)
     if not spoken:  # already in the reader's language
         return [localized(lead, language).format(origin=spoken), *quoted], True
     original = without_markers(" ".join(quoted))
-    passage = in_readers_amounts(original, source, language)
+    passage = in_readers_dates(in_readers_amounts(original, source, language), language)
     span = as_written(with_whole_amount(copied, original, source), original)
-    copied = in_readers_amounts(span, source, language)
+    copied = in_readers_dates(in_readers_amounts(span, source, language), language)
     composed = quoting.compose(copied, language) if quoting.compose else None
     # "10 tỷ" of dollars is no "10 tỷ năm".
     if composed and keeps_amounts(composed, language, original, source):

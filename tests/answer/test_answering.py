@@ -354,6 +354,21 @@ def test_scripted_a_date_copied_with_the_articles_month_is_shown_in_the_readers_
     assert answer.text == backed.replace("April 10", "ngày 10 tháng 4"), answer.text
 
 
+def test_scripted_copied_words_with_a_date_reach_the_model_in_the_readers_words(
+    scripted_bot,
+) -> None:
+    """The model's own reply is not backed; the words it copied out ("April 10") are put
+    into a Vietnamese sentence by the model, which is given the date as a Vietnamese reader
+    writes it, to copy: a small model gets a month wrong as it translates."""
+    asked = "Anthropic ra mắt gói đăng ký 200 đô la mỗi tháng cho Claude khi nào?"
+    wrong = "Anthropic ra mắt gói đăng ký 200 đô la mỗi tháng cho Claude vào năm 1802 [1]."
+    composed = "Anthropic ra mắt gói đăng ký 200 đô la mỗi tháng vào ngày 10 tháng 4."
+    model = scripted_model(wrong, composed, reading="April 10")
+    answer = scripted_bot(model, second_reading=True).ask(asked)
+    assert "Answer: ngày 10 tháng 4" in model.asked[-1], model.asked
+    assert without_markers(answer.text) == composed and not answer.quoted, answer.text
+
+
 def test_an_answer_agrees_with_the_copied_numbers_else_names_else_words() -> None:
     who = "Who rejected the offer for OpenAI?"
     assert agrees("Musk offered 97.4 billion dollars [1].", SPAN, MUSK, 0.5)

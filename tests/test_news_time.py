@@ -60,26 +60,28 @@ def test_scripted_last_week_draws_only_on_last_weeks_article_and_says_as_of(date
     assert not answer.refused, answer.text
     assert {c.source for c in answer.contexts} == {"newer.md"}
     assert answer.as_of == "2025-11-26"
-    assert answer.text == "As of 2025-11-26: Acme Robotics has 250 employees [1]."
+    assert answer.text == "As of 26 November 2025: Acme Robotics has 250 employees [1]."
 
 
 def test_scripted_a_german_amount_is_dated_too(dated_settings):
     bot = _bot(dated_settings, "Acme Robotics hat 250 Mitarbeiter [1].")
     answer = bot.ask("Wie viele Mitarbeiter hat Acme Robotics letzte Woche?")
-    assert answer.text == "Stand 2025-11-26: Acme Robotics hat 250 Mitarbeiter [1].", answer.text
+    shown = "Stand 26. November 2025: Acme Robotics hat 250 Mitarbeiter [1]."
+    assert answer.text == shown, answer.text
 
 
 def test_scripted_explicit_dates_win_over_the_questions_period(dated_settings):
     bot = _bot(dated_settings, "Acme Robotics has 100 employees [1].")
     answer = bot.ask(f"{STAFF} last week?", only=ArticleFilter.of(until="2025-11-20"))
     assert {c.source for c in answer.contexts} == {"older.md"}
-    assert answer.text.startswith("As of 2025-11-18:") and "100" in answer.text
+    assert answer.text.startswith("As of 18 November 2025:") and "100" in answer.text
 
 
 def test_scripted_figures_of_two_dates_are_both_shown_each_with_its_date(dated_settings):
     answer = _bot(dated_settings, "Acme Robotics has 250 employees [1].").ask(f"{STAFF}?")
-    assert answer.text.startswith("As of 2025-11-26: Acme Robotics has 250 employees [")
-    assert "Another source, dated 2025-11-18, gives: Acme Robotics has 100 employees" in answer.text
+    assert answer.text.startswith("As of 26 November 2025: Acme Robotics has 250 employees [")
+    also = "Another source, dated 18 November 2025, gives: Acme Robotics has 100 employees"
+    assert also in answer.text
     assert [c.source for c in answer.citations] == ["newer.md", "older.md"]
     for sentence in split_sentences(answer.text):
         assert markers(sentence), sentence
@@ -119,10 +121,11 @@ def test_a_period_no_article_is_dated_in_is_refused_naming_the_newest_date(dated
     answer = bot.ask(f"{STAFF} yesterday?")
     assert answer.refused and answer.refusal_reason == "out_of_range"
     assert answer.text == (
-        "No article is dated from 2025-12-01 to 2025-12-01; the newest is from 2025-11-26."
+        "No article is dated from 1 December 2025 to 1 December 2025; the newest is from "
+        "26 November 2025."
     )
     french = bot.ask("Combien d'employés Acme Robotics a-t-elle eus hier ?")
-    assert french.refused and "2025-11-26" in french.text and french.text.startswith("Aucun")
+    assert french.refused and "26 novembre 2025" in french.text and french.text.startswith("Aucun")
 
 
 def test_scripted_the_latest_news_unanswered_names_the_newest_articles_newest_first(
@@ -133,8 +136,8 @@ def test_scripted_the_latest_news_unanswered_names_the_newest_articles_newest_fi
     assert answer.refused and [c.source for c in answer.contexts] == ["newer.md", "older.md"]
     assert answer.text == (
         "No article answers this directly. The newest articles: "
-        "“Acme Robotics staff” (Valley Times, 2025-11-26) [1]. "
-        "“Acme Robotics staff” (Ohio Ledger, 2025-11-18) [2]."
+        "“Acme Robotics staff” (Valley Times, 26 November 2025) [1]. "
+        "“Acme Robotics staff” (Ohio Ledger, 18 November 2025) [2]."
     )
     assert [n for n, _ in answer.numbered_citations()] == [1, 2]
     french = bot.ask("Quoi de neuf ?", only=ArticleFilter.of(outlets=["Ohio Ledger"]))

@@ -30,7 +30,7 @@ from bot.answer.amounts import (
 )
 from bot.answer.claims import cite, credited, makes_claim, states_what_is_asked
 from bot.answer.composing import as_written
-from bot.answer.dates import in_readers_dates
+from bot.answer.dates import in_readers_dates, with_days, written_day
 from bot.answer.evidence import format_sources
 from bot.answer.extracting import agrees, answers_in, confirms, holds
 from bot.answer.grounding import Grounder
@@ -136,7 +136,9 @@ def newest_instead(refused: Answer, newest: list[Citation]) -> Answer:
     item = localized("newest_article", refused.language)
     listed = [
         item.format(
-            title=c.title or c.source, about=", ".join(filter(None, (c.outlet, c.published))), n=n
+            title=c.title or c.source,
+            about=", ".join(filter(None, (c.outlet, written_day(c.published, refused.language)))),
+            n=n,
         )
         for n, c in enumerate(newest, 1)
     ]
@@ -147,7 +149,9 @@ def newest_instead(refused: Answer, newest: list[Citation]) -> Answer:
 def out_of_range(question: str, language: str, only: ArticleFilter, newest: str) -> Answer:
     """A refusal for a period no article is dated in, naming the newest article's date."""
     template = localized("out_of_range" if newest else "undated", language)
-    text = template.format(since=only.since or "…", until=only.until or "…", newest=newest)
+    days = ("since", "until", "newest")
+    since, until = only.since or "…", only.until or "…"
+    text = with_days(template, language, days, since=since, until=until, newest=newest)
     return refusal(question, language, "out_of_range", text=text)
 
 

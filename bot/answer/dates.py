@@ -19,6 +19,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _DAY_BEFORE = re.compile(r"(?<!\d)(\d{1,2})(?:er|st|nd|rd|th)?\.?[ \u00a0]+(?:de[ \u00a0]+)?$")
 _DAY_AFTER = re.compile(r"[ \u00a0]+(\d{1,2})(?:st|nd|rd|th)?(?![\d.,]\d)")
 _YEAR_AFTER = re.compile(r",?[ \u00a0]+(?:de[ \u00a0]+)?(\d{4})(?!\d)")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _REACH = 12
 """How far before a month name its day can start ("1er ", "8. ", "8 de ")."""
 
@@ -82,23 +83,48 @@ def in_readers_dates(text: str, reader: str) -> str:
     """The text with each date whose month is named in another language than the
     `reader`'s written as the reader's language writes dates; dates its language has no
     form for stay as written."""
-    forms, months = own_group("dates", reader), _months(reader)
-    own = {fold(n) for n in months}
+    own = {fold(n) for n in _months(reader)}
     edits = [
-        (date.start, date.end, _written(date, form, forms["first_day"], months, text))
+        (date.start, date.end, new)
         for date in dates(text)
-        if (form := forms.get(_form(date), "")) and fold(date.name) not in own
+        if fold(date.name) not in own and (new := _written(date, reader, text[: date.start]))
     ]
     return spliced(text, edits)
 
 
-def _written(date: Date, form: str, first: str, months: list[str], text: str) -> str:
-    """The date in the reader's `form`, with their name of its month; the form's words
-    before the date ("ngày") are not written again where the text already writes them."""
-    day = first if date.day == 1 else date.day
+def written_day(day: str, reader: str, before: str = "") -> str:
+    """A day the bot tells (ISO: "2025-04-11") as the reader's language writes dates ("11
+    April 2025", "ngày 11 tháng 4 năm 2025"); anything else (a month alone, "…"), or in a
+    language with no forms, as it stands."""
+    iso = _ISO_DAY.fullmatch(day)
+    if not iso:
+        return day
+    date = Date(0, len(day), int(iso[2]), int(iso[3]), int(iso[1]), "")
+    return _written(date, reader, before) or day
+
+
+def with_days(template: str, reader: str, days: tuple[str, ...], **fields: str) -> str:
+    """One of the reader's texts filled in, its fields named in `days` (ISO days) written
+    as `written_day` writes them, after the words the text writes before each."""
+    written = {
+        name: written_day(fields[name], reader, template.split(f"{{{name}}}", 1)[0])
+        for name in days
+    }
+    return template.format(**(fields | written))
+
+
+def _written(date: Date, reader: str, before: str) -> str:
+    """The date in the reader's form for it, with their name of its month, "" when their
+    language has none; the form's words before the date ("ngày") are not written again
+    where the text already writes them (`before`)."""
+    forms, months = own_group("dates", reader), _months(reader)
+    form = forms.get(_form(date), "")
+    if not form or not months:
+        return ""
+    day = forms["first_day"] if date.day == 1 else date.day
     new = form.format(day=day, month=months[date.month - 1], year=date.year)
     lead = form.split("{", 1)[0]
-    said = text[: date.start].rstrip().lower()
+    said = before.rstrip().lower()
     return new.removeprefix(lead) if lead.strip() and said.endswith(lead.strip().lower()) else new
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from bot.answer.claims import states_what_is_asked
+from bot.answer.dates import with_days
 from bot.answer.prompts import localized
 from bot.answer.vectors import SentenceVectors
 from bot.core.patterns import CHANGING
@@ -68,7 +69,8 @@ def dated(
     if other is None:
         return answer.model_copy(update={"text": text, "as_of": day})
     n, sentence = other
-    shown = localized("also_dated", language).format(date=contexts[n - 1].published)
+    also = localized("also_dated", language)
+    shown = with_days(also, language, ("date",), date=contexts[n - 1].published)
     shown = joined([shown, with_markers(sentence, [n])])
     yield gap_after(text) + shown
     return answer.model_copy(
@@ -128,5 +130,5 @@ def units(sentence: str) -> set[str]:
 
 
 def _lead(day: str, language: str) -> str:
-    """ "As of 2025-04-11:" in the reader's language."""
-    return localized("as_of", language).format(date=day)
+    """ "As of 11 April 2025:" in the reader's language."""
+    return with_days(localized("as_of", language), language, ("date",), date=day)

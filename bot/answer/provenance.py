@@ -4,6 +4,7 @@ quotes. What the metadata does not hold is said to be unknown, not guessed."""
 
 from __future__ import annotations
 
+from bot.answer.dates import with_days
 from bot.answer.prompts import localized_group
 from bot.answer.vectors import SentenceVectors
 from bot.core.patterns import ARTICLE_WORD, ASKS_AUTHOR, ASKS_OUTLET, ASKS_PUBLISHED
@@ -35,7 +36,9 @@ def provenance(question: str, language: str, field: str, article: Citation) -> A
     lines = localized_group("provenance", language)
     value = getattr(article, field)
     known = bool(value)
-    text = lines[field if known else f"unknown_{field}"].format(title=article.title, value=value)
+    days = ("value",) if field == "published" else ()
+    line = lines[field if known else f"unknown_{field}"]
+    text = with_days(line, language, days, title=article.title, value=value)
     return Answer(
         text=text,
         citations=[article],

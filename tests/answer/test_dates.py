@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.amounts import in_readers_marks
-from bot.answer.dates import dates, in_readers_dates
+from bot.answer.dates import dates, in_readers_dates, with_days, written_day
+from bot.answer.prompts import localized
 
 
 @pytest.mark.parametrize(
@@ -68,3 +69,32 @@ def test_an_amounts_decimal_is_marked_as_the_readers_language_marks_it(
     text: str, reader: str, shown: str
 ) -> None:
     assert in_readers_marks(text, reader) == shown
+
+
+@pytest.mark.parametrize(
+    ("reader", "shown"),
+    [
+        ("en", "As of 1 April 2025:"),
+        ("fr", "Au 1er avril 2025 :"),
+        ("vi", "Tính đến ngày 1 tháng 4 năm 2025:"),
+        ("zh", "截至2025年4月1日："),
+        ("sw", "As of 2025-04-01:"),  # no forms for a language without texts: as it stands
+    ],
+)
+def test_a_day_the_bot_tells_is_written_as_the_readers_language_writes_dates(
+    reader: str, shown: str
+) -> None:
+    assert with_days(localized("as_of", reader), reader, ("date",), date="2025-04-01") == shown
+
+
+def test_a_forms_lead_word_the_text_writes_before_the_day_is_not_written_twice() -> None:
+    template = "bài mới nhất đăng ngày {newest}."
+    assert with_days(template, "vi", ("newest",), newest="2025-04-11") == (
+        "bài mới nhất đăng ngày 11 tháng 4 năm 2025."
+    )
+
+
+def test_what_is_no_day_stays_as_it_stands() -> None:
+    assert written_day("2025-09", "en") == "2025-09"  # a month alone
+    assert written_day("…", "vi") == "…"
+    assert written_day("2025-09-01", "ru") == "1 сентября 2025 года"

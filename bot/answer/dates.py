@@ -40,18 +40,20 @@ class Date:
 def dates(text: str) -> Iterator[Date]:
     """The dates the text writes with a month's name and a day, a year or both: "8 February
     2007", "October 8, 2015", "juillet 1961", "8 de febrero de 2007"."""
+    taken = 0  # where the last date ended: "February 8 March 2007" is not two dates' 8
     for word in _WORD.finditer(text):
         month = _month(word[0])
-        if not month:
+        if not month or word.start() < taken:
             continue
         start, end, day, year = word.start(), word.end(), None, None
-        if before := _DAY_BEFORE.search(text[max(0, start - _REACH) : start]):
+        if before := _DAY_BEFORE.search(text[max(taken, start - _REACH) : start]):
             start, day = start - len(before[0]), int(before[1])
         elif after := _DAY_AFTER.match(text, end):
             end, day = after.end(), int(after[1])
         if found := _YEAR_AFTER.match(text, end):
             end, year = found.end(), int(found[1])
         if (day or year) and (day is None or 1 <= day <= 31):
+            taken = end
             yield Date(start, end, month, day, year, word[0])
 
 

@@ -54,6 +54,8 @@ def test_dates_read_their_day_and_year_around_the_month() -> None:
     found = [(d.day, d.month, d.year) for d in dates("On 8 February 2007 and October 8, 2015.")]
     assert found == [(8, 2, 2007), (8, 10, 2015)]
     assert [d.day for d in dates("On 45 March 2007.")] == []
+    apart = [(d.day, d.month, d.year) for d in dates("February 8 March 2007")]
+    assert apart == [(8, 2, None), (None, 3, 2007)]  # one day is one date's
 
 
 @pytest.mark.parametrize(

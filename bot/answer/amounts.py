@@ -211,7 +211,7 @@ def in_readers_marks(text: str, reader: str) -> str:
     thousands, and stays."""
     if reader not in WRITTEN_MAGNITUDES:
         return text
-    mark = "." if reader in _DECIMAL_POINT else ","
+    mark = _decimal_mark(reader)
     edits = [
         (amount.start, amount.digits_end, f"{decimal[1]}{mark}{decimal[2]}")
         for amount in amounts(text, reader)
@@ -262,12 +262,16 @@ def _written(value: int, reader: str, currency: str = "") -> str:
     one, many = WRITTEN_MAGNITUDES[reader][power]
     count = value / 10**power
     digits = f"{count:.3f}".rstrip("0").rstrip(".")
-    if reader not in _DECIMAL_POINT:
-        digits = digits.replace(".", ",")
+    digits = digits.replace(".", _decimal_mark(reader))
     word = one if count == 1 or (reader in _ONE_BELOW_TWO and count < 2) else many
     gap = _gap(reader)
     amount = f"{digits}{gap}{word}"
     return f"{amount}{gap}{currency}" if currency else amount
+
+
+def _decimal_mark(language: str) -> str:
+    """The mark the language writes before a number's decimals."""
+    return "." if language in _DECIMAL_POINT else ","
 
 
 def _gap(language: str) -> str:

@@ -5,6 +5,7 @@ tháng 2 năm 2007"), as amounts are (`amounts.in_readers_amounts`)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ _WORD = re.compile(r"[^\W\d_]+")
 _DAY_BEFORE = re.compile(r"(?<!\d)(\d{1,2})(?:er|st|nd|rd|th)?\.?[ \u00a0]+(?:de[ \u00a0]+)?$")
 _DAY_AFTER = re.compile(r"[ \u00a0]+(\d{1,2})(?:st|nd|rd|th)?(?![\d.,]\d)")
 _YEAR_AFTER = re.compile(r",?[ \u00a0]+(?:de[ \u00a0]+)?(\d{4})(?!\d)")
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _REACH = 12
 """How far before a month name its day can start ("1er ", "8. ", "8 de ")."""
 
@@ -75,10 +75,11 @@ def _written_months() -> dict[bool, frozenset[str]]:
     }
 
 
-def _months(language: str) -> list[str]:
-    """The language's twelve months' names; [] for a language with no texts."""
+@cache
+def _months(language: str) -> tuple[str, ...]:
+    """The language's twelve months' names; none for a language with no texts."""
     listed = own_group("dates", language).get("months", "")
-    return listed.split(",") if listed else []
+    return tuple(listed.split(",")) if listed else ()
 
 
 def in_readers_dates(text: str, reader: str) -> str:
@@ -98,11 +99,12 @@ def written_day(day: str, reader: str, before: str = "") -> str:
     """A day the bot tells (ISO: "2025-04-11") as the reader's language writes dates ("11
     April 2025", "ngày 11 tháng 4 năm 2025"); anything else (a month alone, "…"), or in a
     language with no forms, as it stands."""
-    iso = _ISO_DAY.fullmatch(day)
-    if not iso:
+    try:
+        parsed = datetime.date.fromisoformat(day)
+    except ValueError:
         return day
-    date = Date(0, len(day), int(iso[2]), int(iso[3]), int(iso[1]), "")
-    return _written(date, reader, before) or day
+    told = Date(0, len(day), parsed.month, parsed.day, parsed.year, "")
+    return _written(told, reader, before) or day
 
 
 def with_days(template: str, reader: str, days: tuple[str, ...], **fields: str) -> str:

@@ -121,8 +121,7 @@ def test_a_period_no_article_is_dated_in_is_refused_naming_the_newest_date(dated
     answer = bot.ask(f"{STAFF} yesterday?")
     assert answer.refused and answer.refusal_reason == "out_of_range"
     assert answer.text == (
-        "No article is dated from 1 December 2025 to 1 December 2025; the newest is from "
-        "26 November 2025."
+        "No article is dated 1 December 2025; the newest is from 26 November 2025."
     )
     french = bot.ask("Combien d'employés Acme Robotics a-t-elle eus hier ?")
     assert french.refused and "26 novembre 2025" in french.text and french.text.startswith("Aucun")

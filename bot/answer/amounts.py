@@ -37,6 +37,8 @@ _NOTHING_AFTER = re.compile(r"[ \t\u00a0]*(?:\[\d+\]|[.,;:!?)]|$)")
 """What may follow an amount that writes no unit at all: a marker, a stop, the end."""
 _DECIMAL = re.compile(r"(\d+)[.,](\d{1,2})")
 """A number with one to two decimals, either mark: not thousands grouped."""
+_PERCENTAGE = re.compile(r"(?<![\d.,])(\d+)[.,](\d{1,2})(?=[ \t\u00a0\u202f]?%)")
+"""A share with one to two decimals ("2.5%"): a sign no version number writes."""
 _DECIMAL_POINT = ("en", "zh", "ja")
 """Languages that write a decimal point; the others the bot writes amounts in, a comma."""
 _ONE_BELOW_TWO = ("fr", "pt")
@@ -205,17 +207,21 @@ def in_readers_amounts(
 
 
 def in_readers_marks(text: str, reader: str) -> str:
-    """The text, in the `reader`'s language, with its amounts' decimals marked as that
-    language marks them: to a Vietnamese reader "1.4 tỷ" is fourteen hundred million, and
-    "1,4 tỷ" is what the model meant. A mark before three digits ("1.400") may group
-    thousands, and stays."""
+    """The text, in the `reader`'s language, with its amounts' and shares' decimals marked
+    as that language marks them: to a Vietnamese reader "1.4 tỷ" is fourteen hundred
+    million, and "1,4 tỷ" is what the model meant. A mark before three digits ("1.400") may
+    group thousands, and stays; so does a number with neither ("Ernie 4.5", a version)."""
     if reader not in WRITTEN_MAGNITUDES:
         return text
-    mark = _decimal_mark(reader)
-    edits = [
-        (amount.start, amount.digits_end, f"{decimal[1]}{mark}{decimal[2]}")
+    decimals = [
+        decimal
         for amount in amounts(text, reader)
         if (decimal := _DECIMAL.fullmatch(text, amount.start, amount.digits_end))
+    ]
+    mark = _decimal_mark(reader)
+    edits = [
+        (decimal.start(), decimal.end(), f"{decimal[1]}{mark}{decimal[2]}")
+        for decimal in sorted([*decimals, *_PERCENTAGE.finditer(text)], key=re.Match.start)
     ]
     return spliced(text, edits)
 

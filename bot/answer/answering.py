@@ -147,8 +147,11 @@ def newest_instead(refused: Answer, newest: list[Citation]) -> Answer:
 
 
 def out_of_range(question: str, language: str, only: ArticleFilter, newest: str) -> Answer:
-    """A refusal for a period no article is dated in, naming the newest article's date."""
-    template = localized("out_of_range" if newest else "undated", language)
+    """A refusal for a period no article is dated in, naming the newest article's date; a
+    period of one day is named once."""
+    one_day = bool(only.since) and only.since == only.until
+    kind = "out_of_range" if newest else "undated"
+    template = localized(f"{kind}_day" if one_day else kind, language)
     days = ("since", "until", "newest")
     since, until = only.since or "…", only.until or "…"
     text = with_days(template, language, days, since=since, until=until, newest=newest)

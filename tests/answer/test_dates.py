@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.amounts import in_readers_marks
+from bot.answer.answering import out_of_range
 from bot.answer.dates import dates, in_readers_dates, with_days, written_day
 from bot.answer.prompts import localized
+from bot.core.article import ArticleFilter
 
 
 @pytest.mark.parametrize(
@@ -65,6 +67,13 @@ def test_dates_read_their_day_and_year_around_the_month() -> None:
         ("A population of 1,4 billion [1].", "en", "A population of 1.4 billion [1]."),
         ("Ernie 4.5 : 2.75 milliards d'euros.", "fr", "Ernie 4.5 : 2,75 milliards d'euros."),
         ("Khoản đầu tư 1.400 tỷ đồng [1].", "vi", "Khoản đầu tư 1.400 tỷ đồng [1]."),
+        (
+            "Une hausse de 2.5% et de 0.75 %, v1.2 [1].",
+            "fr",
+            "Une hausse de 2,5% et de 0,75 %, v1.2 [1].",
+        ),
+        ("Up 12,25% to 1,5 billion [1].", "en", "Up 12.25% to 1.5 billion [1]."),
+        ("Growth of 1.250% [1].", "vi", "Growth of 1.250% [1]."),
     ],
 )
 def test_an_amounts_decimal_is_marked_as_the_readers_language_marks_it(
@@ -100,3 +109,19 @@ def test_what_is_no_day_stays_as_it_stands() -> None:
     assert written_day("2025-09", "en") == "2025-09"  # a month alone
     assert written_day("…", "vi") == "…"
     assert written_day("2025-09-01", "ru") == "1 сентября 2025 года"
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "reader", "shown"),
+    [
+        ("2026-12-07", "2026-12-07", "vi", "Không có bài báo nào đăng ngày 7 tháng 12 năm 2026;"),
+        ("2026-12-07", "2026-12-07", "en", "No article is dated 7 December 2026;"),
+        ("2026-12-01", "2026-12-07", "en", "No article is dated from 1 December 2026 to 7"),
+        ("2026-12-01", "", "en", "No article is dated from 1 December 2026 to …;"),
+    ],
+)
+def test_a_period_of_one_day_is_named_once_in_a_refusal(
+    since: str, until: str, reader: str, shown: str
+) -> None:
+    refused = out_of_range("?", reader, ArticleFilter(since, until), "2025-09-02")
+    assert refused.text.startswith(shown)

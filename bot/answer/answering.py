@@ -147,15 +147,22 @@ def newest_instead(refused: Answer, newest: list[Citation]) -> Answer:
 
 
 def out_of_range(question: str, language: str, only: ArticleFilter, newest: str) -> Answer:
-    """A refusal for a period no article is dated in, naming the newest article's date; a
-    period of one day is named once."""
-    one_day = bool(only.since) and only.since == only.until
+    """A refusal for a period no article is dated in, naming the newest article's date."""
     kind = "out_of_range" if newest else "undated"
-    template = localized(f"{kind}_day" if one_day else kind, language)
+    template = localized(kind + _period_shape(only), language)
     days = ("since", "until", "newest")
-    since, until = only.since or "…", only.until or "…"
-    text = with_days(template, language, days, since=since, until=until, newest=newest)
+    text = with_days(template, language, days, since=only.since, until=only.until, newest=newest)
     return refusal(question, language, "out_of_range", text=text)
+
+
+def _period_shape(only: ArticleFilter) -> str:
+    """Which of the reader's texts names the period as it was asked: one day once, a period
+    open at one end by the end it has, else from one day to the other."""
+    if only.since and only.since == only.until:
+        return "_day"
+    if not only.until:
+        return "_since"
+    return "" if only.since else "_until"
 
 
 def looks_like_refusal(reply: str) -> bool:

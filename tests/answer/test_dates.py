@@ -117,11 +117,20 @@ def test_what_is_no_day_stays_as_it_stands() -> None:
         ("2026-12-07", "2026-12-07", "vi", "Không có bài báo nào đăng ngày 7 tháng 12 năm 2026;"),
         ("2026-12-07", "2026-12-07", "en", "No article is dated 7 December 2026;"),
         ("2026-12-01", "2026-12-07", "en", "No article is dated from 1 December 2026 to 7"),
-        ("2026-12-01", "", "en", "No article is dated from 1 December 2026 to …;"),
+        ("2026-12-01", "", "en", "No article is dated 1 December 2026 or later;"),
+        ("", "2020-01-31", "fr", "Aucun article n'est daté du 31 janvier 2020 ou avant ;"),
+        ("2026-12-01", "", "vi", "Không có bài báo nào đăng từ ngày 1 tháng 12 năm 2026 trở đi;"),
     ],
 )
-def test_a_period_of_one_day_is_named_once_in_a_refusal(
+def test_a_period_is_named_as_it_was_asked_in_a_refusal(
     since: str, until: str, reader: str, shown: str
 ) -> None:
     refused = out_of_range("?", reader, ArticleFilter(since, until), "2025-09-02")
     assert refused.text.startswith(shown)
+
+
+def test_a_period_in_articles_with_no_dates_is_named_as_it_was_asked() -> None:
+    refused = out_of_range("?", "en", ArticleFilter("", "2020-01-31"), "")
+    assert refused.text == (
+        "No article has a publication date, so none can be placed on or before 31 January 2020."
+    )

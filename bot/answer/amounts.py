@@ -37,7 +37,7 @@ _NOTHING_AFTER = re.compile(r"[ \t\u00a0]*(?:\[\d+\]|[.,;:!?)]|$)")
 """What may follow an amount that writes no unit at all: a marker, a stop, the end."""
 _DECIMAL = re.compile(r"(\d+)[.,](\d{1,2})")
 """A number with one to two decimals, either mark: not thousands grouped."""
-_PERCENTAGE = re.compile(r"(?<![\d.,])(\d+)[.,](\d{1,2})(?=[ \t\u00a0\u202f]?%)")
+_PERCENTAGE = re.compile(rf"(?<![\d.,]){_DECIMAL.pattern}(?=[ \t\u00a0\u202f]?%)")
 """A share with one to two decimals ("2.5%"): a sign no version number writes."""
 _DECIMAL_POINT = ("en", "zh", "ja")
 """Languages that write a decimal point; the others the bot writes amounts in, a comma."""

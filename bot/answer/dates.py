@@ -97,7 +97,7 @@ def in_readers_dates(text: str, reader: str) -> str:
 
 def written_day(day: str, reader: str, before: str = "") -> str:
     """A day the bot tells (ISO: "2025-04-11") as the reader's language writes dates ("11
-    April 2025", "ngày 11 tháng 4 năm 2025"); anything else (a month alone, "…"), or in a
+    April 2025", "ngày 11 tháng 4 năm 2025"); anything else (a month alone, none), or in a
     language with no forms, as it stands."""
     try:
         parsed = datetime.date.fromisoformat(day)

@@ -32,12 +32,13 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NEXT_WORD = re.compile(r"[ \t\u00a0]*([^\W\d_]+)")
 _NEXT_CHARACTER = re.compile(r"[ \t\u00a0]*(\w)")
 _LINKED_WORD = re.compile(r"[ \t\u00a0'\u2019]*([^\W\d_]+)")
-_SIGN_AFTER = re.compile(r"[ \t\u00a0]*(%)")
+_SIGN_AFTER = re.compile(r"[ \t\u00a0\u202f]*(%)")
+"""A percent sign after a number, spaced as French and Vietnamese space it or not."""
 _NOTHING_AFTER = re.compile(r"[ \t\u00a0]*(?:\[\d+\]|[.,;:!?)]|$)")
 """What may follow an amount that writes no unit at all: a marker, a stop, the end."""
 _DECIMAL = re.compile(r"(\d+)[.,](\d{1,2})")
 """A number with one to two decimals, either mark: not thousands grouped."""
-_PERCENTAGE = re.compile(rf"(?<![\d.,]){_DECIMAL.pattern}(?=[ \t\u00a0\u202f]?%)")
+_PERCENTAGE = re.compile(rf"(?<![\d.,]){_DECIMAL.pattern}(?={_SIGN_AFTER.pattern})")
 """A share with one to two decimals ("2.5%"): a sign no version number writes."""
 _DECIMAL_POINT = ("en", "zh", "ja")
 """Languages that write a decimal point; the others the bot writes amounts in, a comma."""

@@ -74,6 +74,7 @@ def test_dates_read_their_day_and_year_around_the_month() -> None:
         ),
         ("Up 12,25% to 1,5 billion [1].", "en", "Up 12.25% to 1.5 billion [1]."),
         ("Growth of 1.250% [1].", "vi", "Growth of 1.250% [1]."),
+        ("Tăng 3.5\u202f% [1].", "vi", "Tăng 3,5\u202f% [1]."),  # French typography's narrow space
     ],
 )
 def test_an_amounts_decimal_is_marked_as_the_readers_language_marks_it(
